@@ -214,6 +214,43 @@ public sealed class BsonBuilder
     /// <summary>The finished top-level document, copied.</summary>
     public RawDocument ToDocument() => new(ToArray());
 
+    /// <summary>Overwrites four bytes already written, e.g. a message length known only at the end.</summary>
+    public void PatchInt32(int offset, int value)
+    {
+        if (offset < 0 || offset + 4 > _length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(offset), value);
+    }
+
+    /// <summary>Overwrites bytes already written, e.g. a message header completed at the end.</summary>
+    public void Patch(int offset, ReadOnlySpan<byte> bytes)
+    {
+        if (offset < 0 || offset + bytes.Length > _length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset));
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(offset));
+    }
+
+    /// <summary>Discards everything written after <paramref name="length"/> bytes, closing any documents opened since.</summary>
+    public void Truncate(int length)
+    {
+        if (length < 0 || length > _length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length));
+        }
+
+        _length = length;
+        while (_open.Count > 0 && _open.Peek() >= length)
+        {
+            _open.Pop();
+        }
+    }
+
     public void Clear()
     {
         _length = 0;

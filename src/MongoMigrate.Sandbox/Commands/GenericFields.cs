@@ -1,0 +1,14 @@
+namespace MongoMigrate.Sandbox.Commands;
+
+/// <summary>Fields any command may carry (sessions, concerns, cluster time) that are not part of its own options.</summary>
+internal static class GenericFields
+{
+    private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
+    {
+        "$db", "lsid", "txnNumber", "$clusterTime", "writeConcern", "readConcern", "$readPreference", "comment",
+        "maxTimeMS", "apiVersion", "apiStrict", "apiDeprecationErrors", "autocommit", "startTransaction",
+        "$audit", "$client", "mayBypassWriteBlocking", "$configServerState", "$topologyTime",
+    };
+
+    public static bool Contains(string name) => Names.Contains(name);
+}

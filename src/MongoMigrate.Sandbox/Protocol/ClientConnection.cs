@@ -1,0 +1,195 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Commands;
+
+namespace MongoMigrate.Sandbox.Protocol;
+
+/// <summary>
+/// Serves one client connection: reads a message, runs it, writes the reply, until the client leaves,
+/// a fault closes it, or the client sends something malformed (then it logs one line and closes).
+/// </summary>
+internal sealed class ClientConnection
+{
+    private const int OpMsgPrefix = MessageHeader.Size + 4 + 1;
+    private const int OpReplyPrefix = MessageHeader.Size + 4 + 8 + 4 + 4;
+
+    private readonly TcpClient _client;
+    private readonly Socket _socket;
+    private readonly ServerContext _server;
+    private readonly CommandDispatcher _dispatcher;
+    private readonly ConnectionState _state;
+    private readonly BsonBuilder _reply = new(4096);
+
+    public ClientConnection(TcpClient client, ServerContext server, CommandDispatcher dispatcher)
+    {
+        _client = client;
+        _socket = client.Client;
+        _server = server;
+        _dispatcher = dispatcher;
+        _state = new ConnectionState(server.NextConnectionId(), client.Client.RemoteEndPoint?.ToString() ?? "unknown");
+    }
+
+    public int Id => _state.Id;
+
+    /// <summary>Closes the socket under the running loop, which then ends.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _client.NoDelay = true;
+        var stream = _client.GetStream();
+        var reader = new WireMessageReader(stream, _server.Options.MaxMessageSizeBytes);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (message is null)
+                {
+                    break;
+                }
+
+                if (_server.Faults.ShouldDropConnection())
+                {
+                    _server.Logger.LogDebug("Connection {Id}: dropped by fault injection", _state.Id);
+                    break;
+                }
+
+                var (header, body) = message.Value;
+                if (!await HandleAsync(header, body, stream, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (ProtocolException e)
+        {
+            _server.Logger.LogWarning("Connection {Id} from {Remote} closed: {Reason}", _state.Id, _state.RemoteAddress, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            _server.Logger.LogDebug("Connection {Id} ended: {Reason}", _state.Id, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _client.Dispose();
+        }
+    }
+
+    private async ValueTask<bool> HandleAsync(MessageHeader header, byte[] body, NetworkStream stream, CancellationToken cancellationToken)
+    {
+        switch (header.OpCode)
+        {
+            case OpCode.Msg:
+                {
+                    var request = OpMsgRequest.Parse(body);
+                    _reply.Clear();
+                    _reply.RawBytes(stackalloc byte[OpMsgPrefix]);
+                    var keepOpen = await _dispatcher.DispatchAsync(_state, request.Body, request.Sequences, _reply, OpMsgPrefix, cancellationToken).ConfigureAwait(false);
+                    if (!keepOpen)
+                    {
+                        return false;
+                    }
+
+                    if (request.IsMoreToCome)
+                    {
+                        // Unacknowledged write: the client expects no reply.
+                        return !_state.CloseRequested;
+                    }
+
+                    await DelayAsync(cancellationToken).ConfigureAwait(false);
+                    Span<byte> prefix = stackalloc byte[OpMsgPrefix];
+                    new MessageHeader(_reply.Length, _server.NextRequestId(), header.RequestId, OpCode.Msg).Write(prefix);
+                    _reply.Patch(0, prefix);
+                    await stream.WriteAsync(_reply.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    return !_state.CloseRequested;
+                }
+
+            case OpCode.Query:
+                {
+                    var request = OpQueryRequest.Parse(body);
+                    _reply.Clear();
+                    _reply.RawBytes(stackalloc byte[OpReplyPrefix]);
+                    var keepOpen = await _dispatcher.DispatchAsync(_state, WithDatabase(request), null, _reply, OpReplyPrefix, cancellationToken).ConfigureAwait(false);
+                    if (!keepOpen)
+                    {
+                        return false;
+                    }
+
+                    await DelayAsync(cancellationToken).ConfigureAwait(false);
+                    Span<byte> prefix = stackalloc byte[OpReplyPrefix];
+                    new MessageHeader(_reply.Length, _server.NextRequestId(), header.RequestId, OpCode.Reply).Write(prefix);
+                    BinaryPrimitives.WriteInt32LittleEndian(prefix[16..], 0);
+                    BinaryPrimitives.WriteInt64LittleEndian(prefix[20..], 0);
+                    BinaryPrimitives.WriteInt32LittleEndian(prefix[28..], 0);
+                    BinaryPrimitives.WriteInt32LittleEndian(prefix[32..], 1);
+                    _reply.Patch(0, prefix);
+                    await stream.WriteAsync(_reply.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+
+            case OpCode.Compressed:
+                throw new ProtocolException("OP_COMPRESSED received but the sandbox offered no compressors");
+            default:
+                throw new ProtocolException($"opcode {(int)header.OpCode} is not supported (only OP_MSG, and OP_QUERY for the handshake)");
+        }
+    }
+
+    private async ValueTask DelayAsync(CancellationToken cancellationToken)
+    {
+        var latency = _server.Faults.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, _server.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>OP_QUERY carries the database in the collection name ("admin.$cmd"); commands expect it as $db.</summary>
+    private static RawDocument WithDatabase(OpQueryRequest request)
+    {
+        var name = request.FullCollectionName;
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !name.EndsWith(".$cmd", StringComparison.Ordinal))
+        {
+            throw new ProtocolException($"OP_QUERY on '{name}' is not supported; only commands (db.$cmd) are");
+        }
+
+        var builder = new BsonBuilder(request.Query.Length + 32).StartDocument();
+        foreach (var element in request.Query)
+        {
+            // Legacy wrapping: {$query: {...}, $readPreference: ...}.
+            if (element.NameEquals("$query"u8) && element.Type == BsonTypeCode.Document)
+            {
+                foreach (var inner in element.Value.AsDocument)
+                {
+                    builder.Element(inner);
+                }
+
+                continue;
+            }
+
+            if (!element.NameEquals("$db"u8))
+            {
+                builder.Element(element);
+            }
+        }
+
+        return builder.String("$db", name[..dot]).End().ToDocument();
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace MongoMigrate.Sandbox;
+
+/// <summary>How a sandbox server listens and behaves.</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>TCP port on loopback; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Address to listen on. Loopback by default: the sandbox has no authentication.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Replica-set name reported by hello (so ?replicaSet= URIs and change streams work); null for a standalone.</summary>
+    public string? ReplicaSetName { get; init; } = "rs0";
+
+    /// <summary>Largest message accepted, as a real server advertises it.</summary>
+    public int MaxMessageSizeBytes { get; init; } = 48_000_000;
+
+    /// <summary>How many change events are kept for change streams to resume from (the oplog window).</summary>
+    public int ChangeLogCapacity { get; init; } = 1_000_000;
+
+    /// <summary>Idle server cursors are closed after this long, as mongod does after ten minutes.</summary>
+    public TimeSpan CursorIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoMigrate.Sandbox.Commands;
+using MongoMigrate.Sandbox.Faults;
+using MongoMigrate.Sandbox.Protocol;
+using MongoMigrate.Sandbox.Storage;
+
+namespace MongoMigrate.Sandbox;
+
+/// <summary>
+/// An in-memory MongoDB-compatible server on loopback that the official driver talks to over TCP.
+/// For tests, demos and benchmarks only: it keeps nothing on disk and has no authentication.
+/// <code>await using var server = await SandboxServer.StartAsync(new SandboxOptions(), ct);</code>
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly ServerContext _context;
+    private readonly CommandDispatcher _dispatcher;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<int, (ClientConnection Connection, Task Task)> _connections = new();
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _disposed;
+
+    private SandboxServer(SandboxOptions options, TcpListener listener)
+    {
+        _listener = listener;
+        var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MongoMigrate.Sandbox");
+        _context = new ServerContext(options, new IndexKeyGenerator(), logger);
+        _dispatcher = new CommandDispatcher(_context, CommandCatalog.CreateHandlers());
+        var endpoint = (IPEndPoint)listener.LocalEndpoint;
+        Port = endpoint.Port;
+        _context.Address = $"{options.Host}:{Port}";
+    }
+
+    /// <summary>The port the server listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>host:port.</summary>
+    public string Address => _context.Address;
+
+    /// <summary>A URI for the driver: with ?replicaSet= when the server acts as a replica-set primary.</summary>
+    public string ConnectionString => _context.Options.ReplicaSetName is { } name
+        ? $"mongodb://{Address}/?replicaSet={Uri.EscapeDataString(name)}"
+        : $"mongodb://{Address}/?directConnection=true";
+
+    /// <summary>Programmable failures: failing commands, dropped connections, latency.</summary>
+    public FaultInjector Faults => _context.Faults;
+
+    /// <summary>How many client connections are open.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Starts listening; the returned server accepts connections until disposed.</summary>
+    public static Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= new SandboxOptions();
+        var address = IPAddress.Parse(options.Host);
+        var listener = new TcpListener(address, options.Port);
+        try
+        {
+            listener.Start(backlog: 512);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new InvalidOperationException($"The sandbox cannot listen on {options.Host}:{options.Port}: {e.Message}. Pick another port (or 0 for any free one).", e);
+        }
+
+        var server = new SandboxServer(options, listener);
+        server._acceptLoop = server.AcceptLoopAsync();
+        server._context.Logger.LogInformation("Sandbox listening on {Address}", server.Address);
+        return Task.FromResult(server);
+    }
+
+    /// <summary>Closes every server cursor, so the next getMore on any of them fails with CursorNotFound.</summary>
+    public int KillAllCursors() => _context.Cursors.KillAll();
+
+    /// <summary>Closes every client connection (the driver sees network errors and reconnects).</summary>
+    public void DropAllConnections()
+    {
+        foreach (var pair in _connections)
+        {
+            pair.Value.Connection.Abort();
+        }
+    }
+
+    /// <summary>Completes when the server has stopped (after disposal).</summary>
+    public Task Completion => _acceptLoop;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        DropAllConnections();
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
+        _listener.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _context.Logger.LogWarning("Accepting a connection failed: {Reason}", e.Message);
+                continue;
+            }
+
+            var connection = new ClientConnection(client, _context, _dispatcher);
+            var task = Task.Run(() => connection.RunAsync(token), CancellationToken.None);
+            _connections[connection.Id] = (connection, task);
+            _ = task.ContinueWith(_ => _connections.TryRemove(connection.Id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+}

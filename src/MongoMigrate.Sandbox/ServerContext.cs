@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoMigrate.Sandbox.ChangeStreams;
+using MongoMigrate.Sandbox.Cursors;
+using MongoMigrate.Sandbox.Faults;
+using MongoMigrate.Sandbox.Storage;
+
+namespace MongoMigrate.Sandbox;
+
+/// <summary>Everything one sandbox server shares between its connections: storage, cursors, change log, clock, faults.</summary>
+internal sealed class ServerContext
+{
+    private int _nextConnectionId;
+    private int _nextRequestId;
+
+    public ServerContext(SandboxOptions options, IIndexKeyGenerator keyGenerator, ILogger logger)
+    {
+        Options = options;
+        Logger = logger;
+        TimeProvider = options.TimeProvider;
+        Clock = new ClusterClock(options.TimeProvider);
+        ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity);
+        Catalog = new Catalog(ChangeLog, keyGenerator);
+        Cursors = new CursorManager(options.TimeProvider, options.CursorIdleTimeout);
+        StartedAt = options.TimeProvider.GetUtcNow();
+    }
+
+    public SandboxOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ClusterClock Clock { get; }
+
+    public ChangeLog ChangeLog { get; }
+
+    public Catalog Catalog { get; }
+
+    public CursorManager Cursors { get; }
+
+    public FaultInjector Faults { get; } = new();
+
+    public DateTimeOffset StartedAt { get; }
+
+    public ObjectId ElectionId { get; } = ObjectId.GenerateNewId();
+
+    /// <summary>host:port as clients must reach it; set once the listener is bound.</summary>
+    public string Address { get; set; } = string.Empty;
+
+    public bool IsReplicaSet => Options.ReplicaSetName is not null;
+
+    public int NextConnectionId() => Interlocked.Increment(ref _nextConnectionId);
+
+    public int NextRequestId() => Interlocked.Increment(ref _nextRequestId);
+}

@@ -1,0 +1,234 @@
+using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.ChangeStreams;
+
+namespace MongoMigrate.Sandbox.Storage;
+
+/// <summary>
+/// The server's databases and collections. Its own lock guards only the name tables; a collection's
+/// contents are guarded by that collection's lock, taken after this one is released.
+/// </summary>
+internal sealed class Catalog(ChangeLog changeLog, IIndexKeyGenerator keyGenerator)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
+    private readonly Dictionary<CollectionStore, CollectionKind> _kinds = [];
+
+    public CollectionStore? Find(Namespace ns)
+    {
+        lock (_lock)
+        {
+            return _databases.TryGetValue(ns.Database, out var db) && db.TryGetValue(ns.Collection, out var store) ? store : null;
+        }
+    }
+
+    public CollectionKind KindOf(CollectionStore store)
+    {
+        lock (_lock)
+        {
+            return _kinds.GetValueOrDefault(store);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> under the collection's lock, creating the collection first if needed
+    /// (writes create collections implicitly). Retries if the collection is dropped in between.
+    /// </summary>
+    public T Write<T>(Namespace ns, Func<CollectionStore, T> action)
+    {
+        while (true)
+        {
+            var store = GetOrCreate(ns);
+            using (store.SyncRoot.EnterScope())
+            {
+                if (!store.IsDropped)
+                {
+                    return action(store);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the collection's lock if it exists; otherwise with null.</summary>
+    public T Read<T>(Namespace ns, Func<CollectionStore?, T> action)
+    {
+        var store = Find(ns);
+        if (store is null)
+        {
+            return action(null);
+        }
+
+        using (store.SyncRoot.EnterScope())
+        {
+            return action(store.IsDropped ? null : store);
+        }
+    }
+
+    public CollectionStore GetOrCreate(Namespace ns)
+    {
+        lock (_lock)
+        {
+            if (_databases.TryGetValue(ns.Database, out var db) && db.TryGetValue(ns.Collection, out var existing))
+            {
+                if (_kinds.GetValueOrDefault(existing) == CollectionKind.View)
+                {
+                    throw new CommandException(ServerErrorCode.CommandNotSupported, $"Namespace {ns.FullName} is a view, not a collection");
+                }
+
+                return existing;
+            }
+
+            return AddLocked(ns, RawDocument.Empty, CollectionKind.Collection);
+        }
+    }
+
+    /// <summary>Creates a collection, view or time-series collection explicitly; NamespaceExists if the name is taken.</summary>
+    public CollectionStore Create(Namespace ns, RawDocument options, CollectionKind kind)
+    {
+        lock (_lock)
+        {
+            if (_databases.TryGetValue(ns.Database, out var db) && db.TryGetValue(ns.Collection, out var existing))
+            {
+                // Creating an identical collection again is allowed, as on the server.
+                if (existing.Options.Equals(options) && _kinds.GetValueOrDefault(existing) == kind)
+                {
+                    return existing;
+                }
+
+                throw new CommandException(ServerErrorCode.NamespaceExists, $"Collection {ns.FullName} already exists.");
+            }
+
+            return AddLocked(ns, options, kind);
+        }
+    }
+
+    public bool Drop(Namespace ns)
+    {
+        CollectionStore? store;
+        lock (_lock)
+        {
+            if (!_databases.TryGetValue(ns.Database, out var db) || !db.Remove(ns.Collection, out store))
+            {
+                return false;
+            }
+
+            _kinds.Remove(store);
+            if (db.Count == 0)
+            {
+                _databases.Remove(ns.Database);
+            }
+        }
+
+        using (store.SyncRoot.EnterScope())
+        {
+            store.MarkDropped();
+            RecordCatalogChange("drop", ns, store.Uuid, null);
+        }
+
+        return true;
+    }
+
+    public void DropDatabase(string database)
+    {
+        List<string> names;
+        lock (_lock)
+        {
+            names = _databases.TryGetValue(database, out var db) ? [.. db.Keys] : [];
+        }
+
+        foreach (var name in names)
+        {
+            Drop(new Namespace(database, name));
+        }
+
+        RecordCatalogChange("dropDatabase", new Namespace(database, string.Empty), Guid.Empty, null);
+    }
+
+    /// <summary>Renames a collection; the target must not exist unless <paramref name="dropTarget"/>.</summary>
+    public void Rename(Namespace source, Namespace target, bool dropTarget)
+    {
+        if (dropTarget)
+        {
+            Drop(target);
+        }
+
+        CollectionStore store;
+        lock (_lock)
+        {
+            if (!_databases.TryGetValue(source.Database, out var db) || !db.TryGetValue(source.Collection, out store!))
+            {
+                throw new CommandException(ServerErrorCode.NamespaceNotFound, "source namespace does not exist");
+            }
+
+            if (_databases.TryGetValue(target.Database, out var targetDb) && targetDb.ContainsKey(target.Collection))
+            {
+                throw new CommandException(ServerErrorCode.NamespaceExists, "target namespace exists");
+            }
+
+            db.Remove(source.Collection);
+            if (db.Count == 0)
+            {
+                _databases.Remove(source.Database);
+            }
+
+            if (!_databases.TryGetValue(target.Database, out targetDb))
+            {
+                targetDb = new Dictionary<string, CollectionStore>(StringComparer.Ordinal);
+                _databases[target.Database] = targetDb;
+            }
+
+            targetDb[target.Collection] = store;
+        }
+
+        using (store.SyncRoot.EnterScope())
+        {
+            store.Rename(target);
+            RecordCatalogChange("rename", source, store.Uuid, target);
+        }
+    }
+
+    public List<string> DatabaseNames()
+    {
+        lock (_lock)
+        {
+            return [.. _databases.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public List<(CollectionStore Store, CollectionKind Kind)> Collections(string database)
+    {
+        lock (_lock)
+        {
+            return _databases.TryGetValue(database, out var db)
+                ? [.. db.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Value, _kinds.GetValueOrDefault(p.Value)))]
+                : [];
+        }
+    }
+
+    private CollectionStore AddLocked(Namespace ns, RawDocument options, CollectionKind kind)
+    {
+        if (!_databases.TryGetValue(ns.Database, out var db))
+        {
+            db = new Dictionary<string, CollectionStore>(StringComparer.Ordinal);
+            _databases[ns.Database] = db;
+        }
+
+        var store = new CollectionStore(ns, options, changeLog, keyGenerator);
+        db[ns.Collection] = store;
+        _kinds[store] = kind;
+        return store;
+    }
+
+    private void RecordCatalogChange(string operationType, Namespace ns, Guid uuid, Namespace? renameTarget)
+    {
+        changeLog.Append((sequence, time, wall) => new ChangeEvent
+        {
+            Sequence = sequence,
+            ClusterTime = time,
+            WallTimeMilliseconds = wall,
+            OperationType = operationType,
+            Namespace = ns,
+            CollectionUuid = uuid,
+            RenameTarget = renameTarget,
+        });
+    }
+}
