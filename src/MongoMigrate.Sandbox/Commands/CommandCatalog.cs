@@ -26,5 +26,6 @@ internal static class CommandCatalog
         new ConfigureFailPointCommand(),
         new CollStatsCommand(),
         new DbStatsCommand(),
+        new AggregateCommand(),
     ];
 }

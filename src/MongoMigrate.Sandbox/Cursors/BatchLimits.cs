@@ -7,7 +7,7 @@ internal readonly record struct BatchLimits(int MaxDocuments, int MaxBytes, Time
     public const int DefaultMaxBytes = 16 * 1024 * 1024;
 
     /// <summary>The server's default first batch: 101 documents.</summary>
-    public static BatchLimits FirstBatch(int? batchSize) => new(batchSize ?? 101, DefaultMaxBytes, TimeSpan.FromSeconds(1));
+    public static BatchLimits FirstBatch(int? batchSize) => new(batchSize ?? 101, DefaultMaxBytes, TimeSpan.Zero);
 
     /// <summary>getMore without batchSize fills up to the byte budget.</summary>
     public static BatchLimits GetMore(int? batchSize, TimeSpan? maxAwait) => new(batchSize ?? 0, DefaultMaxBytes, maxAwait ?? TimeSpan.FromSeconds(1));
