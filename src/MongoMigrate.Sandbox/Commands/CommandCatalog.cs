@@ -27,5 +27,6 @@ internal static class CommandCatalog
         new CollStatsCommand(),
         new DbStatsCommand(),
         new AggregateCommand(),
+        new CountCommand(),
     ];
 }

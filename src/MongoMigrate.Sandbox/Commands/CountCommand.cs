@@ -1,0 +1,38 @@
+using MongoMigrate.Sandbox.Cursors;
+
+namespace MongoMigrate.Sandbox.Commands;
+
+/// <summary>count: documents matching a query (with skip and limit); without a query it is the collection's count, as estimatedDocumentCount uses it.</summary>
+internal sealed class CountCommand : CommandHandler
+{
+    public override string Name => "count";
+
+    public override async ValueTask ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ns = context.CollectionNamespace();
+        var query = context.GetDocument("query");
+        var skip = Math.Max(0, context.GetInt64("skip") ?? 0);
+        var limit = Math.Abs(context.GetInt64("limit") ?? 0);
+        if (query is null or { IsEmpty: true })
+        {
+            var total = context.Server.Catalog.Read(ns, store => (long)(store?.Count ?? 0));
+            var n = Math.Max(0, total - skip);
+            context.Reply.Int64("n", limit > 0 ? Math.Min(n, limit) : n);
+            return;
+        }
+
+        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, new ScanPlan { Matches = DocumentFilter.Compile(query), Skip = skip, Limit = limit });
+        long count = 0;
+        while (true)
+        {
+            var batch = await cursor.NextBatchAsync(new BatchLimits(10_000, int.MaxValue, TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+            count += batch.Documents.Count;
+            if (batch.Exhausted)
+            {
+                break;
+            }
+        }
+
+        context.Reply.Int64("n", count);
+    }
+}
