@@ -1,0 +1,31 @@
+using System.CommandLine;
+using MongoMigrate.Cli.Commands;
+
+namespace MongoMigrate.Cli;
+
+/// <summary>Builds the command tree and runs it: parse errors exit with 2, failed work with 1.</summary>
+internal static class CliApplication
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("mongomigrate: moves MongoDB collections between deployments in parallel chunks, resumably, and proves the copy.")
+        {
+            SandboxCommand.Create(output),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"mongomigrate: {problem.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'mongomigrate --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using MongoMigrate.Sandbox;
+
+namespace MongoMigrate.Cli.Commands;
+
+/// <summary>`mongomigrate sandbox`: runs the embedded MongoDB-compatible server until stopped.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 27017 };
+        var replicaSet = new Option<string>("--replica-set") { Description = "Replica-set name to report; 'none' runs as a standalone.", DefaultValueFactory = _ => "rs0" };
+        var command = new Command("sandbox", "Run the embedded in-memory MongoDB-compatible server (for tests and demos; it keeps nothing on disk).")
+        {
+            port,
+            replicaSet,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var name = parse.GetValue(replicaSet);
+            var options = new SandboxOptions
+            {
+                Port = parse.GetValue(port),
+                ReplicaSetName = string.Equals(name, "none", StringComparison.OrdinalIgnoreCase) ? null : name,
+            };
+            await using var server = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+
+            // Benchmarks and kill tests read this line to find the server.
+            await output.WriteLineAsync($"sandbox listening on {server.Address} {server.ConnectionString}").ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
