@@ -429,6 +429,14 @@ internal static class FilterParser
         return new ElemMatchObjectPredicate(ParseDocument(document, depth + 1));
     }
 
+    /// <summary>The per-element test of an $elemMatch argument, for the $elemMatch projection.</summary>
+    public static Func<RawBsonValue, bool> ParseElemMatchElementTest(RawBsonValue value) => ParseElemMatch(value, 0) switch
+    {
+        ElemMatchValuePredicate byValue => byValue.MatchesElement,
+        ElemMatchObjectPredicate byObject => byObject.MatchesElement,
+        _ => throw new InvalidOperationException("unexpected $elemMatch form"),
+    };
+
     private static bool IsTopLevelOperator(string name) =>
         name is "$and" or "$or" or "$nor" or "$expr" or "$where" or "$text" or "$comment" or "$alwaysTrue" or "$alwaysFalse" or "$jsonSchema";
 

@@ -75,7 +75,7 @@ internal sealed class ElemMatchObjectPredicate(MatchNode filter) : ValuePredicat
 
         foreach (var element in value.AsDocument)
         {
-            if (element.Value.IsDocumentOrArray && filter.Matches(element.Value.AsDocument))
+            if (MatchesElement(element.Value))
             {
                 return true;
             }
@@ -83,6 +83,8 @@ internal sealed class ElemMatchObjectPredicate(MatchNode filter) : ValuePredicat
 
         return false;
     }
+
+    public bool MatchesElement(RawBsonValue element) => element.IsDocumentOrArray && filter.Matches(element.AsDocument);
 }
 
 /// <summary>$elemMatch with operators: some single element satisfies all of them.</summary>
@@ -107,4 +109,6 @@ internal sealed class ElemMatchValuePredicate(ValueCondition condition) : ValueP
 
         return false;
     }
+
+    public bool MatchesElement(RawBsonValue element) => condition.MatchesValue(element);
 }
