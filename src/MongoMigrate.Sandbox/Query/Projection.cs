@@ -107,7 +107,8 @@ public sealed class Projection
             var root = new ProjectionNode(string.Empty);
             foreach (var element in projection)
             {
-                AddField(root, element.Name, element.Value, element.Name);
+                var name = element.Name;
+                AddField(root, name, element.Value, name);
             }
 
             // {_id: 1} alone keeps only _id; {_id: 0} or a lone $slice keeps everything else.
@@ -132,7 +133,7 @@ public sealed class Projection
                 return;
             }
 
-            var isTopLevelId = ReferenceEquals(fullPath, name) && name == "_id";
+            var isTopLevelId = fullPath == "_id";
             switch (value.Type)
             {
                 case BsonTypeCode.Boolean:
@@ -238,7 +239,7 @@ public sealed class Projection
 
                 case "$elemMatch":
                     {
-                        if (!ReferenceEquals(fullPath, name))
+                        if (fullPath != name)
                         {
                             throw new CommandException(ServerErrorCode.BadValue, $"Cannot use $elemMatch projection on a nested field: {fullPath}");
                         }
