@@ -30,7 +30,7 @@ internal static partial class ExpressionOperators
         ["$cmp"] = new(static (a, in c) => BsonValues.Int32(Compare(a, c)), 2, 2),
         ["$and"] = new(And, 0, int.MaxValue),
         ["$or"] = new(Or, 0, int.MaxValue),
-        ["$not"] = new(static (a, in c) => BsonValues.Boolean(!a[0].Evaluate(c).IsTruthy), 1, 1),
+        ["$not"] = new(static (a, in c) => BsonValues.Boolean(!Truth.IsTrue(a[0].Evaluate(c))), 1, 1),
         ["$cond"] = new(Cond, 3, 3) { ParseArguments = ParseCondDocument },
         ["$ifNull"] = new(IfNull, 2, int.MaxValue),
         ["$in"] = new(In, 2, 2),
@@ -86,7 +86,7 @@ internal static partial class ExpressionOperators
     {
         foreach (var argument in arguments)
         {
-            if (!argument.Evaluate(context).IsTruthy)
+            if (!Truth.IsTrue(argument.Evaluate(context)))
             {
                 return BsonValues.False;
             }
@@ -99,7 +99,7 @@ internal static partial class ExpressionOperators
     {
         foreach (var argument in arguments)
         {
-            if (argument.Evaluate(context).IsTruthy)
+            if (Truth.IsTrue(argument.Evaluate(context)))
             {
                 return BsonValues.True;
             }
@@ -109,7 +109,7 @@ internal static partial class ExpressionOperators
     }
 
     private static RawBsonValue Cond(Expression[] arguments, in EvaluationContext context) =>
-        arguments[0].Evaluate(context).IsTruthy ? arguments[1].Evaluate(context) : arguments[2].Evaluate(context);
+        Truth.IsTrue(arguments[0].Evaluate(context)) ? arguments[1].Evaluate(context) : arguments[2].Evaluate(context);
 
     private static Expression[] ParseCondDocument(RawBsonValue argument)
     {

@@ -89,5 +89,5 @@ internal sealed class ConstantNode(bool result) : MatchNode
 /// <summary>$expr: an aggregation expression evaluated on the document, matching when truthy.</summary>
 internal sealed class ExprNode(Aggregation.Expression expression) : MatchNode
 {
-    public override bool Matches(RawDocument document) => expression.Evaluate(Aggregation.EvaluationContext.ForDocument(document)).IsTruthy;
+    public override bool Matches(RawDocument document) => Aggregation.Truth.IsTrue(expression.Evaluate(Aggregation.EvaluationContext.ForDocument(document)));
 }
