@@ -1,4 +1,5 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Documents;
 
 namespace MongoMigrate.Sandbox.Query;
 
@@ -121,6 +122,103 @@ public sealed class QueryFilter
                 fields.Add(new(path.Path.Dotted, @in.Values[0]));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The index of the array element through which the filter matched a document, which the positional "$"
+    /// update operator needs (pass it as <c>UpdateContext.PositionalIndex</c>). As on the server, it comes from
+    /// the first array on the path of a top-level condition (the last such condition wins); false when no
+    /// condition matched through an array.
+    /// </summary>
+    public bool TryGetPositionalIndex(RawDocument document, out int index)
+    {
+        index = -1;
+        var leaves = new List<PathMatchNode>();
+        CollectConjunctiveLeaves(_root, leaves);
+        foreach (var leaf in leaves)
+        {
+            if (TryGetLeafIndex(leaf, document, out var i))
+            {
+                index = i;
+            }
+        }
+
+        return index >= 0;
+    }
+
+    private static void CollectConjunctiveLeaves(MatchNode node, List<PathMatchNode> leaves)
+    {
+        switch (node)
+        {
+            case AndNode and:
+                foreach (var child in and.Children)
+                {
+                    CollectConjunctiveLeaves(child, leaves);
+                }
+
+                break;
+            case PathMatchNode leaf:
+                leaves.Add(leaf);
+                break;
+        }
+    }
+
+    // Tries each element of the first array on the path alone, by replacing the array with [element].
+    private static bool TryGetLeafIndex(PathMatchNode leaf, RawDocument document, out int index)
+    {
+        index = -1;
+        var parts = leaf.Path.Parts;
+        var current = document;
+        RawBsonValue array = default;
+        var depth = -1;
+        for (var k = 0; k < parts.Count; k++)
+        {
+            if (!current.TryGetValue(parts[k], out var value))
+            {
+                return false;
+            }
+
+            if (value.Type == BsonTypeCode.Array)
+            {
+                array = value;
+                depth = k;
+                break;
+            }
+
+            if (value.Type != BsonTypeCode.Document)
+            {
+                return false;
+            }
+
+            current = value.AsDocument;
+        }
+
+        if (depth < 0)
+        {
+            return false;
+        }
+
+        var i = 0;
+        foreach (var element in array.AsDocument)
+        {
+            var root = DocumentNode.FromRaw(document);
+            var node = root;
+            for (var k = 0; k < depth; k++)
+            {
+                node = node.ChildNodeAt(node.IndexOf(parts[k]))!;
+            }
+
+            node.Set(parts[depth], BsonValues.Array([element.Value]));
+            if (leaf.Matches(root.ToDocument()))
+            {
+                index = i;
+                return true;
+            }
+
+            i++;
+        }
+
+        return false;
     }
 
     public override string ToString() => BsonDebugText.Format(Source);

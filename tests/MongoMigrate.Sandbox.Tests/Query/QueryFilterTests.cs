@@ -270,6 +270,22 @@ public class QueryFilterTests
         Assert.False(filter.Matches(Doc("{items: [{sku: 'a', qty: 1}, {sku: 'c', qty: 10}]}")));
     }
 
+    [Theory]
+    [InlineData("{'a.b': 5}", "{a: [{b: 1}, {b: 5}]}", 1)]
+    [InlineData("{a: 3}", "{a: [1, 2, 3]}", 2)]
+    [InlineData("{a: {$gt: 1}}", "{a: [1, 2, 3]}", 1)]
+    [InlineData("{a: {$elemMatch: {x: 1, y: 2}}}", "{a: [{x: 1}, {x: 1, y: 2}]}", 1)]
+    [InlineData("{'s.a.b': 5}", "{s: {a: [{b: 0}, {b: 5}]}}", 1)]
+    [InlineData("{x: 1, 'a.b': 5}", "{x: 1, a: [{b: 5}]}", 0)]
+    [InlineData("{x: 1}", "{x: 1, a: [1]}", -1)]
+    [InlineData("{a: [1, 2]}", "{a: [1, 2]}", -1)]
+    public void Positional_index_is_the_matched_array_element(string filter, string doc, int expected)
+    {
+        var found = QueryFilter.Compile(Doc(filter)).TryGetPositionalIndex(Doc(doc), out var index);
+        Assert.Equal(expected >= 0, found);
+        Assert.Equal(expected, index);
+    }
+
     [Fact]
     public void Candidates_include_the_leaf_array_itself_after_its_elements()
     {
