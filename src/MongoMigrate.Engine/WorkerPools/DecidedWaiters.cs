@@ -43,6 +43,7 @@ internal struct DecidedWaiters
                 waiter.TrySetResult(new WorkerSlot(waiter.Pool));
             }
 
+            waiter.DetachCancellation();
             waiter = next;
         }
     }

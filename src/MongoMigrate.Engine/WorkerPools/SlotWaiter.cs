@@ -10,6 +10,12 @@ internal sealed class SlotWaiter : TaskCompletionSource<WorkerSlot>
         return byPriority != 0 ? byPriority : x.Sequence.CompareTo(y.Sequence);
     });
 
+    private const int None = 0;
+    private const int Registered = 1;
+    private const int Completed = 2;
+    private CancellationTokenRegistration _registration;
+    private int _registrationState;
+
     // Continuations run on the thread pool: whoever completes a waiter (a releasing worker, a resize)
     // must never run the next worker's code inline on its own stack.
     public SlotWaiter(WorkerPoolManager pool, long priority, long sequence, long enqueuedTimestamp)
@@ -37,6 +43,31 @@ internal sealed class SlotWaiter : TaskCompletionSource<WorkerSlot>
 
     /// <summary>Set when the pool is disposed while the waiter still waits.</summary>
     public bool Abandoned { get; set; }
+
+    /// <summary>
+    /// Watches the caller's token, after the lock is released (a token already cancelled runs the callback
+    /// inline, and the callback takes the lock). Whichever of this and <see cref="DetachCancellation"/> comes
+    /// second unregisters, so a long-lived token never keeps registrations of waiters long granted.
+    /// </summary>
+    public void AttachCancellation(CancellationToken cancellationToken)
+    {
+        _registration = cancellationToken.UnsafeRegister(
+            static (state, token) => ((SlotWaiter)state!).TryCancel(token),
+            this);
+        if (Interlocked.CompareExchange(ref _registrationState, Registered, None) == Completed)
+        {
+            _registration.Unregister();
+        }
+    }
+
+    /// <summary>Called once the waiter is granted or abandoned.</summary>
+    public void DetachCancellation()
+    {
+        if (Interlocked.Exchange(ref _registrationState, Completed) == Registered)
+        {
+            _registration.Unregister();
+        }
+    }
 
     /// <summary>Registered on the caller's token: removes the waiter if it still waits, then cancels its task outside the lock.</summary>
     public void TryCancel(CancellationToken cancellationToken)

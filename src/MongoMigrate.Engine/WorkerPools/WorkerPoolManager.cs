@@ -156,9 +156,12 @@ public sealed partial class WorkerPoolManager : IDisposable
             return new ValueTask<WorkerSlot>(new WorkerSlot(this));
         }
 
-        return cancellationToken.CanBeCanceled
-            ? WaitCancellableAsync(waiter, cancellationToken)
-            : new ValueTask<WorkerSlot>(waiter.Task);
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.AttachCancellation(cancellationToken);
+        }
+
+        return new ValueTask<WorkerSlot>(waiter.Task);
     }
 
     /// <summary>Takes a slot if one is free in this pool and in the global limit right now; never waits.</summary>
@@ -317,16 +320,6 @@ public sealed partial class WorkerPoolManager : IDisposable
             _saturated = false;
             return (_maxWorkers, _active, _waiters.Count, saturated);
         }
-    }
-
-    private static async ValueTask<WorkerSlot> WaitCancellableAsync(SlotWaiter waiter, CancellationToken cancellationToken)
-    {
-        // Registered after the lock is released: a token that is already cancelled runs the callback
-        // inline, and the callback takes the lock.
-        using var registration = cancellationToken.UnsafeRegister(
-            static (state, token) => ((SlotWaiter)state!).TryCancel(token),
-            waiter);
-        return await waiter.Task.ConfigureAwait(false);
     }
 
     private void DispatchLocalLocked(ref DecidedWaiters decided)
