@@ -68,8 +68,10 @@ internal sealed class WorkerHealthMonitor : IDisposable
                 _metrics.RecordStuck(worker.Pool, worker.CollectionKey);
                 try
                 {
-                    worker.RequestCancellation();
+                    // Hand the item back before cancelling: a worker that honours its token returns at once,
+                    // and must find its item already re-queued, not be counted as a plain failure.
                     worker.InvokeStuckHandler();
+                    worker.RequestCancellation();
                 }
                 catch (Exception ex)
                 {
