@@ -338,7 +338,7 @@ public sealed class ArchiveReader : IAsyncDisposable, IDisposable
             var problem = BsonDocumentValidator.Validate(span, _options.CheckUtf8, BsonDocumentValidator.DefaultMaxDepth, offset);
             if (problem is not null)
             {
-                throw Error(offset, $"document of {entry.Namespace.FullName} at offset {offset} is not valid BSON: {problem.Reason} at offset {problem.Offset}", problem);
+                throw Error(problem.Offset, $"document of {entry.Namespace.FullName} at offset {offset} is not valid BSON: {problem.Reason} at offset {problem.Offset}", problem);
             }
         }
 

@@ -162,7 +162,7 @@ public sealed class BsonStreamReader : IAsyncDisposable, IDisposable
             var problem = BsonDocumentValidator.Validate(span, _options.CheckUtf8, BsonDocumentValidator.DefaultMaxDepth, offset);
             if (problem is not null)
             {
-                throw Error(offset, $"document at offset {offset} is not valid BSON: {problem.Reason} at offset {problem.Offset}", problem);
+                throw Error(problem.Offset, $"document at offset {offset} is not valid BSON: {problem.Reason} at offset {problem.Offset}", problem);
             }
         }
 
