@@ -25,7 +25,7 @@ public sealed class BsonFileWriter : IAsyncDisposable
     {
         Path = path;
         _validate = validate;
-        _temporaryPath = path + ".partial";
+        _temporaryPath = TemporaryPathFor(path);
         _file = new FileStream(_temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         _stream = gzip ? new GZipStream(_file, level, leaveOpen: true) : _file;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -115,6 +115,13 @@ public sealed class BsonFileWriter : IAsyncDisposable
         await _file.DisposeAsync().ConfigureAwait(false);
         File.Delete(_temporaryPath);
     }
+
+    /// <summary>
+    /// A short temporary name beside the final one: a long collection's file name already uses all 255 bytes a
+    /// file system allows, so a suffix would not fit.
+    /// </summary>
+    internal static string TemporaryPathFor(string path) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".", $".partial-{Guid.NewGuid():N}");
 
     private async ValueTask FlushThenWriteAsync(ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {

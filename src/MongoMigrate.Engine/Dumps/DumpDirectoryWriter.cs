@@ -66,7 +66,7 @@ public sealed class DumpDirectoryWriter(string root, bool gzip = false, Compress
     private async Task WriteSmallFileAsync(string path, byte[] content, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".partial";
+        var temporary = BsonFileWriter.TemporaryPathFor(path);
         await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
         {
             if (Gzip)

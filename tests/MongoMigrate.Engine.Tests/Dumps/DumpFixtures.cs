@@ -32,15 +32,19 @@ internal static partial class DumpFixtures
     public static int ExpectedDocuments(string relative) => Row(relative).DocumentCount
         ?? throw new InvalidOperationException($"INDEX.md gives no document count for {relative}");
 
-    /// <summary>Gzips every file of a folder tree into a new folder with .gz suffixes (mongodump --gzip layout).</summary>
+    /// <summary>
+    /// Gzips every file of a folder tree into a new folder with .gz suffixes (mongodump --gzip layout); legacy .bin
+    /// files are copied as they are, since no mongodump gzips them and mongorestore only knows them uncompressed.
+    /// </summary>
     public static void GzipTree(string source, string target)
     {
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = System.IO.Path.GetRelativePath(source, file);
-            var destination = System.IO.Path.Combine(target, file.EndsWith(".gz", StringComparison.Ordinal) ? relative : relative + ".gz");
+            var keep = file.EndsWith(".gz", StringComparison.Ordinal) || file.EndsWith(".bin", StringComparison.Ordinal);
+            var destination = System.IO.Path.Combine(target, keep ? relative : relative + ".gz");
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
-            if (file.EndsWith(".gz", StringComparison.Ordinal))
+            if (keep)
             {
                 File.Copy(file, destination);
                 continue;
