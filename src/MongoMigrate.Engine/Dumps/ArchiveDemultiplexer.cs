@@ -72,8 +72,8 @@ public sealed class ArchiveDemultiplexer(ArchiveReader reader, ArchiveDemultiple
         }
         catch (Exception e)
         {
+            // Consumers learn of it through their channels, completed with this error below.
             readError = e;
-            stop.Cancel();
         }
 
         foreach (var route in routes.Values)
