@@ -29,6 +29,24 @@ public class Crc64Tests
     }
 
     [Fact]
+    public void Carry_less_folding_agrees_with_the_tables_for_every_length_around_its_thresholds()
+    {
+        var random = new Random(3);
+        var data = new byte[1 << 20];
+        random.NextBytes(data);
+        for (var length = 0; length <= 700; length++)
+        {
+            var start = random.Next(0, 16);
+            var span = data.AsSpan(start, length);
+            var seed = (ulong)random.NextInt64();
+            Assert.Equal(Crc64.UpdateWithTablesOnly(seed, span), Crc64.Update(seed, span));
+        }
+
+        Assert.Equal(Crc64.UpdateWithTablesOnly(0, data), Crc64.Compute(data));
+        Assert.Equal(Reference(data.AsSpan(5, 100_003)), Crc64.Compute(data.AsSpan(5, 100_003)));
+    }
+
+    [Fact]
     public void Appending_in_pieces_gives_the_checksum_of_the_whole()
     {
         var random = new Random(7);
