@@ -1,0 +1,140 @@
+using System.Threading.Channels;
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.ServerCommands;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+
+namespace MongoMigrate.Engine.Copying;
+
+/// <summary>
+/// Copies one collection without touching the disk: for each chunk, a reader holding a slot of the job's
+/// dump pool feeds source batches into a small bounded buffer, and insertion workers each take a slot of
+/// the job's restore pool per batch. Batches are the source's reply bytes, sent on to the target as they are.
+/// </summary>
+public sealed class DirectCopyProcessor
+{
+    private readonly MigrationContext _context;
+    private readonly CollectionJob _job;
+    private readonly string _jobId;
+    private readonly WorkerPoolManager _readPool;
+    private readonly WorkerPoolManager _writePool;
+
+    public DirectCopyProcessor(MigrationContext context, CollectionJob job)
+    {
+        _context = context;
+        _job = job;
+        _jobId = context.JobId;
+        _readPool = context.Coordinator.GetOrCreateDumpPool(_jobId, context.Options.DumpWorkers);
+        _writePool = context.Coordinator.GetOrCreateRestorePool(_jobId, context.Options.RestoreWorkers);
+    }
+
+    /// <summary>Copies every chunk not yet restored; returns the chunks that failed for good.</summary>
+    public async Task<IReadOnlyList<ChunkFailure>> RunAsync(CancellationToken cancellationToken)
+    {
+        var pending = _job.Chunks.Where(c => c.Status != ChunkStatus.Restored).ToList();
+        var runner = new WorkQueueRunner<ChunkRecord>(
+            _readPool,
+            new WorkQueueOptions<ChunkRecord>
+            {
+                CollectionKey = _job.Key,
+                Priority = _job.Priority,
+                MaxAttempts = _context.Options.MaxChunkAttempts,
+                IsRetryable = ChunkCompletion.IsRetryable,
+                DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
+                FailureMode = WorkQueueFailureMode.ContinueOnFailure,
+            },
+            CopyChunkAsync);
+        var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        var failures = new List<ChunkFailure>();
+        foreach (var failure in result.Failures)
+        {
+            var reason = Connections.SecretRedactor.Redact(failure.Exception.Message);
+            failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
+            _job.Progress.ChunkFailed();
+            await _context.State.MarkChunkFailedAsync(_jobId, _job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        return failures;
+    }
+
+    private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
+    {
+        await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
+        var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
+        var inserter = new BatchInserter(target, _job.Target.Collection);
+        var buffer = Channel.CreateBounded<IReadOnlyList<RawDocument>>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writers = Enumerable.Range(0, _context.Options.InsertionWorkers)
+            .Select(_ => WriteAsync(buffer.Reader, inserter, chunk, stop.Token))
+            .ToList();
+        long documents = 0, bytes = 0;
+        try
+        {
+            var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+            await foreach (var batch in chunkReader.ReadAsync(stop.Token).ConfigureAwait(false))
+            {
+                long batchBytes = 0;
+                foreach (var document in batch)
+                {
+                    batchBytes += document.Length;
+                }
+
+                documents += batch.Count;
+                bytes += batchBytes;
+                reader.ReportProgress(batch.Count, batchBytes);
+                await buffer.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A failed read stops the writers too; the chunk is retried whole.
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            buffer.Writer.TryComplete();
+            try
+            {
+                await Task.WhenAll(writers).ConfigureAwait(false);
+            }
+            catch when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The read failure above is the error that matters.
+            }
+        }
+
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(ChannelReader<IReadOnlyList<RawDocument>> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var slot = await _writePool.AcquireAsync(_job.Priority, cancellationToken).ConfigureAwait(false);
+            var workerId = _writePool.NextWorkerId();
+            var worker = _writePool.RegisterWorker(_job.Key, workerId, $"chunk {chunk.Index} {chunk.Description}", cancellationToken);
+            var outcome = WorkerOutcome.Failed;
+            try
+            {
+                var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(batch, token).ConfigureAwait(false), worker.CancellationToken).ConfigureAwait(false);
+                long batchBytes = 0;
+                foreach (var document in batch)
+                {
+                    batchBytes += document.Length;
+                }
+
+                var insertedBytes = result.AlreadyPresent == 0 ? batchBytes : batchBytes * result.Inserted / Math.Max(1, batch.Count);
+                _job.Progress.AddCopied(result.Inserted, insertedBytes);
+                worker.ReportProgress(batch.Count, batchBytes);
+                outcome = WorkerOutcome.Succeeded;
+            }
+            finally
+            {
+                _writePool.MarkWorkerCompleted(workerId, outcome);
+            }
+        }
+    }
+}

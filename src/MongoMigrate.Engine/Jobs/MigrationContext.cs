@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Engine.DumpRestore;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+using Polly;
+
+namespace MongoMigrate.Engine.Jobs;
+
+/// <summary>What every collection processor of one job shares: clients, pools, state, progress, budget, clock.</summary>
+public sealed class MigrationContext
+{
+    public required string JobId { get; init; }
+
+    public required MigrationOptions Options { get; init; }
+
+    public required IMongoClient Source { get; init; }
+
+    public required IMongoClient Target { get; init; }
+
+    /// <summary>The process-wide coordinator: the job's pools come from it, shared by all its collections.</summary>
+    public required WorkerPoolCoordinator Coordinator { get; init; }
+
+    public required IJobStateStore State { get; init; }
+
+    public required JobProgress Progress { get; init; }
+
+    public required DiskBudget DiskBudget { get; init; }
+
+    public required ChunkFiles ChunkFiles { get; init; }
+
+    /// <summary>Retries for idempotent server operations.</summary>
+    public required ResiliencePipeline Retry { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    public required TimeProvider TimeProvider { get; init; }
+}
