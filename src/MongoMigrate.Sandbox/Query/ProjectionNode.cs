@@ -300,7 +300,9 @@ internal sealed class ProjectionNode
             int start, count;
             if (Skip == int.MinValue)
             {
-                (start, count) = Limit >= 0 ? (0, Math.Min(Limit, items.Count)) : (Math.Max(items.Count + Limit, 0), Math.Min(-(long)Limit, items.Count) is var c ? (int)c : 0);
+                // A positive count keeps the first elements, a negative one the last.
+                count = (int)Math.Min(Math.Abs((long)Limit), items.Count);
+                start = Limit >= 0 ? 0 : items.Count - count;
             }
             else
             {
