@@ -66,7 +66,7 @@ public class FieldPathTests
     }
 
     [Fact]
-    public void Matching_an_id_or_an_equality_does_not_allocate()
+    public void Matching_ids_equalities_ranges_and_regexes_does_not_allocate()
     {
         var doc = Doc("{_id: 5, name: 'alpha', n: 3, sub: {x: 1}, tags: ['a', 'b']}");
         var filters = new[]
@@ -75,6 +75,7 @@ public class FieldPathTests
             QueryFilter.Compile(Doc("{name: 'alpha', n: {$gte: 2}}")),
             QueryFilter.Compile(Doc("{'sub.x': 1, tags: 'b'}")),
             QueryFilter.Compile(Doc("{n: {$in: [1, 2, 3]}}")),
+            QueryFilter.Compile(Doc("{name: /^al/i}")),
         };
         foreach (var filter in filters)
         {

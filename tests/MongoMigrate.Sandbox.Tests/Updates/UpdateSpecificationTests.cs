@@ -86,6 +86,7 @@ public class UpdateSpecificationTests
     [InlineData("{$inc: {'a.$[]': 1}}", "{_id: 1, a: [1, 2]}", "{_id: 1, a: [2, 3]}")]
     [InlineData("{$set: {'a.$[].b.$[].c': 0}}", "{_id: 1, a: [{b: [{c: 1}]}, {b: [{c: 2}, {c: 3}]}]}", "{_id: 1, a: [{b: [{c: 0}]}, {b: [{c: 0}, {c: 0}]}]}")]
     [InlineData("{$setOnInsert: {a: 1}}", "{_id: 1}", "{_id: 1}")]
+    [InlineData("{$set: {'a.$[].c': 2, 'a.$[].b': 1}}", "{_id: 1, a: [{}, {b: 0}]}", "{_id: 1, a: [{b: 1, c: 2}, {b: 1, c: 2}]}")]
     [InlineData("{$set: {}}", "{_id: 1}", "{_id: 1}")]
     public void Operators_update_documents_as_the_server_does(string update, string doc, string expected) =>
         Assert.Equal(Norm(expected), Updated(update, doc));
@@ -207,6 +208,7 @@ public class UpdateSpecificationTests
     [InlineData("{$set: {a: 1}, $unset: {a: 1}}", 40, "Updating the path 'a' would create a conflict at 'a'")]
     [InlineData("{$rename: {a: 'b'}, $set: {b: 1}}", 40, "Updating the path 'b' would create a conflict at 'b'")]
     [InlineData("{$rename: {a: 'b'}, $set: {a: 1}}", 40, "Updating the path 'a' would create a conflict at 'a'")]
+    [InlineData("{$set: {'a.$[]': 1, 'a.0': 2}}", 40, "Updating the path 'a.0' would create a conflict at 'a'")]
     [InlineData("{$inc: {a: 'x'}}", 14, "Cannot increment with non-numeric argument: {a: \"x\"}")]
     [InlineData("{$mul: {a: 'x'}}", 14, "Cannot multiply with non-numeric argument: {a: \"x\"}")]
     [InlineData("{$set: {'': 1}}", 56, "An empty update path is not valid.")]
