@@ -255,7 +255,7 @@ public class UpdateSpecificationTests
         var result = Apply("{b: 2, a: 1}", "{_id: 7, a: 0}");
         Assert.True(result.Modified);
         Assert.Equal(Norm("{_id: 7, b: 2, a: 1}"), Json(result.Document));
-        Assert.Equal(Norm("{_id: 7, b: 2}"), Updated("{b: 2, _id: 7}", "{_id: 7, a: 0}"));
+        Assert.Equal(Norm("{b: 2, _id: 7}"), Updated("{b: 2, _id: 7}", "{_id: 7, a: 0}"));
         Assert.Equal(Norm("{_id: 7}"), Updated("{}", "{_id: 7, a: 0}"));
     }
 
@@ -300,6 +300,9 @@ public class UpdateSpecificationTests
 
         var replacement = UpdateSpecification.Compile(Doc("{b: 2}")).BuildUpsert(filter, Context);
         Assert.Equal(Norm("{_id: 5, b: 2}"), Json(replacement));
+
+        var ownId = UpdateSpecification.Compile(Doc("{b: 2, _id: 5}")).BuildUpsert(filter, Context);
+        Assert.Equal(Norm("{_id: 5, b: 2}"), Json(ownId));
 
         var setId = UpdateSpecification.Compile(Doc("{$set: {_id: 9, b: 2}}")).BuildUpsert(QueryFilter.Compile(Doc("{a: 1}")), Context);
         Assert.Equal(Norm("{_id: 9, a: 1, b: 2}"), Json(setId));
