@@ -166,14 +166,24 @@ public sealed class FieldPath
     {
         var start = output.Count;
         expandedArray = false;
-        CollectKeys(document.AsValue(), 0, output, ref expandedArray);
+        CollectKeys(document.AsValue(), 0, output, ref expandedArray, emptyArrayAsUndefined: true);
         if (output.Count == start)
         {
             output.Add(BsonValues.Null);
         }
     }
 
-    private void CollectKeys(RawBsonValue container, int i, List<RawBsonValue> output, ref bool expandedArray)
+    /// <summary>
+    /// The values the distinct command reports for this path: like index keys, arrays contribute their
+    /// elements, but a missing field or an empty array contributes nothing. The caller removes duplicates.
+    /// </summary>
+    public void CollectDistinctValues(RawDocument document, List<RawBsonValue> output)
+    {
+        var expanded = false;
+        CollectKeys(document.AsValue(), 0, output, ref expanded, emptyArrayAsUndefined: false);
+    }
+
+    private void CollectKeys(RawBsonValue container, int i, List<RawBsonValue> output, ref bool expandedArray, bool emptyArrayAsUndefined)
     {
         if (!container.AsDocument.TryGetValue(_utf8Parts[i], out var value))
         {
@@ -193,7 +203,7 @@ public sealed class FieldPath
                     any = true;
                 }
 
-                if (!any)
+                if (!any && emptyArrayAsUndefined)
                 {
                     output.Add(BsonValues.Undefined);
                 }
@@ -208,7 +218,7 @@ public sealed class FieldPath
 
         if (value.Type == BsonTypeCode.Document)
         {
-            CollectKeys(value, i + 1, output, ref expandedArray);
+            CollectKeys(value, i + 1, output, ref expandedArray, emptyArrayAsUndefined);
             return;
         }
 
@@ -226,7 +236,7 @@ public sealed class FieldPath
             }
             else if (positional.IsDocumentOrArray)
             {
-                CollectKeys(positional, i + 2, output, ref expandedArray);
+                CollectKeys(positional, i + 2, output, ref expandedArray, emptyArrayAsUndefined);
             }
 
             return;
@@ -237,7 +247,7 @@ public sealed class FieldPath
         {
             if (element.Value.Type == BsonTypeCode.Document)
             {
-                CollectKeys(element.Value, i + 1, output, ref expandedArray);
+                CollectKeys(element.Value, i + 1, output, ref expandedArray, emptyArrayAsUndefined);
             }
         }
     }

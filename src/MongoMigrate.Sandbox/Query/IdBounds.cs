@@ -189,6 +189,29 @@ public sealed class IdBounds
         };
     }
 
+    /// <summary>The range of one type bracket ($type: "objectId"); null when the types span several brackets.</summary>
+    internal static IdBounds? FromTypes(IReadOnlySet<BsonTypeCode> types)
+    {
+        int? canonical = null;
+        foreach (var type in types)
+        {
+            var c = BsonOrder.CanonicalType(type);
+            if (canonical is not null && canonical != c)
+            {
+                return null;
+            }
+
+            canonical = c;
+        }
+
+        if (canonical is null || TypeBrackets.BracketStart(canonical.Value) is not { } start)
+        {
+            return null;
+        }
+
+        return ForRange(start, true, TypeBrackets.NextBracketStart(canonical.Value), false);
+    }
+
     public override string ToString() => Points is not null
         ? "points [" + string.Join(", ", Points.Select(p => BsonDebugText.Format(p))) + "]"
         : $"{(LowerInclusive ? "[" : "(")}{(Lower is null ? "-inf" : BsonDebugText.Format(Lower.Value))}, {(Upper is null ? "+inf" : BsonDebugText.Format(Upper.Value))}{(UpperInclusive ? "]" : ")")}";

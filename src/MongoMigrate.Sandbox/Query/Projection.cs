@@ -101,6 +101,7 @@ public sealed class Projection
         private ProjectionKind? _kind;
         private bool _includeId = true;
         private bool _idIncludedExplicitly;
+        private bool _hasElemMatch;
 
         public Projection Parse(RawDocument projection)
         {
@@ -108,23 +109,26 @@ public sealed class Projection
             foreach (var element in projection)
             {
                 var name = element.Name;
-                AddField(root, name, element.Value, name);
+                AddField(root, name, element.Value, name, topLevel: true);
             }
 
-            // {_id: 1} alone keeps only _id; {_id: 0} or a lone $slice keeps everything else.
-            var kind = _kind ?? (_idIncludedExplicitly ? ProjectionKind.Inclusion : ProjectionKind.Exclusion);
+            // Without a decisive field the server falls back on defaults: {_id: 1} or an $elemMatch alone
+            // keep only what is listed; {_id: 0} or a lone $slice keep everything else.
+            var kind = _kind ?? (_idIncludedExplicitly || _hasElemMatch ? ProjectionKind.Inclusion : ProjectionKind.Exclusion);
             return new Projection(root, kind, _includeId, projection);
         }
 
-        private void AddField(ProjectionNode node, string name, RawBsonValue value, string fullPath)
+        // 'name' is what is left of the element's (possibly dotted) name at this level; 'elementName' is the
+        // name as written, which the server's messages show.
+        private void AddField(ProjectionNode node, string name, RawBsonValue value, string elementName, bool topLevel)
         {
-            ValidateName(name, fullPath);
+            ValidateName(name, elementName);
             var dot = name.IndexOf('.', StringComparison.Ordinal);
             if (dot >= 0)
             {
                 var head = name[..dot];
-                var child = node.GetOrAddChild(head);
-                AddField(child, name[(dot + 1)..], value, fullPath);
+                var child = node.GetOrAddChild(head, elementName);
+                AddField(child, name[(dot + 1)..], value, elementName, topLevel: false);
                 if (child.HasComputedFields)
                 {
                     node.NoteComputedChild(head);
@@ -133,7 +137,7 @@ public sealed class Projection
                 return;
             }
 
-            var isTopLevelId = fullPath == "_id";
+            var isTopLevelId = topLevel && name == "_id";
             switch (value.Type)
             {
                 case BsonTypeCode.Boolean:
@@ -149,20 +153,20 @@ public sealed class Projection
                             _idIncludedExplicitly = include;
                             if (!include)
                             {
-                                node.AddExclusion(name);
+                                node.AddExclusion(name, elementName);
                             }
 
                             return;
                         }
 
-                        SetKind(include ? ProjectionKind.Inclusion : ProjectionKind.Exclusion, fullPath);
+                        SetKind(include ? ProjectionKind.Inclusion : ProjectionKind.Exclusion, elementName);
                         if (include)
                         {
-                            node.AddInclusion(name);
+                            node.AddInclusion(name, elementName);
                         }
                         else
                         {
-                            node.AddExclusion(name);
+                            node.AddExclusion(name, elementName);
                         }
 
                         return;
@@ -171,26 +175,33 @@ public sealed class Projection
                 case BsonTypeCode.Document:
                     {
                         var spec = value.AsDocument;
-                        if (spec.TryGetFirst(out var first) && first.Name.StartsWith('$'))
+                        if (spec.TryGetFirst(out var first) && first.Name.StartsWith('$') && spec.Count() == 1)
                         {
-                            if (findOperators && TryAddFindOperator(node, name, first, fullPath, spec))
+                            if (TryAddFindOperator(node, name, first, elementName, topLevel))
                             {
                                 return;
                             }
 
-                            AddExpression(node, name, value, fullPath);
+                            if (_kind == ProjectionKind.Exclusion)
+                            {
+                                throw new CommandException(31252, "Cannot use expression other than $meta in exclusion projection");
+                            }
+
+                            SetKind(ProjectionKind.Inclusion, elementName);
+                            node.AddExpression(name, ExpressionParser.Parse(value), elementName);
                             return;
                         }
 
                         if (spec.IsEmpty)
                         {
-                            throw new CommandException(51270, $"An empty sub-projection is not a valid value. Found empty object at path {fullPath}");
+                            throw new CommandException(51270, $"An empty sub-projection is not a valid value. Found empty object at path {elementName}");
                         }
 
-                        var child = node.GetOrAddChild(name);
+                        var child = node.GetOrAddChild(name, elementName);
                         foreach (var element in spec)
                         {
-                            AddField(child, element.Name, element.Value, fullPath + "." + element.Name);
+                            var childName = element.Name;
+                            AddField(child, childName, element.Value, childName, topLevel: false);
                         }
 
                         if (child.HasComputedFields)
@@ -202,55 +213,46 @@ public sealed class Projection
                     }
 
                 default:
-                    AddExpression(node, name, value, fullPath);
+                    if (_kind == ProjectionKind.Exclusion)
+                    {
+                        throw new CommandException(31310, $"Cannot use an expression {BsonValues.Describe(elementName, value)} in an exclusion projection");
+                    }
+
+                    SetKind(ProjectionKind.Inclusion, elementName);
+                    node.AddExpression(name, ExpressionParser.Parse(value), elementName);
                     return;
             }
         }
 
-        private void AddExpression(ProjectionNode node, string name, RawBsonValue value, string fullPath)
-        {
-            if (_kind == ProjectionKind.Exclusion)
-            {
-                throw new CommandException(31252, "Cannot use expression other than $meta in exclusion projection");
-            }
-
-            SetKind(ProjectionKind.Inclusion, fullPath);
-
-            node.AddExpression(name, ParseExpression(value));
-        }
-
-        private static Expression ParseExpression(RawBsonValue value) => ExpressionParser.Parse(value);
-
-        private bool TryAddFindOperator(ProjectionNode node, string name, RawBsonElement first, string fullPath, RawDocument spec)
+        private bool TryAddFindOperator(ProjectionNode node, string name, RawBsonElement first, string elementName, bool topLevel)
         {
             switch (first.Name)
             {
-                case "$slice":
+                case "$slice" when findOperators && (first.Value.IsNumeric || first.Value.Type == BsonTypeCode.Array):
                     {
-                        if (spec.Count() != 1)
-                        {
-                            return false;
-                        }
-
                         var (skip, limit) = ParseSlice(first.Value);
-                        node.AddSlice(name, skip, limit);
+                        node.AddSlice(name, skip, limit, elementName);
                         return true;
                     }
 
+                case "$slice" when findOperators:
+                    throw new CommandException(31273, "$slice only supports numbers and [skip, limit] arrays");
+                case "$elemMatch" when !findOperators:
+                    throw new CommandException(ServerErrorCode.InvalidPipelineOperator, "Cannot use $elemMatch in this context");
                 case "$elemMatch":
                     {
-                        if (fullPath != name)
+                        if (first.Value.Type != BsonTypeCode.Document)
                         {
-                            throw new CommandException(ServerErrorCode.BadValue, $"Cannot use $elemMatch projection on a nested field: {fullPath}");
+                            throw new CommandException(31274, $"elemMatch: Invalid argument, object required, but got {BsonValues.TypeName(first.Value.Type)}");
                         }
 
-                        if (_kind == ProjectionKind.Exclusion)
+                        if (!topLevel)
                         {
-                            throw new CommandException(31255, $"Cannot use $elemMatch projection on field {fullPath} in an exclusion projection");
+                            throw new CommandException(31275, "Cannot use $elemMatch projection on a nested field.");
                         }
 
-                        _kind ??= ProjectionKind.Inclusion;
-                        node.AddElemMatch(name, FilterParser.ParseElemMatchElementTest(first.Value));
+                        _hasElemMatch = true;
+                        node.AddElemMatch(name, FilterParser.ParseElemMatchElementTest(first.Value), elementName);
                         return true;
                     }
 
@@ -268,24 +270,29 @@ public sealed class Projection
                 return (null, ClampToInt(value));
             }
 
-            if (value.Type == BsonTypeCode.Array)
+            var items = value.AsDocument.Values();
+            if (items.Count != 2)
             {
-                var items = value.AsDocument.Values();
-                if (items.Count != 2 || !items[0].IsNumeric || !items[1].IsNumeric)
-                {
-                    throw new CommandException(28667, "$slice only supports numbers and [skip, limit] arrays");
-                }
-
-                var limit = ClampToInt(items[1]);
-                if (limit <= 0)
-                {
-                    throw new CommandException(28724, $"Invalid $slice syntax. The limit must be positive but is {limit}");
-                }
-
-                return (ClampToInt(items[0]), limit);
+                throw new CommandException(31272, "$slice array argument should be of form [skip, limit]");
             }
 
-            throw new CommandException(28667, "$slice only supports numbers and [skip, limit] arrays");
+            if (!items[0].IsNumeric)
+            {
+                throw new CommandException(31257, $"$slice expects the skip argument to be a number, got {BsonValues.TypeName(items[0].Type)}");
+            }
+
+            if (!items[1].IsNumeric)
+            {
+                throw new CommandException(31258, $"$slice expects the limit argument to be a number, got {BsonValues.TypeName(items[1].Type)}");
+            }
+
+            var limit = ClampToInt(items[1]);
+            if (limit <= 0)
+            {
+                throw new CommandException(31259, $"$slice limit must be positive, got {limit}");
+            }
+
+            return (ClampToInt(items[0]), limit);
         }
 
         private static int ClampToInt(RawBsonValue value)
@@ -294,7 +301,7 @@ public sealed class Projection
             return d >= int.MaxValue ? int.MaxValue : d <= int.MinValue + 1 ? int.MinValue + 1 : (int)d;
         }
 
-        private void SetKind(ProjectionKind kind, string fullPath)
+        private void SetKind(ProjectionKind kind, string elementName)
         {
             if (_kind is null)
             {
@@ -305,26 +312,26 @@ public sealed class Projection
             if (_kind != kind)
             {
                 throw kind == ProjectionKind.Exclusion
-                    ? new CommandException(31254, $"Cannot do exclusion on field {fullPath} in inclusion projection")
-                    : new CommandException(31253, $"Cannot do inclusion on field {fullPath} in exclusion projection");
+                    ? new CommandException(31254, $"Cannot do exclusion on field {elementName} in inclusion projection")
+                    : new CommandException(31253, $"Cannot do inclusion on field {elementName} in exclusion projection");
             }
         }
 
-        private static void ValidateName(string name, string fullPath)
+        private static void ValidateName(string name, string elementName)
         {
+            if (name.EndsWith(".$", StringComparison.Ordinal) || name == "$" || name.Contains(".$.", StringComparison.Ordinal))
+            {
+                throw new CommandException(ServerErrorCode.BadValue, $"The positional projection '{elementName}' is not supported by the sandbox");
+            }
+
             if (name.Length == 0 || name.EndsWith('.') || name.StartsWith('.') || name.Contains("..", StringComparison.Ordinal))
             {
-                throw new CommandException(ServerErrorCode.BadValue, $"FieldPath field names may not be empty strings. ({fullPath})");
+                throw new CommandException(15998, $"FieldPath field names may not be empty strings. ({elementName})");
             }
 
             if (name.StartsWith('$'))
             {
-                throw new CommandException(16410, $"FieldPath field names may not start with '$'. Consider using $getField or $setField. ({fullPath})");
-            }
-
-            if (name.EndsWith(".$", StringComparison.Ordinal) || name == "$" || name.Contains(".$.", StringComparison.Ordinal))
-            {
-                throw new CommandException(ServerErrorCode.BadValue, $"The positional projection '{fullPath}' is not supported by the sandbox");
+                throw new CommandException(16410, $"FieldPath field names may not start with '$'. Consider using $getField or $setField. ({elementName})");
             }
         }
 
@@ -336,7 +343,7 @@ public sealed class Projection
             if (dot >= 0)
             {
                 var head = name[..dot];
-                var child = node.GetOrAddChild(head);
+                var child = node.GetOrAddChild(head, name);
                 AddComputed(child, name[(dot + 1)..], value);
                 node.NoteComputedChild(head);
                 return;
@@ -345,7 +352,7 @@ public sealed class Projection
             if (value.Type == BsonTypeCode.Document && !value.AsDocument.IsEmpty
                 && !(value.AsDocument.TryGetFirst(out var first) && first.Name.StartsWith('$')))
             {
-                var child = node.GetOrAddChild(name);
+                var child = node.GetOrAddChild(name, name);
                 foreach (var element in value.AsDocument)
                 {
                     AddComputed(child, element.Name, element.Value);
@@ -355,7 +362,7 @@ public sealed class Projection
                 return;
             }
 
-            node.AddExpression(name, ExpressionParser.Parse(value));
+            node.AddExpression(name, ExpressionParser.Parse(value), name);
         }
     }
 }

@@ -34,11 +34,12 @@ internal sealed class ProjectionNode
     /// <summary>Whether this node or a child computes fields, so the expression pass must visit it.</summary>
     public bool HasComputedFields { get; private set; }
 
-    public ProjectionNode GetOrAddChild(string name)
+    /// <summary>The node for a subdocument level; <paramref name="elementName"/> is only for messages.</summary>
+    public ProjectionNode GetOrAddChild(string name, string elementName)
     {
         if (_leaves.ContainsKey(name) || _expressions.ContainsKey(name) || _elemMatches.ContainsKey(name))
         {
-            throw Collision(name);
+            throw new CommandException(31249, $"Path collision at {elementName} remaining portion {RemainingAfter(elementName, name)}");
         }
 
         if (!_children.TryGetValue(name, out var child))
@@ -50,24 +51,25 @@ internal sealed class ProjectionNode
         return child;
     }
 
-    public void AddInclusion(string name) => AddLeaf(name, new Leaf(LeafKind.Include, 0, 0));
+    public void AddInclusion(string name, string elementName) => AddLeaf(name, new Leaf(LeafKind.Include, 0, 0), elementName);
 
-    public void AddExclusion(string name) => AddLeaf(name, new Leaf(LeafKind.Exclude, 0, 0));
+    public void AddExclusion(string name, string elementName) => AddLeaf(name, new Leaf(LeafKind.Exclude, 0, 0), elementName);
 
     /// <summary>A find $slice: skip (negative counts from the end) and a limit, or a count when skip is null.</summary>
-    public void AddSlice(string name, int? skip, int limit) => AddLeaf(name, new Leaf(LeafKind.Slice, skip ?? int.MinValue, limit));
+    public void AddSlice(string name, int? skip, int limit, string elementName) =>
+        AddLeaf(name, new Leaf(LeafKind.Slice, skip ?? int.MinValue, limit), elementName);
 
-    public void AddExpression(string name, Expression expression)
+    public void AddExpression(string name, Expression expression, string elementName)
     {
-        CheckFree(name);
+        CheckFree(name, elementName);
         _expressions.Add(name, expression);
         _additionOrder.Add(name);
         HasComputedFields = true;
     }
 
-    public void AddElemMatch(string name, Func<RawBsonValue, bool> elementTest)
+    public void AddElemMatch(string name, Func<RawBsonValue, bool> elementTest, string elementName)
     {
-        CheckFree(name);
+        CheckFree(name, elementName);
         _elemMatches.Add(name, elementTest);
         _additionOrder.Add(name);
         HasComputedFields = true;
@@ -84,22 +86,25 @@ internal sealed class ProjectionNode
         HasComputedFields = true;
     }
 
-    private void AddLeaf(string name, Leaf leaf)
+    private void AddLeaf(string name, Leaf leaf, string elementName)
     {
-        CheckFree(name);
+        CheckFree(name, elementName);
         _leaves.Add(name, leaf);
     }
 
-    private void CheckFree(string name)
+    private void CheckFree(string name, string elementName)
     {
         if (_leaves.ContainsKey(name) || _children.ContainsKey(name) || _expressions.ContainsKey(name) || _elemMatches.ContainsKey(name))
         {
-            throw Collision(name);
+            throw new CommandException(31250, $"Path collision at {elementName}");
         }
     }
 
-    private CommandException Collision(string name) =>
-        new(31250, $"Path collision at {PathPrefix}{name}");
+    private static string RemainingAfter(string elementName, string name)
+    {
+        var at = elementName.IndexOf(name + ".", StringComparison.Ordinal);
+        return at < 0 ? elementName : elementName[(at + name.Length + 1)..];
+    }
 
     /// <summary>Inclusion: only listed fields (and computed ones) survive.</summary>
     public DocumentNode ApplyInclusion(RawDocument document, bool includeId)
@@ -235,6 +240,7 @@ internal sealed class ProjectionNode
             }
             else if (_elemMatches.TryGetValue(name, out var test))
             {
+                var matched = false;
                 if (input.Type == BsonTypeCode.Document && input.AsDocument.TryGetValue(name, out var array) && array.Type == BsonTypeCode.Array)
                 {
                     foreach (var element in array.AsDocument)
@@ -242,9 +248,15 @@ internal sealed class ProjectionNode
                         if (test(element.Value))
                         {
                             output.Set(name, BsonValues.Array([element.Value]));
+                            matched = true;
                             break;
                         }
                     }
+                }
+
+                if (!matched)
+                {
+                    output.Remove(name);
                 }
             }
             else if (_children.TryGetValue(name, out var child))
@@ -300,7 +312,9 @@ internal sealed class ProjectionNode
             int start, count;
             if (Skip == int.MinValue)
             {
-                (start, count) = Limit >= 0 ? (0, Math.Min(Limit, items.Count)) : (Math.Max(items.Count + Limit, 0), Math.Min(-(long)Limit, items.Count) is var c ? (int)c : 0);
+                // A positive count keeps the first elements, a negative one the last.
+                count = (int)Math.Min(Math.Abs((long)Limit), items.Count);
+                start = Limit >= 0 ? 0 : items.Count - count;
             }
             else
             {

@@ -70,6 +70,7 @@ public sealed class QueryFilter
                 {
                     ComparisonPredicate comparison => IdBounds.FromComparison(comparison.Kind, comparison.Operand),
                     InPredicate { HasRegexes: false } @in => IdBounds.ForPoints(@in.Values),
+                    TypePredicate type => IdBounds.FromTypes(type.Types),
                     _ => null,
                 };
                 if (bounds is not null)

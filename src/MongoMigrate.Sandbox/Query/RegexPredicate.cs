@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using MongoMigrate.Bson;
@@ -70,7 +71,7 @@ internal sealed class RegexPredicate : ValuePredicate
         {
             case BsonTypeCode.String:
             case BsonTypeCode.Symbol:
-                return IsMatch(_regex, value.AsString);
+                return IsMatch(_regex, value.AsUtf8String);
             case BsonTypeCode.RegularExpression:
                 {
                     var span = value.Span;
@@ -81,6 +82,30 @@ internal sealed class RegexPredicate : ValuePredicate
 
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Matches UTF-8 text, decoding into a pooled buffer so a filter allocates nothing per document.</summary>
+    public static bool IsMatch(Regex regex, ReadOnlySpan<byte> utf8)
+    {
+        var max = Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        char[]? rented = null;
+        var buffer = max <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(max));
+        try
+        {
+            var length = Encoding.UTF8.GetChars(utf8, buffer);
+            return regex.IsMatch(buffer[..length]);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new CommandException(ServerErrorCode.BadValue, $"Regular expression /{regex}/ took too long to match");
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 

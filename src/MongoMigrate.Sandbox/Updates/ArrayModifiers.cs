@@ -7,6 +7,20 @@ namespace MongoMigrate.Sandbox.Updates;
 /// <summary>Shared plumbing of the array modifiers: read the elements, write a new array only when it differs.</summary>
 internal abstract class ArrayModifier : ModifierNode
 {
+    /// <summary>Membership in MongoDB's equality (1 equals 1.0).</summary>
+    public static bool Contains(List<RawBsonValue> items, RawBsonValue value)
+    {
+        foreach (var item in items)
+        {
+            if (BsonOrder.CompareValues(item, value) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     protected static List<RawBsonValue> Elements(NodeValue value)
     {
         var raw = value.ToRaw();
@@ -132,7 +146,7 @@ internal sealed class AddToSetModifier(IReadOnlyList<RawBsonValue> values) : Arr
         var items = new List<RawBsonValue>(before);
         foreach (var value in values)
         {
-            if (!items.Any(existing => BsonOrder.CompareValues(existing, value) == 0))
+            if (!Contains(items, value))
             {
                 items.Add(value);
             }
@@ -181,7 +195,15 @@ internal sealed class PullModifier(Func<RawBsonValue, bool> condition, string op
         }
 
         var before = Elements(current);
-        var after = before.Where(v => !condition(v)).ToList();
+        var after = new List<RawBsonValue>(before.Count);
+        foreach (var value in before)
+        {
+            if (!condition(value))
+            {
+                after.Add(value);
+            }
+        }
+
         Replace(container, index, before, after);
     }
 

@@ -65,7 +65,7 @@ internal sealed class ArithmeticModifier(bool multiply, RawBsonValue operand) : 
         {
             throw new CommandException(
                 ServerErrorCode.BadValue,
-                $"Failed to apply {OperatorName} operations to current value (({BsonValues.TypeName(current.Type)}){BsonDebugText.Format(current)}) for document {state.IdDocument}");
+                $"Failed to apply $inc operations to current value (({SafeNumName(current.Type)}){BsonDebugText.Format(current)}) for document {state.IdDocument}");
         }
 
         container.SetAt(index, result);
@@ -73,6 +73,15 @@ internal sealed class ArithmeticModifier(bool multiply, RawBsonValue operand) : 
 
     protected override void ApplyMissing(DocumentNode container, string name, string path, ApplyState state) =>
         AddNew(container, name, multiply ? NumberArithmetic.ZeroLike(operand) : operand);
+
+    // The server names the operation $inc for $mul too, and shows the value as its SafeNum type does.
+    private static string SafeNumName(BsonTypeCode type) => type switch
+    {
+        BsonTypeCode.Int32 => "NumberInt",
+        BsonTypeCode.Int64 => "NumberLong",
+        BsonTypeCode.Double => "NumberDouble",
+        _ => "NumberDecimal",
+    };
 }
 
 /// <summary>$min and $max: replaces the value when the operand sorts before (or after) it; a missing field is set.</summary>

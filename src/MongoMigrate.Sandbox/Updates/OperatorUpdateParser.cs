@@ -167,7 +167,7 @@ internal static class OperatorUpdateParser
                     }
 
                     var values = value.AsDocument.Values();
-                    return new PullModifier(v => values.Any(x => BsonOrder.CompareValues(x, v) == 0), "$pullAll");
+                    return new PullModifier(v => ArrayModifier.Contains(values, v), "$pullAll");
                 }
         }
     }

@@ -38,9 +38,11 @@ internal abstract class UpdateNode
 /// </summary>
 internal sealed class ObjectUpdateNode : UpdateNode
 {
-    public SortedDictionary<string, UpdateNode> Children { get; } = new(UpdateFieldOrder.Instance);
+    private bool _hasPositional;
+    private bool _hasArrayFilters;
+    private bool _hasFields;
 
-    private bool HasArrayChildren => Children.Keys.Any(k => k == "$" || UpdatePath.IsArrayFilter(k, out _));
+    public SortedDictionary<string, UpdateNode> Children { get; } = new(UpdateFieldOrder.Instance);
 
     public override void Apply(DocumentNode container, string name, string path, ApplyState state)
     {
@@ -55,7 +57,7 @@ internal sealed class ObjectUpdateNode : UpdateNode
         if (node is null)
         {
             var value = container.ValueAt(index).Raw;
-            if (Children.Keys.Any(k => UpdatePath.IsArrayFilter(k, out _)))
+            if (_hasArrayFilters)
             {
                 throw new CommandException(ServerErrorCode.BadValue, $"Cannot apply array updates to non-array element {BsonValues.Describe(name, value)}");
             }
@@ -76,7 +78,7 @@ internal sealed class ObjectUpdateNode : UpdateNode
 
     private void ApplyToMissing(DocumentNode container, string name, string path, ApplyState state)
     {
-        if (Children.Keys.Any(k => UpdatePath.IsArrayFilter(k, out _)))
+        if (_hasArrayFilters)
         {
             throw new CommandException(ServerErrorCode.BadValue, $"The path '{path}' must exist in the document in order to apply array updates.");
         }
@@ -146,7 +148,7 @@ internal sealed class ObjectUpdateNode : UpdateNode
 
     private int CheckPositional(DocumentNode? node, ApplyState state)
     {
-        if (!Children.ContainsKey("$"))
+        if (!_hasPositional)
         {
             return -1;
         }
@@ -188,7 +190,21 @@ internal sealed class ObjectUpdateNode : UpdateNode
             interior.Insert(path, i + 1, leaf);
         }
 
-        if (HasArrayChildren && Children.Keys.Any(k => k != "$" && !UpdatePath.IsArrayFilter(k, out _)))
+        if (key == "$")
+        {
+            _hasPositional = true;
+        }
+        else if (UpdatePath.IsArrayFilter(key, out _))
+        {
+            _hasArrayFilters = true;
+        }
+        else
+        {
+            _hasFields = true;
+        }
+
+        // An array is updated either through "$"/"$[...]" or through its indexes, never both at once.
+        if ((_hasPositional || _hasArrayFilters) && _hasFields)
         {
             throw Conflict(path, i - 1);
         }

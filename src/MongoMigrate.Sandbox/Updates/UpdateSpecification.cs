@@ -161,23 +161,19 @@ public sealed class UpdateSpecification
             throw new CommandException(ServerErrorCode.ImmutableField, $"After applying the update, the (immutable) field '_id' was found to have been altered to {BsonValues.Describe("_id", newId)}");
         }
 
-        var builder = new BsonBuilder(replacement.Length + 32);
-        builder.StartDocument();
-        if (hasNewId)
+        // As on the server: a replacement with its own _id is stored as given; otherwise the original _id
+        // stays in front of the replacement's fields.
+        if (hasNewId || !hasOriginalId)
         {
-            builder.Value("_id", newId);
-        }
-        else if (hasOriginalId)
-        {
-            builder.Value("_id", originalId);
+            return replacement;
         }
 
+        var builder = new BsonBuilder(replacement.Length + originalId.Span.Length + 16);
+        builder.StartDocument();
+        builder.Value("_id", originalId);
         foreach (var element in replacement)
         {
-            if (!element.NameEquals("_id"))
-            {
-                builder.Element(element);
-            }
+            builder.Element(element);
         }
 
         builder.End();

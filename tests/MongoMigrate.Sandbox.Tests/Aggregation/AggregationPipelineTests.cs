@@ -142,6 +142,7 @@ public class AggregationPipelineTests
     [InlineData("[{$foo: 1}]", 40324, "Unrecognized pipeline stage name: '$foo'")]
     [InlineData("[{$match: {}, $sort: {a: 1}}]", 40323, "A pipeline stage specification object must contain exactly one field.")]
     [InlineData("[{$project: {x: {$foo: 1}}}]", 168, "Invalid $project :: caused by :: Unrecognized expression '$foo'")]
+    [InlineData("[{$project: {a: {$elemMatch: {x: 1}}}}]", 168, "Invalid $project :: caused by :: Cannot use $elemMatch in this context")]
     [InlineData("[{$project: {}}]", 51272, "Invalid $project :: caused by :: projection specification must have at least one field")]
     [InlineData("[{$limit: 0}]", 15958, "the limit must be positive")]
     [InlineData("[{$limit: 'x'}]", 15957, "the limit must be specified as a number")]

@@ -51,8 +51,22 @@ public class FieldPathTests
         Assert.Equal(["null"], values.Select(Json));
     }
 
+    [Theory]
+    [InlineData("a", "{a: [1, 2]}", new[] { "1", "2" })]
+    [InlineData("a", "{a: [[1]]}", new[] { "[1]" })]
+    [InlineData("a", "{a: []}", new string[0])]
+    [InlineData("a", "{}", new string[0])]
+    [InlineData("a", "{a: null}", new[] { "null" })]
+    [InlineData("a.b", "{a: [{b: 1}, {b: [2, 3]}, {c: 4}]}", new[] { "1", "2", "3" })]
+    public void Distinct_values_expand_arrays_and_skip_missing(string path, string doc, string[] expected)
+    {
+        var values = new List<RawBsonValue>();
+        FieldPath.Parse(path).CollectDistinctValues(Doc(doc), values);
+        Assert.Equal(expected, values.Select(Json));
+    }
+
     [Fact]
-    public void Matching_an_id_or_an_equality_does_not_allocate()
+    public void Matching_ids_equalities_ranges_and_regexes_does_not_allocate()
     {
         var doc = Doc("{_id: 5, name: 'alpha', n: 3, sub: {x: 1}, tags: ['a', 'b']}");
         var filters = new[]
@@ -61,6 +75,7 @@ public class FieldPathTests
             QueryFilter.Compile(Doc("{name: 'alpha', n: {$gte: 2}}")),
             QueryFilter.Compile(Doc("{'sub.x': 1, tags: 'b'}")),
             QueryFilter.Compile(Doc("{n: {$in: [1, 2, 3]}}")),
+            QueryFilter.Compile(Doc("{name: /^al/i}")),
         };
         foreach (var filter in filters)
         {

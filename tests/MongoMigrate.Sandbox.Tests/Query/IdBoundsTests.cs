@@ -67,6 +67,17 @@ public class IdBoundsTests
         Assert.True(Bounds("{_id: {$in: []}}").IsEmpty);
     }
 
+    [Fact]
+    public void A_type_condition_alone_bounds_the_scan_to_its_bracket()
+    {
+        var bounds = Bounds("{_id: {$type: 'objectId'}}");
+        Assert.True(bounds.Contains(Val("ObjectId('5f1d7f3b9b1e8b3a4c5d6e7f')")));
+        Assert.False(bounds.Contains(Val("'x'")));
+        Assert.False(bounds.Contains(Val("true")));
+        Assert.True(Bounds("{_id: {$type: 'number'}}").Contains(Val("NumberLong(3)")));
+        Assert.False(QueryFilter.Compile(Doc("{_id: {$type: ['string', 'int']}}")).TryGetIdBounds(out _));
+    }
+
     [Theory]
     [InlineData("{a: 1}")]
     [InlineData("{_id: {$ne: 1}}")]

@@ -86,6 +86,7 @@ public class UpdateSpecificationTests
     [InlineData("{$inc: {'a.$[]': 1}}", "{_id: 1, a: [1, 2]}", "{_id: 1, a: [2, 3]}")]
     [InlineData("{$set: {'a.$[].b.$[].c': 0}}", "{_id: 1, a: [{b: [{c: 1}]}, {b: [{c: 2}, {c: 3}]}]}", "{_id: 1, a: [{b: [{c: 0}]}, {b: [{c: 0}, {c: 0}]}]}")]
     [InlineData("{$setOnInsert: {a: 1}}", "{_id: 1}", "{_id: 1}")]
+    [InlineData("{$set: {'a.$[].c': 2, 'a.$[].b': 1}}", "{_id: 1, a: [{}, {b: 0}]}", "{_id: 1, a: [{b: 1, c: 2}, {b: 1, c: 2}]}")]
     [InlineData("{$set: {}}", "{_id: 1}", "{_id: 1}")]
     public void Operators_update_documents_as_the_server_does(string update, string doc, string expected) =>
         Assert.Equal(Norm(expected), Updated(update, doc));
@@ -179,7 +180,8 @@ public class UpdateSpecificationTests
     [InlineData("{_id: 2, a: 1}", "{_id: 1}", 66, "After applying the update, the (immutable) field '_id' was found to have been altered to _id: 2")]
     [InlineData("{$inc: {a: 1}}", "{_id: 1, a: 'x'}", 14, "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'a' of non-numeric type string")]
     [InlineData("{$mul: {a: 2}}", "{_id: 1, a: {}}", 14, "Cannot apply $mul to a value of non-numeric type. {_id: 1} has the field 'a' of non-numeric type object")]
-    [InlineData("{$inc: {a: NumberLong(1)}}", "{_id: 1, a: NumberLong('9223372036854775807')}", 2, "Failed to apply $inc operations to current value")]
+    [InlineData("{$inc: {a: NumberLong(1)}}", "{_id: 1, a: NumberLong('9223372036854775807')}", 2, "Failed to apply $inc operations to current value ((NumberLong)9223372036854775807) for document {_id: 1}")]
+    [InlineData("{$mul: {a: NumberLong(2)}}", "{_id: 1, a: NumberLong('9223372036854775807')}", 2, "Failed to apply $inc operations to current value ((NumberLong)9223372036854775807) for document {_id: 1}")]
     [InlineData("{$set: {'a.b': 1}}", "{_id: 1, a: 5}", 28, "Cannot create field 'b' in element {a: 5}")]
     [InlineData("{$set: {'a.b': 1}}", "{_id: 1, a: [1, 2]}", 28, "Cannot create field 'b' in element {a: [ 1, 2 ]}")]
     [InlineData("{$push: {a: 1}}", "{_id: 1, a: 5}", 2, "The field 'a' must be an array but is of type int in document {_id: 1}")]
@@ -206,6 +208,7 @@ public class UpdateSpecificationTests
     [InlineData("{$set: {a: 1}, $unset: {a: 1}}", 40, "Updating the path 'a' would create a conflict at 'a'")]
     [InlineData("{$rename: {a: 'b'}, $set: {b: 1}}", 40, "Updating the path 'b' would create a conflict at 'b'")]
     [InlineData("{$rename: {a: 'b'}, $set: {a: 1}}", 40, "Updating the path 'a' would create a conflict at 'a'")]
+    [InlineData("{$set: {'a.$[]': 1, 'a.0': 2}}", 40, "Updating the path 'a.0' would create a conflict at 'a'")]
     [InlineData("{$inc: {a: 'x'}}", 14, "Cannot increment with non-numeric argument: {a: \"x\"}")]
     [InlineData("{$mul: {a: 'x'}}", 14, "Cannot multiply with non-numeric argument: {a: \"x\"}")]
     [InlineData("{$set: {'': 1}}", 56, "An empty update path is not valid.")]
@@ -252,7 +255,7 @@ public class UpdateSpecificationTests
         var result = Apply("{b: 2, a: 1}", "{_id: 7, a: 0}");
         Assert.True(result.Modified);
         Assert.Equal(Norm("{_id: 7, b: 2, a: 1}"), Json(result.Document));
-        Assert.Equal(Norm("{_id: 7, b: 2}"), Updated("{b: 2, _id: 7}", "{_id: 7, a: 0}"));
+        Assert.Equal(Norm("{b: 2, _id: 7}"), Updated("{b: 2, _id: 7}", "{_id: 7, a: 0}"));
         Assert.Equal(Norm("{_id: 7}"), Updated("{}", "{_id: 7, a: 0}"));
     }
 
@@ -297,6 +300,9 @@ public class UpdateSpecificationTests
 
         var replacement = UpdateSpecification.Compile(Doc("{b: 2}")).BuildUpsert(filter, Context);
         Assert.Equal(Norm("{_id: 5, b: 2}"), Json(replacement));
+
+        var ownId = UpdateSpecification.Compile(Doc("{b: 2, _id: 5}")).BuildUpsert(filter, Context);
+        Assert.Equal(Norm("{_id: 5, b: 2}"), Json(ownId));
 
         var setId = UpdateSpecification.Compile(Doc("{$set: {_id: 9, b: 2}}")).BuildUpsert(QueryFilter.Compile(Doc("{a: 1}")), Context);
         Assert.Equal(Norm("{_id: 9, a: 1, b: 2}"), Json(setId));
