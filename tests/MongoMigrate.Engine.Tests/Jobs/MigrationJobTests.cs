@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+using MongoMigrate.Sandbox;
+
+namespace MongoMigrate.Engine.Tests.Jobs;
+
+public sealed class MigrationJobTests : IAsyncLifetime
+{
+    private SandboxServer _source = null!;
+    private SandboxServer _target = null!;
+    private string _work = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _work = Directory.CreateTempSubdirectory("mm-job-").FullName;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _target.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(CopyMethod.DumpRestore)]
+    [InlineData(CopyMethod.Direct)]
+    public async Task Several_collections_arrive_exactly_and_are_verified(CopyMethod method)
+    {
+        using var client = new MongoClient(_source.ConnectionString);
+        var db = client.GetDatabase("shop");
+        await db.GetCollection<BsonDocument>("orders").InsertManyAsync(Enumerable.Range(0, 5000).Select(i => new BsonDocument { { "_id", i }, { "total", i * 1.5 }, { "items", new BsonArray { "a", "b" } } }), cancellationToken: Ct);
+        await db.GetCollection<BsonDocument>("users").InsertManyAsync(Enumerable.Range(0, 300).Select(i => new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "email", $"u{i}@x" } }), cancellationToken: Ct);
+        await db.GetCollection<BsonDocument>("users").Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{email: 1}", new CreateIndexOptions { Unique = true }), cancellationToken: Ct);
+        await db.GetCollection<BsonDocument>("users").Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{email: -1, _id: 1}"), cancellationToken: Ct);
+        await db.CreateCollectionAsync("empty", cancellationToken: Ct);
+
+        using var coordinator = new WorkerPoolCoordinator();
+        var options = new MigrationOptions { Method = method, WorkDirectory = _work, ChunkSizeBytes = 1024 * 1024, DumpWorkers = 3, RestoreWorkers = 2 };
+        var job = new MigrationJob(MongoEndpoint.Parse("source", _source.ConnectionString), MongoEndpoint.Parse("target", _target.ConnectionString), options, coordinator, NullLoggerFactory.Instance);
+
+        var summary = await job.RunAsync(Ct);
+
+        Assert.Equal(JobStatus.Completed, summary.Status);
+        Assert.True(summary.Verified, string.Join("; ", summary.Collections.Select(c => $"{c.Source}: {c.Error}")));
+        Assert.Equal(5300, summary.Documents);
+        using var target = new MongoClient(_target.ConnectionString);
+        var indexes = await (await target.GetDatabase("shop").GetCollection<BsonDocument>("users").Indexes.ListAsync(Ct)).ToListAsync(Ct);
+        Assert.Contains(indexes, i => i["name"] == "email_1" && i.GetValue("unique", false).ToBoolean());
+        Assert.Contains(indexes, i => i["name"] == "email_-1__id_1");
+        Assert.Contains("empty", await (await target.GetDatabase("shop").ListCollectionNamesAsync(cancellationToken: Ct)).ToListAsync(Ct));
+    }
+}
