@@ -103,7 +103,7 @@ public sealed class CommandEventRecorder
 
     public void OnStarted(CommandStartedEvent e)
     {
-        var ignored = _ignoredCommands.Contains(e.CommandName) || IsSensitive(e.CommandName, e.Command);
+        var ignored = IsIgnored(e.CommandName, e.Command);
         Record(
             new RecordedCommandEvent(RecordedCommandEvent.Started, e.CommandName, e.DatabaseNamespace.DatabaseName, e.RequestId,
                 e.Command?.DeepClone().AsBsonDocument, null, null, e.ServiceId, e.ConnectionId?.LongServerValue),
@@ -121,6 +121,14 @@ public sealed class CommandEventRecorder
             new RecordedCommandEvent(RecordedCommandEvent.Failed, e.CommandName, e.DatabaseNamespace?.DatabaseName ?? string.Empty, e.RequestId,
                 null, null, e.Failure, e.ServiceId, e.ConnectionId?.LongServerValue),
             ignored: null);
+
+    private bool IsIgnored(string commandName, BsonDocument? command) =>
+        _ignoredCommands.Contains(commandName) || IsHandshake(commandName, command) || IsSensitive(commandName, command);
+
+    // The driver publishes the hello that opens each pooled connection; it carries the client
+    // metadata, which no later hello does. Connection setup is not an operation of the test.
+    private static bool IsHandshake(string commandName, BsonDocument? command) =>
+        commandName is "hello" or "isMaster" or "ismaster" && command is not null && command.Contains("client");
 
     private bool IsSensitive(string commandName, BsonDocument? command)
     {
