@@ -1,0 +1,94 @@
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.ServerCommands;
+
+namespace MongoMigrate.Engine.Copying;
+
+/// <summary>
+/// Inserts raw documents into a target collection: unordered batches of at most 1000 documents and
+/// about 8 MiB, validation bypassed. A duplicate _id counts as already present (an earlier attempt of
+/// the same chunk wrote it), which makes re-running a chunk idempotent; any other write error fails.
+/// </summary>
+public sealed class BatchInserter(RawCommandRunner target, string collection)
+{
+    public const int MaxDocumentsPerBatch = 1000;
+
+    /// <summary>Bytes of documents per insert command; the command must stay under the server's 16 MiB + 16 KiB.</summary>
+    public const int MaxBytesPerBatch = 8 * 1024 * 1024;
+
+    private const int DuplicateKey = 11000;
+
+    public async Task<InsertResult> InsertAsync(IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
+    {
+        var total = default(InsertResult);
+        var start = 0;
+        while (start < documents.Count)
+        {
+            var end = start;
+            long bytes = 0;
+            while (end < documents.Count && end - start < MaxDocumentsPerBatch && (end == start || bytes + documents[end].Length <= MaxBytesPerBatch))
+            {
+                bytes += documents[end].Length;
+                end++;
+            }
+
+            total += await InsertBatchAsync(documents, start, end, bytes, cancellationToken).ConfigureAwait(false);
+            start = end;
+        }
+
+        return total;
+    }
+
+    private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, CancellationToken cancellationToken)
+    {
+        var command = new BsonBuilder((int)Math.Min(int.MaxValue, bytes + 256)).StartDocument()
+            .String("insert", collection)
+            .Boolean("ordered", false)
+            .Boolean("bypassDocumentValidation", true)
+            .StartArray("documents");
+        for (var i = start; i < end; i++)
+        {
+            command.Document(BsonBuilder.Index(i - start), documents[i]);
+        }
+
+        var reply = await target.RunAsync(command.End().End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        long duplicates = 0;
+        if (reply.TryGetValue("writeErrors", out var errors))
+        {
+            foreach (var error in errors.AsDocument)
+            {
+                var e = error.Value.AsDocument;
+                var code = e.TryGetValue("code", out var c) && c.TryGetInt64(out var v) ? v : 0;
+                if (code == DuplicateKey && IsIdConflict(e))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                var index = e.TryGetValue("index", out var i) && i.TryGetInt64(out var at) ? at : -1;
+                var message = e.TryGetValue("errmsg", out var m) && m.Type == BsonTypeCode.String ? m.AsString : "write error";
+                throw new DocumentWriteException(collection, code, message, index >= 0 ? documents[start + (int)index] : null);
+            }
+        }
+
+        if (reply.TryGetValue("writeConcernError", out var concern))
+        {
+            throw new DocumentWriteException(collection, 64, "write concern error: " + BsonDebugText.Format(concern), null);
+        }
+
+        return new InsertResult(inserted, duplicates);
+    }
+
+    /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>
+    private static bool IsIdConflict(RawDocument error)
+    {
+        if (error.TryGetValue("keyPattern", out var pattern) && pattern.Type == BsonTypeCode.Document)
+        {
+            var keys = pattern.AsDocument;
+            return keys.Count() == 1 && keys.Contains("_id");
+        }
+
+        return error.TryGetValue("errmsg", out var message) && message.Type == BsonTypeCode.String
+            && message.AsString.Contains("index: _id_", StringComparison.Ordinal);
+    }
+}

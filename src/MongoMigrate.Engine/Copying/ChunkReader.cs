@@ -1,0 +1,44 @@
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.ServerCommands;
+
+namespace MongoMigrate.Engine.Copying;
+
+/// <summary>Reads one chunk of a source collection as raw batches: a find with the chunk's _id filter, then getMores.</summary>
+public sealed class ChunkReader(RawCommandRunner source, string collection, RawDocument filter, bool naturalOrder)
+{
+    /// <summary>Documents per batch asked of the server; bytes per batch are bounded by the server's 16 MiB.</summary>
+    public int BatchSize { get; init; } = 2000;
+
+    public async IAsyncEnumerable<IReadOnlyList<RawDocument>> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var find = new BsonBuilder(filter.Length + 128).StartDocument()
+            .String("find", collection)
+            .Document("filter", filter);
+        if (naturalOrder)
+        {
+            // Capped collections: keep insertion order, which decides what a capped target evicts.
+            find.StartDocument("sort").Int32("$natural", 1).End();
+        }
+        else if (!filter.IsEmpty)
+        {
+            find.StartDocument("hint").Int32("_id", 1).End();
+        }
+
+        find.Int32("batchSize", BatchSize).Boolean("noCursorTimeout", false);
+        var cursor = await RawCursor.OpenAsync(source, find.End().ToDocument(), BatchSize, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (await cursor.NextBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+            {
+                if (batch.Count > 0)
+                {
+                    yield return batch;
+                }
+            }
+        }
+        finally
+        {
+            await cursor.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
+
+namespace MongoMigrate.Engine.Discovery;
+
+/// <summary>
+/// Lists the source's collections that a selection takes, with options, indexes and sizes. System
+/// databases, system collections, views and time-series collections are left out, each with a reason.
+/// </summary>
+public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
+{
+    private static readonly HashSet<string> SystemDatabases = new(StringComparer.Ordinal) { "admin", "config", "local" };
+
+    public async Task<DiscoveryResult> DiscoverAsync(NamespaceSelection selection, CancellationToken cancellationToken)
+    {
+        var collections = new List<SourceCollection>();
+        var skipped = new List<SkippedNamespace>();
+        foreach (var database in await ListDatabasesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var runner = new RawCommandRunner(source.GetDatabase(database));
+            var listCollections = new BsonBuilder().StartDocument().Int32("listCollections", 1).StartDocument("cursor").End().End().ToDocument();
+            var cursor = await RawCursor.OpenAsync(runner, listCollections, null, cancellationToken).ConfigureAwait(false);
+            foreach (var info in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var ns = new NamespaceName(database, info["name"].AsString);
+                if (!selection.IsSelected(ns))
+                {
+                    continue;
+                }
+
+                var type = info.TryGetValue("type", out var t) && t.Type == BsonTypeCode.String ? t.AsString : "collection";
+                var reason = SystemDatabases.Contains(database) ? $"'{database}' is a system database"
+                    : ns.Collection.StartsWith("system.", StringComparison.Ordinal) ? "system collections are managed by the server"
+                    : type == "view" ? "views hold no data; recreate the view on the target"
+                    : type == "timeseries" ? "time-series collections are not supported yet"
+                    : type != "collection" ? $"collections of type '{type}' are not supported"
+                    : null;
+                if (reason is not null)
+                {
+                    logger.LogInformation("Skipping {Namespace}: {Reason}", ns, reason);
+                    skipped.Add(new SkippedNamespace(ns, reason));
+                    continue;
+                }
+
+                collections.Add(await DescribeAsync(runner, ns, info, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return new DiscoveryResult(collections, skipped);
+    }
+
+    private async Task<List<string>> ListDatabasesAsync(CancellationToken cancellationToken)
+    {
+        var admin = new RawCommandRunner(source.GetDatabase("admin"));
+        var command = new BsonBuilder().StartDocument().Int32("listDatabases", 1).Boolean("nameOnly", true).Boolean("authorizedDatabases", true).End().ToDocument();
+        var reply = await admin.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        foreach (var element in reply["databases"].AsDocument)
+        {
+            names.Add(element.Value.AsDocument["name"].AsString);
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    private static async Task<SourceCollection> DescribeAsync(RawCommandRunner runner, NamespaceName ns, RawDocument info, CancellationToken cancellationToken)
+    {
+        var options = info.TryGetValue("options", out var o) && o.Type == BsonTypeCode.Document ? Copy(o.AsDocument) : RawDocument.Empty;
+        Guid? uuid = info.TryGetValue("info", out var i) && i.Type == BsonTypeCode.Document && i.AsDocument.TryGetValue("uuid", out var u) && u.Type == BsonTypeCode.Binary
+            ? new Guid(u.BinaryData.Span, bigEndian: true)
+            : null;
+
+        var listIndexes = new BsonBuilder().StartDocument().String("listIndexes", ns.Collection).StartDocument("cursor").End().End().ToDocument();
+        var indexes = (await (await RawCursor.OpenAsync(runner, listIndexes, null, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(Copy).ToList();
+        var (count, bytes) = await CollectionSize.EstimateAsync(runner, ns, cancellationToken).ConfigureAwait(false);
+        return new SourceCollection
+        {
+            Namespace = ns,
+            Options = options,
+            Indexes = indexes,
+            Uuid = uuid,
+            EstimatedCount = count,
+            EstimatedBytes = bytes,
+        };
+    }
+
+    /// <summary>Metadata outlives the reply it came in; keep it in its own small array.</summary>
+    private static RawDocument Copy(RawDocument document) => new(document.Bytes.ToArray());
+}

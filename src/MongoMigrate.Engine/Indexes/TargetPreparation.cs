@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Discovery;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
+
+namespace MongoMigrate.Engine.Indexes;
+
+/// <summary>
+/// Gets target collections ready before data arrives: refuses non-empty targets (unless dropping them),
+/// creates each collection with the source's options, and builds unique indexes first so the copy
+/// itself proves uniqueness; other indexes are built after the data (<see cref="BuildRemainingIndexesAsync"/>).
+/// </summary>
+public sealed class TargetPreparation(IMongoClient target, ILogger logger)
+{
+    /// <summary>Throws a one-line error naming every target collection that already holds documents.</summary>
+    public async Task EnsureTargetsEmptyAsync(IEnumerable<NamespaceName> targets, bool dropTarget, CancellationToken cancellationToken)
+    {
+        var nonEmpty = new List<string>();
+        foreach (var ns in targets)
+        {
+            var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
+            if (dropTarget)
+            {
+                await DropAsync(runner, ns, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var find = new BsonBuilder().StartDocument().String("find", ns.Collection).StartDocument("projection").Int32("_id", 1).End()
+                .Int32("limit", 1).Boolean("singleBatch", true).End().ToDocument();
+            var reply = await runner.RunAsync(find, cancellationToken).ConfigureAwait(false);
+            if (!reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty)
+            {
+                nonEmpty.Add(ns.FullName);
+            }
+        }
+
+        if (nonEmpty.Count > 0)
+        {
+            throw new MigrationException(
+                $"The target already holds documents in {string.Join(", ", nonEmpty)}. Empty or drop them, pick other names with --from/--to, or pass --drop-target to replace them.");
+        }
+    }
+
+    /// <summary>Creates the collection with the source's options and its unique indexes. Returns index problems (one line each).</summary>
+    public async Task<List<string>> CreateCollectionAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(targetNs.Database));
+        await CreateWithOptionsAsync(runner, source, targetNs, cancellationToken).ConfigureAwait(false);
+        return await BuildIndexesAsync(runner, targetNs, source.Indexes.Where(IndexSpecification.IsUnique), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the non-unique secondary indexes, after the data is in. Returns index problems (one line each).</summary>
+    public Task<List<string>> BuildRemainingIndexesAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(targetNs.Database));
+        return BuildIndexesAsync(runner, targetNs, source.Indexes.Where(i => !IndexSpecification.IsUnique(i)), cancellationToken);
+    }
+
+    private async Task CreateWithOptionsAsync(RawCommandRunner runner, SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
+    {
+        var create = new BsonBuilder(source.Options.Length + 64).StartDocument().String("create", targetNs.Collection);
+        foreach (var option in source.Options)
+        {
+            create.Element(option);
+        }
+
+        try
+        {
+            await runner.RunAsync(create.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == 48)
+        {
+            // NamespaceExists: created by an earlier run of this job, or empty and kept.
+            logger.LogDebug("{Namespace} already exists on the target", targetNs);
+        }
+    }
+
+    private async Task<List<string>> BuildIndexesAsync(RawCommandRunner runner, NamespaceName targetNs, IEnumerable<RawDocument> specs, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var spec in specs)
+        {
+            if (IndexSpecification.IsIdIndex(spec))
+            {
+                continue;
+            }
+
+            var command = new BsonBuilder().StartDocument()
+                .String("createIndexes", targetNs.Collection)
+                .StartArray("indexes").Document("0", IndexSpecification.ForCreate(spec)).End()
+                .End().ToDocument();
+            try
+            {
+                await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoCommandException e)
+            {
+                var problem = $"index {IndexSpecification.Name(spec)} on {targetNs}: {e.CodeName} ({e.Code}): {FirstLine(e.ErrorMessage)}";
+                logger.LogWarning("Could not build {Problem}", problem);
+                problems.Add(problem);
+            }
+        }
+
+        return problems;
+    }
+
+    private static async Task DropAsync(RawCommandRunner runner, NamespaceName ns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.RunAsync(new BsonBuilder().StartDocument().String("drop", ns.Collection).End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (e.Code == 26)
+        {
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

@@ -1,0 +1,22 @@
+namespace MongoMigrate.Engine.State;
+
+/// <summary>A collection of a job as stored.</summary>
+public sealed record CollectionRecord
+{
+    public required string SourceNamespace { get; init; }
+
+    public required string TargetNamespace { get; init; }
+
+    public required CollectionStatus Status { get; init; }
+
+    public long EstimatedCount { get; init; }
+
+    public long EstimatedBytes { get; init; }
+
+    public int ChunkCount { get; init; }
+
+    /// <summary>Indexes that could not be built, and why (one line each).</summary>
+    public string? IndexErrors { get; init; }
+
+    public string? Error { get; init; }
+}

@@ -1,0 +1,118 @@
+using MongoDB.Driver;
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
+
+namespace MongoMigrate.Engine.Verification;
+
+/// <summary>
+/// Proves a copy: reads the same _id range from source and target in _id order and merges the two
+/// streams, comparing every document's bytes. Memory holds one batch per side, whatever the size.
+/// </summary>
+public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
+{
+    private const int ExampleLimit = 10;
+
+    /// <summary>Compares the documents matching <paramref name="filter"/> (an _id range, or empty for all).</summary>
+    public async Task<VerificationResult> VerifyAsync(NamespaceName sourceNs, NamespaceName targetNs, RawDocument filter, CancellationToken cancellationToken)
+    {
+        var left = new SortedStream(new RawCommandRunner(source.GetDatabase(sourceNs.Database)), sourceNs.Collection, filter);
+        var right = new SortedStream(new RawCommandRunner(target.GetDatabase(targetNs.Database)), targetNs.Collection, filter);
+        long sourceCount = 0, targetCount = 0, identical = 0, missing = 0, extra = 0, different = 0;
+        var examples = new List<string>();
+        var l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
+        var r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
+        while (l is not null || r is not null)
+        {
+            var order = l is null ? 1 : r is null ? -1 : BsonOrder.CompareValues(Id(l.Value), Id(r.Value));
+            if (order < 0)
+            {
+                sourceCount++;
+                missing++;
+                Note(examples, $"missing on the target: _id {BsonDebugText.Format(Id(l!.Value))}");
+                l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (order > 0)
+            {
+                targetCount++;
+                extra++;
+                Note(examples, $"only on the target: _id {BsonDebugText.Format(Id(r!.Value))}");
+                r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                sourceCount++;
+                targetCount++;
+                if (l!.Value.Span.SequenceEqual(r!.Value.Span))
+                {
+                    identical++;
+                }
+                else
+                {
+                    different++;
+                    Note(examples, $"different bytes: _id {BsonDebugText.Format(Id(l.Value))}");
+                }
+
+                l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
+                r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new VerificationResult
+        {
+            SourceNamespace = sourceNs.FullName,
+            TargetNamespace = targetNs.FullName,
+            SourceDocuments = sourceCount,
+            TargetDocuments = targetCount,
+            Identical = identical,
+            Missing = missing,
+            Extra = extra,
+            Different = different,
+            Examples = examples,
+        };
+    }
+
+    private static RawBsonValue Id(RawDocument document) =>
+        document.TryGetValue("_id"u8, out var id) ? id : throw new MigrationException("A document without _id was found while verifying.");
+
+    private static void Note(List<string> examples, string text)
+    {
+        if (examples.Count < ExampleLimit)
+        {
+            examples.Add(text);
+        }
+    }
+
+    /// <summary>One side's documents in _id order, a batch at a time.</summary>
+    private sealed class SortedStream(RawCommandRunner runner, string collection, RawDocument filter)
+    {
+        private RawCursor? _cursor;
+        private List<RawDocument>? _batch;
+        private int _position;
+        private bool _done;
+
+        public async ValueTask<RawDocument?> NextAsync(CancellationToken cancellationToken)
+        {
+            while (!_done && (_batch is null || _position >= _batch.Count))
+            {
+                if (_cursor is null)
+                {
+                    var find = new BsonBuilder().StartDocument()
+                        .String("find", collection)
+                        .Document("filter", filter)
+                        .StartDocument("sort").Int32("_id", 1).End()
+                        .StartDocument("hint").Int32("_id", 1).End()
+                        .Int32("batchSize", 2000)
+                        .End().ToDocument();
+                    _cursor = await RawCursor.OpenAsync(runner, find, 2000, cancellationToken).ConfigureAwait(false);
+                }
+
+                _batch = await _cursor.NextBatchAsync(cancellationToken).ConfigureAwait(false);
+                _position = 0;
+                _done = _batch is null;
+            }
+
+            return _done ? null : _batch![_position++];
+        }
+    }
+}
