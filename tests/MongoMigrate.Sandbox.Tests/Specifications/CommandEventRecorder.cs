@@ -1,4 +1,6 @@
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
 
 namespace MongoMigrate.Sandbox.Tests.Specifications;
@@ -26,7 +28,7 @@ public sealed record RecordedCommandEvent(
         {
             Started => Command?.ToJson(),
             Succeeded => Reply?.ToJson(),
-            _ => Failure is MongoDB.Driver.MongoCommandException { Result: { } reply } ? reply.ToJson() : $"{Failure?.GetType().Name}: {Failure?.Message}",
+            _ => Reply?.ToJson() ?? $"{Failure?.GetType().Name}: {Failure?.Message}",
         } ?? string.Empty;
         if (body.Length > maxLength)
         {
@@ -106,21 +108,25 @@ public sealed class CommandEventRecorder
         var ignored = IsIgnored(e.CommandName, e.Command);
         Record(
             new RecordedCommandEvent(RecordedCommandEvent.Started, e.CommandName, e.DatabaseNamespace.DatabaseName, e.RequestId,
-                e.Command?.DeepClone().AsBsonDocument, null, null, e.ServiceId, e.ConnectionId?.LongServerValue),
+                Materialize(e.Command), null, null, e.ServiceId, e.ConnectionId?.LongServerValue),
             ignored);
     }
 
     public void OnSucceeded(CommandSucceededEvent e) =>
         Record(
             new RecordedCommandEvent(RecordedCommandEvent.Succeeded, e.CommandName, e.DatabaseNamespace?.DatabaseName ?? string.Empty, e.RequestId,
-                null, e.Reply?.DeepClone().AsBsonDocument, null, e.ServiceId, e.ConnectionId?.LongServerValue),
+                null, Materialize(e.Reply), null, e.ServiceId, e.ConnectionId?.LongServerValue),
             ignored: null);
 
     public void OnFailed(CommandFailedEvent e) =>
         Record(
             new RecordedCommandEvent(RecordedCommandEvent.Failed, e.CommandName, e.DatabaseNamespace?.DatabaseName ?? string.Empty, e.RequestId,
-                null, null, e.Failure, e.ServiceId, e.ConnectionId?.LongServerValue),
+                null, e.Failure is MongoCommandException { Result: { } reply } ? Materialize(reply) : null, e.Failure, e.ServiceId, e.ConnectionId?.LongServerValue),
             ignored: null);
+
+    // The driver's documents may be raw buffers it disposes once the command completes.
+    private static BsonDocument? Materialize(BsonDocument? document) =>
+        document is null ? null : BsonSerializer.Deserialize<BsonDocument>(document.ToBson());
 
     private bool IsIgnored(string commandName, BsonDocument? command) =>
         _ignoredCommands.Contains(commandName) || IsHandshake(commandName, command) || IsSensitive(commandName, command);

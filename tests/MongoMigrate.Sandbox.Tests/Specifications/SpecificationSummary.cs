@@ -11,7 +11,8 @@ public sealed class SpecificationSummary(string folder, string server, IReadOnly
 
     public int Count(SpecificationOutcome outcome) => results.Count(r => r.Outcome == outcome);
 
-    public string Render()
+    /// <summary>The table; with details, each failure's message and each skip's reason below it.</summary>
+    public string Render(bool withDetails = true)
     {
         var rows = results.GroupBy(r => r.File).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (File: g.Key, Passed: g.Count(r => r.Outcome == SpecificationOutcome.Passed),
@@ -27,7 +28,7 @@ public sealed class SpecificationSummary(string folder, string server, IReadOnly
         }
 
         text.AppendLine($"{"total".PadRight(width)}  {Count(SpecificationOutcome.Passed),6}  {Count(SpecificationOutcome.Failed),6}  {Count(SpecificationOutcome.Skipped),7}");
-        foreach (var result in results.Where(r => r.Outcome != SpecificationOutcome.Passed))
+        foreach (var result in results.Where(r => withDetails && r.Outcome != SpecificationOutcome.Passed))
         {
             text.AppendLine().Append(result.ToString()).AppendLine();
         }
