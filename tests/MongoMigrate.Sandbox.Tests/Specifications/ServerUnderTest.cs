@@ -4,30 +4,25 @@ using MongoDB.Driver;
 namespace MongoMigrate.Sandbox.Tests.Specifications;
 
 /// <summary>What runOnRequirements are checked against: the version and topology the server reports about itself.</summary>
-public sealed class ServerUnderTest
+public sealed class ServerUnderTest(
+    VersionNumber version,
+    string topology,
+    bool isSandbox,
+    bool authEnabled = false,
+    bool serverless = false,
+    Func<string, CancellationToken, Task<BsonValue?>>? getParameter = null)
 {
-    private readonly IMongoClient _client;
-
-    private ServerUnderTest(IMongoClient client, VersionNumber version, string topology, bool isSandbox)
-    {
-        _client = client;
-        Version = version;
-        Topology = topology;
-        IsSandbox = isSandbox;
-        AuthEnabled = client.Settings.Credential is not null;
-        Serverless = Environment.GetEnvironmentVariable("MONGOMIGRATE_TEST_SERVERLESS") is "1" or "true";
-    }
-
-    public VersionNumber Version { get; }
+    public VersionNumber Version { get; } = version;
 
     /// <summary>single, replicaset, sharded or load-balanced.</summary>
-    public string Topology { get; }
+    public string Topology { get; } = topology;
 
-    public bool IsSandbox { get; }
+    public bool IsSandbox { get; } = isSandbox;
 
-    public bool AuthEnabled { get; }
+    public bool AuthEnabled { get; } = authEnabled;
 
-    public bool Serverless { get; }
+    /// <summary>Atlas Serverless cannot be detected from the server; MONGOMIGRATE_TEST_SERVERLESS=1 says so.</summary>
+    public bool Serverless { get; } = serverless;
 
     /// <summary>Asks the server (buildInfo versionArray, hello) through the runner's internal client.</summary>
     public static async Task<ServerUnderTest> DescribeAsync(IMongoClient client, bool isSandbox, CancellationToken cancellationToken)
@@ -44,23 +39,26 @@ public sealed class ServerUnderTest
             : hello.Contains("setName") ? "replicaset"
             : "single";
 
-        return new ServerUnderTest(client, version, topology, isSandbox);
+        async Task<BsonValue?> GetParameterAsync(string name, CancellationToken ct)
+        {
+            try
+            {
+                var reply = await admin.RunCommandAsync<BsonDocument>(new BsonDocument { { "getParameter", 1 }, { name, 1 } }, cancellationToken: ct);
+                return reply.GetValue(name, null);
+            }
+            catch (MongoCommandException)
+            {
+                return null;
+            }
+        }
+
+        var serverless = Environment.GetEnvironmentVariable("MONGOMIGRATE_TEST_SERVERLESS") is "1" or "true";
+        return new ServerUnderTest(version, topology, isSandbox, client.Settings.Credential is not null, serverless, GetParameterAsync);
     }
 
     /// <summary>A server parameter's value, or null when the server does not have it (or lacks getParameter).</summary>
-    public async Task<BsonValue?> GetParameterAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var reply = await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
-                new BsonDocument { { "getParameter", 1 }, { name, 1 } }, cancellationToken: cancellationToken);
-            return reply.GetValue(name, null);
-        }
-        catch (MongoCommandException)
-        {
-            return null;
-        }
-    }
+    public Task<BsonValue?> GetParameterAsync(string name, CancellationToken cancellationToken) =>
+        getParameter is null ? Task.FromResult<BsonValue?>(null) : getParameter(name, cancellationToken);
 
     public override string ToString() => $"{(IsSandbox ? "sandbox" : "server")} {Version} ({Topology}{(AuthEnabled ? ", auth" : string.Empty)})";
 }
