@@ -47,6 +47,9 @@ public static class ServerErrorCode
     public const int AuthenticationFailed = 18;
     public const int InvalidPipelineOperator = 168;
     public const int Location40324 = 40324;
+    public const int EmptyFieldName = 56;
+    public const int ConversionFailure = 241;
+    public const int CannotIndexParallelArrays = 171;
 
     /// <summary>The server's name for a code, as returned in <c>codeName</c>.</summary>
     public static string NameOf(int code) => code switch
@@ -92,6 +95,9 @@ public static class ServerErrorCode
         Unauthorized => "Unauthorized",
         AuthenticationFailed => "AuthenticationFailed",
         InvalidPipelineOperator => "InvalidPipelineOperator",
+        EmptyFieldName => "EmptyFieldName",
+        ConversionFailure => "ConversionFailure",
+        CannotIndexParallelArrays => "CannotIndexParallelArrays",
         _ => "Location" + code.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

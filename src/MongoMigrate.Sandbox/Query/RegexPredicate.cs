@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MongoMigrate.Bson;
+
+namespace MongoMigrate.Sandbox.Query;
+
+/// <summary>
+/// $regex and /pattern/flags values: strings and symbols are searched with the pattern, and a stored regex
+/// matches only a regex with the same pattern and flags. Flags i, m, s and x map to .NET options.
+/// </summary>
+internal sealed class RegexPredicate : ValuePredicate
+{
+    /// <summary>Bounds a pathological pattern; a filter should never hang the sandbox.</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Regex _regex;
+    private readonly byte[] _patternUtf8;
+    private readonly byte[] _flagsUtf8;
+
+    public RegexPredicate(string pattern, string flags)
+    {
+        if (pattern.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new CommandException(ServerErrorCode.BadValue, "Regular expression cannot contain an embedded null byte");
+        }
+
+        Pattern = pattern;
+        Flags = flags;
+        _patternUtf8 = Encoding.UTF8.GetBytes(pattern);
+        _flagsUtf8 = Encoding.UTF8.GetBytes(flags);
+        _regex = Create(pattern, flags);
+    }
+
+    public string Pattern { get; }
+
+    public string Flags { get; }
+
+    public static RegexPredicate FromValue(RawBsonValue regex) => new(regex.RegexPattern, regex.RegexOptions);
+
+    /// <summary>Builds the .NET regex for a MongoDB pattern and flags, or fails as the server does.</summary>
+    public static Regex Create(string pattern, string flags)
+    {
+        var options = RegexOptions.CultureInvariant;
+        foreach (var flag in flags)
+        {
+            options |= flag switch
+            {
+                'i' => RegexOptions.IgnoreCase,
+                'm' => RegexOptions.Multiline,
+                's' => RegexOptions.Singleline,
+                'x' => RegexOptions.IgnorePatternWhitespace,
+                'u' => RegexOptions.None,
+                _ => throw new CommandException(51108, $"invalid flag in regex options: {flag}"),
+            };
+        }
+
+        try
+        {
+            return new Regex(pattern, options, MatchTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException(51091, $"Regular expression is invalid: {e.Message}");
+        }
+    }
+
+    public override bool Matches(RawBsonValue value)
+    {
+        switch (value.Type)
+        {
+            case BsonTypeCode.String:
+            case BsonTypeCode.Symbol:
+                return IsMatch(_regex, value.AsString);
+            case BsonTypeCode.RegularExpression:
+                {
+                    var span = value.Span;
+                    var end = span.IndexOf((byte)0);
+                    var rest = span[(end + 1)..];
+                    return span[..end].SequenceEqual(_patternUtf8) && rest[..rest.IndexOf((byte)0)].SequenceEqual(_flagsUtf8);
+                }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Runs a match, turning a timeout into a command error instead of an unhandled exception.</summary>
+    public static bool IsMatch(Regex regex, string input)
+    {
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new CommandException(ServerErrorCode.BadValue, $"Regular expression /{regex}/ took too long to match");
+        }
+    }
+}
