@@ -68,6 +68,8 @@ public sealed class OperationExecutor(EntityMap entities, TestRunnerOperations t
 
     private Task<OperationResult> ExecuteAsync(string name, object target, OperationArguments arguments, CancellationToken cancellationToken) => target switch
     {
+        IMongoCollection<BsonDocument> or IMongoDatabase or ClientEntity when name == ChangeStreamOperations.Name =>
+            ChangeStreamOperations.CreateAsync(target, arguments, cancellationToken),
         IMongoCollection<BsonDocument> collection when CollectionReadOperations.Names.Contains(name) =>
             CollectionReadOperations.ExecuteAsync(name, collection, arguments, cancellationToken),
         IMongoCollection<BsonDocument> collection when CollectionWriteOperations.Names.Contains(name) =>
