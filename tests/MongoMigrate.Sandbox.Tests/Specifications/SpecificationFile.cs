@@ -60,10 +60,6 @@ public sealed class SpecificationFile
         }
     }
 
-    public BsonDocument GetTest(string description) =>
-        Tests.FirstOrDefault(t => t["description"].AsString == description)
-        ?? throw new InvalidOperationException($"{Name} has no test named '{description}'.");
-
     public static SpecificationFile Load(string path)
     {
         var text = File.ReadAllText(path);

@@ -25,7 +25,12 @@ public sealed class SpecificationTestRunner(string connectionString, IMongoClien
             return Result(SpecificationOutcome.Failed, incompatible);
         }
 
-        var test = file.GetTest(description);
+        var test = file.Tests.FirstOrDefault(t => t["description"].AsString == description);
+        if (test is null)
+        {
+            return Result(SpecificationOutcome.Failed, file.Tests.Count == 0 ? "The file has no tests." : $"The file has no test named '{description}'.");
+        }
+
         if (test.TryGetValue("skipReason", out var skipReason))
         {
             return Result(SpecificationOutcome.Skipped, $"the file skips it: {skipReason.AsString}");
