@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoMigrate.Sandbox.Commands;
 using MongoMigrate.Sandbox.Faults;
 using MongoMigrate.Sandbox.Protocol;
-using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox;
 
@@ -29,7 +28,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         _listener = listener;
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MongoMigrate.Sandbox");
-        _context = new ServerContext(options, new IndexKeyGenerator(), logger);
+        _context = new ServerContext(options, logger);
         _dispatcher = new CommandDispatcher(_context, CommandCatalog.CreateHandlers());
         var endpoint = (IPEndPoint)listener.LocalEndpoint;
         Port = endpoint.Port;

@@ -13,14 +13,14 @@ internal sealed class ServerContext
     private int _nextConnectionId;
     private int _nextRequestId;
 
-    public ServerContext(SandboxOptions options, IIndexKeyGenerator keyGenerator, ILogger logger)
+    public ServerContext(SandboxOptions options, ILogger logger)
     {
         Options = options;
         Logger = logger;
         TimeProvider = options.TimeProvider;
         Clock = new ClusterClock(options.TimeProvider);
         ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity);
-        Catalog = new Catalog(ChangeLog, keyGenerator);
+        Catalog = new Catalog(ChangeLog);
         Cursors = new CursorManager(options.TimeProvider, options.CursorIdleTimeout);
         StartedAt = options.TimeProvider.GetUtcNow();
     }

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.ChangeStreams;
+using MongoMigrate.Sandbox.Query;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;
@@ -55,8 +56,21 @@ internal sealed class AggregateCommand : CommandHandler
         }
         else
         {
-            input = isDatabaseLevel ? [] : context.Server.Catalog.Read(ns, store => store is null ? [] : store.Range(null, null, false).Select(s => s.Document).ToList());
+            // A leading $match is answered with the _id index, like the server's query planner does.
+            var filter = QueryFilter.MatchAll;
             rest = stages;
+            if (stages.Count > 0 && first.NameEquals("$match"u8) && first.Type == BsonTypeCode.Document)
+            {
+                filter = QueryFilter.Compile(first.Value.AsDocument);
+                rest = stages.Skip(1).ToList();
+            }
+
+            var pipeline = PipelineRunner.Compile(rest);
+            var computed = isDatabaseLevel
+                ? pipeline.Execute([]).ToList()
+                : context.Server.Catalog.Read(ns, store => store is null ? pipeline.Execute([]).ToList() : pipeline.Execute(QueryPlanner.Matching(store, filter).Select(s => s.Document)).ToList());
+            await CursorReply.WriteAllAsync(context, ns, computed, batchSize, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         var results = PipelineRunner.Run(rest, input);

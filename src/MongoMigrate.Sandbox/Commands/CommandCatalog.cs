@@ -28,5 +28,9 @@ internal static class CommandCatalog
         new DbStatsCommand(),
         new AggregateCommand(),
         new CountCommand(),
+        new UpdateCommand(),
+        new DeleteCommand(),
+        new FindAndModifyCommand(),
+        new DistinctCommand(),
     ];
 }

@@ -21,7 +21,8 @@ internal sealed class CountCommand : CommandHandler
             return;
         }
 
-        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, new ScanPlan { Matches = DocumentFilter.Compile(query), Skip = skip, Limit = limit });
+        var filter = DocumentFilter.Compile(query);
+        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, Storage.QueryPlanner.WithIdBounds(new ScanPlan { Matches = filter.Matches, Skip = skip, Limit = limit }, filter));
         long count = 0;
         while (true)
         {

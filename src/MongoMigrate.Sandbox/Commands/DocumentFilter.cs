@@ -1,40 +1,11 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Commands;
 
-/// <summary>Compiles a command's filter into a predicate.</summary>
+/// <summary>Compiles a command's optional filter document.</summary>
 internal static class DocumentFilter
 {
-    public static Func<RawDocument, bool> Compile(RawDocument? filter)
-    {
-        if (filter is not { } f || f.IsEmpty)
-        {
-            return static _ => true;
-        }
-
-        // Top-level equality only, until the query language is wired in.
-        var conditions = new List<(string Name, RawBsonValue Value)>();
-        foreach (var element in f)
-        {
-            if (element.Name.StartsWith('$') || (element.Type == BsonTypeCode.Document && element.Value.AsDocument.TryGetFirst(out var first) && first.Name.StartsWith('$')))
-            {
-                throw new CommandException(ServerErrorCode.BadValue, $"unsupported filter {f}");
-            }
-
-            conditions.Add((element.Name, element.Value));
-        }
-
-        return document =>
-        {
-            foreach (var (name, value) in conditions)
-            {
-                if (!document.TryGetValue(name, out var actual) || BsonOrder.CompareValues(actual, value) != 0)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        };
-    }
+    public static QueryFilter Compile(RawDocument? filter) =>
+        filter is { IsEmpty: false } f ? QueryFilter.Compile(f) : QueryFilter.MatchAll;
 }

@@ -1,8 +1,14 @@
+using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Cursors;
+using MongoMigrate.Sandbox.Query;
+using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;
 
-/// <summary>find: filter, sort, projection, skip, limit, batchSize, singleBatch.</summary>
+/// <summary>
+/// find: filter, sort, projection, skip, limit, batchSize, singleBatch. Unsorted and _id-sorted finds
+/// stream through the _id index batch by batch; other sorts are computed in full first.
+/// </summary>
 internal sealed class FindCommand : CommandHandler
 {
     public override string Name => "find";
@@ -11,27 +17,124 @@ internal sealed class FindCommand : CommandHandler
     {
         var ns = context.CollectionNamespace();
         var limit = context.GetInt64("limit") ?? 0;
+        var skip = context.GetInt64("skip") ?? 0;
+        if (skip < 0)
+        {
+            throw new CommandException(ServerErrorCode.BadValue, $"Skip value must be non-negative, but received: {skip}");
+        }
+
         var singleBatch = context.GetBoolean("singleBatch", false) || limit < 0;
         var batchSize = context.GetInt32("batchSize");
         if (batchSize < 0)
         {
-            throw new CommandException(ServerErrorCode.BadValue, "BSON field 'batchSize' value must be >= 0, actual value '" + batchSize + "'");
+            throw new CommandException(ServerErrorCode.BadValue, $"BatchSize value must be non-negative, but received: {batchSize}");
         }
 
-        var plan = new ScanPlan
+        var filter = DocumentFilter.Compile(context.GetDocument("filter"));
+        var sortDocument = context.GetDocument("sort") ?? RawDocument.Empty;
+        var sort = SortSpecification.Compile(sortDocument);
+        var projectionDocument = context.GetDocument("projection");
+        var projection = projectionDocument is { IsEmpty: false } p ? Projection.Compile(p) : Projection.Identity;
+        CheckHint(context, ns);
+
+        ServerCursor cursor;
+        if (StreamsInIdOrder(sortDocument, out var descending, out var natural))
         {
-            Matches = DocumentFilter.Compile(context.GetDocument("filter")),
-            Skip = context.GetInt64("skip") ?? 0,
-            Limit = Math.Abs(limit),
-        };
-        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, plan);
+            var plan = QueryPlanner.WithIdBounds(
+                new ScanPlan
+                {
+                    Matches = filter.Matches,
+                    Project = projection.IsIdentity ? static d => d : projection.Apply,
+                    Skip = skip,
+                    Limit = Math.Abs(limit),
+                    Descending = descending,
+                    NaturalOrder = natural,
+                },
+                filter);
+            cursor = new CollectionScanCursor(context.Server.Catalog, ns, plan);
+        }
+        else
+        {
+            var results = context.Server.Catalog.Read(ns, store =>
+            {
+                if (store is null)
+                {
+                    return [];
+                }
+
+                var matched = sort.Sort(QueryPlanner.Matching(store, filter).Select(s => s.Document));
+                IEnumerable<RawDocument> window = matched.Skip((int)Math.Min(skip, int.MaxValue));
+                if (limit != 0)
+                {
+                    window = window.Take((int)Math.Min(Math.Abs(limit), int.MaxValue));
+                }
+
+                return projection.IsIdentity ? window.ToList() : window.Select(projection.Apply).ToList();
+            });
+            cursor = new ListCursor(ns, results);
+        }
+
         if (singleBatch)
         {
-            var batch = await cursor.NextBatchAsync(BatchLimits.FirstBatch(batchSize ?? (limit != 0 ? (int)Math.Min(Math.Abs(limit), int.MaxValue) : null)), cancellationToken).ConfigureAwait(false);
+            var first = limit != 0 ? (int)Math.Min(Math.Abs(limit), int.MaxValue) : (int?)null;
+            var batch = await cursor.NextBatchAsync(BatchLimits.FirstBatch(batchSize ?? first), cancellationToken).ConfigureAwait(false);
             CursorReply.Write(context.Reply, "firstBatch", batch, 0, ns);
             return;
         }
 
         await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>No sort, {_id: ±1} or {$natural: ±1}: the index order is the answer.</summary>
+    private static bool StreamsInIdOrder(RawDocument sort, out bool descending, out bool natural)
+    {
+        descending = false;
+        natural = sort.IsEmpty;
+        if (sort.IsEmpty)
+        {
+            return true;
+        }
+
+        if (sort.Count() != 1 || !sort.TryGetFirst(out var only) || !only.Value.IsNumeric)
+        {
+            return false;
+        }
+
+        descending = NumberValue.From(only.Value).Sign < 0;
+        if (only.NameEquals("$natural"u8))
+        {
+            natural = !descending;
+            return true;
+        }
+
+        return only.NameEquals("_id"u8);
+    }
+
+    /// <summary>A hint must name an existing index, by name or key pattern, as on the server.</summary>
+    private static void CheckHint(CommandContext context, Namespace ns)
+    {
+        if (!context.TryGet("hint", out var hint) || hint.IsNullOrUndefined)
+        {
+            return;
+        }
+
+        var exists = context.Server.Catalog.Read(ns, store =>
+        {
+            if (store is null)
+            {
+                return true;
+            }
+
+            return hint.Type switch
+            {
+                BsonTypeCode.String => store.Indexes.Any(i => i.Name == hint.AsString),
+                BsonTypeCode.Document => hint.AsDocument.IsEmpty || hint.AsDocument.Contains("$natural") || store.Indexes.Any(i => BsonOrder.CompareDocuments(i.KeyPattern, hint.AsDocument) == 0),
+                _ => true,
+            };
+        });
+        if (!exists)
+        {
+            throw new CommandException(ServerErrorCode.BadValue, "error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index");
+        }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class ListCollectionsCommand : CommandHandler
         foreach (var (store, kind) in context.Server.Catalog.Collections(context.Database))
         {
             var info = Describe(store, kind, nameOnly);
-            if (filter(info))
+            if (filter.Matches(info))
             {
                 results.Add(info);
             }

@@ -1,19 +1,13 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Aggregation;
 
 namespace MongoMigrate.Sandbox.Commands;
 
-/// <summary>Runs aggregation stages over documents.</summary>
+/// <summary>Runs aggregation stages over documents; stages that need the server are refused with a clear error here.</summary>
 internal static class PipelineRunner
 {
-    public static List<RawDocument> Run(IReadOnlyList<RawDocument> stages, IEnumerable<RawDocument> input)
-    {
-        if (stages.Count == 0)
-        {
-            return input.ToList();
-        }
-
-        throw new CommandException(ServerErrorCode.Location40324, $"Unrecognized pipeline stage name: '{(stages[0].TryGetFirst(out var f) ? f.Name : string.Empty)}'");
-    }
+    public static List<RawDocument> Run(IReadOnlyList<RawDocument> stages, IEnumerable<RawDocument> input) =>
+        stages.Count == 0 ? input.ToList() : Compile(stages).Execute(input).ToList();
 
     /// <summary>A per-document transform (for change streams): the document out, or null when a stage filters it away.</summary>
     public static Func<RawDocument, RawDocument?> ForEachDocument(IReadOnlyList<RawDocument> stages)
@@ -23,6 +17,20 @@ internal static class PipelineRunner
             return static d => d;
         }
 
-        return d => Run(stages, [d]) is [var only] ? only : null;
+        var pipeline = Compile(stages);
+        return d => pipeline.Execute([d]).FirstOrDefault() is { Length: > 0 } result ? result : null;
+    }
+
+    public static AggregationPipeline Compile(IReadOnlyList<RawDocument> stages)
+    {
+        var server = AggregationPipeline.FindServerStage(stages);
+        if (server >= 0)
+        {
+            throw new CommandException(
+                ServerErrorCode.Location40324,
+                $"The sandbox does not support the {AggregationPipeline.StageName(stages[server])} stage at position {server} of this pipeline");
+        }
+
+        return AggregationPipeline.Compile(stages);
     }
 }

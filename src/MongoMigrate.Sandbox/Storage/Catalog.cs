@@ -7,7 +7,7 @@ namespace MongoMigrate.Sandbox.Storage;
 /// The server's databases and collections. Its own lock guards only the name tables; a collection's
 /// contents are guarded by that collection's lock, taken after this one is released.
 /// </summary>
-internal sealed class Catalog(ChangeLog changeLog, IIndexKeyGenerator keyGenerator)
+internal sealed class Catalog(ChangeLog changeLog)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
@@ -212,7 +212,7 @@ internal sealed class Catalog(ChangeLog changeLog, IIndexKeyGenerator keyGenerat
             _databases[ns.Database] = db;
         }
 
-        var store = new CollectionStore(ns, options, changeLog, keyGenerator);
+        var store = new CollectionStore(ns, options, changeLog);
         db[ns.Collection] = store;
         _kinds[store] = kind;
         return store;

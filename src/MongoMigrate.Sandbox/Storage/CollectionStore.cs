@@ -19,15 +19,13 @@ internal sealed class CollectionStore
     private readonly List<IndexDefinition> _indexes = [IndexDefinition.IdIndex];
     private readonly List<UniqueIndex> _uniqueIndexes = [];
     private readonly ChangeLog _changeLog;
-    private readonly IIndexKeyGenerator _keyGenerator;
     private long _nextRecordId = 1;
 
-    public CollectionStore(Namespace ns, RawDocument options, ChangeLog changeLog, IIndexKeyGenerator keyGenerator)
+    public CollectionStore(Namespace ns, RawDocument options, ChangeLog changeLog)
     {
         Namespace = ns;
         Options = options;
         _changeLog = changeLog;
-        _keyGenerator = keyGenerator;
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
             IsCapped = true;
@@ -193,7 +191,7 @@ internal sealed class CollectionStore
 
         if (index.Unique && !index.IsIdIndex)
         {
-            var unique = new UniqueIndex(index, _keyGenerator);
+            var unique = new UniqueIndex(index);
             foreach (var stored in _byId)
             {
                 foreach (var key in unique.KeysOf(stored.Document))

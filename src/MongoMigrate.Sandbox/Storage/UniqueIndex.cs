@@ -1,15 +1,54 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Storage;
 
-/// <summary>A unique secondary index: which stored document owns each key, keys compared in BSON order (1 equals 1.0).</summary>
-internal sealed class UniqueIndex(IndexDefinition definition, IIndexKeyGenerator keyGenerator)
+/// <summary>
+/// A unique secondary index: which stored document owns each key, keys compared in BSON order (1 equals 1.0).
+/// Sparse indexes skip documents that have none of the key fields; partial indexes skip documents outside their filter.
+/// </summary>
+internal sealed class UniqueIndex
 {
     private readonly Dictionary<RawBsonValue, StoredDocument> _owners = new(BsonOrder.Instance);
+    private readonly IndexKeys _keys;
+    private readonly QueryFilter? _partialFilter;
 
-    public IndexDefinition Definition { get; } = definition;
+    public UniqueIndex(IndexDefinition definition)
+    {
+        Definition = definition;
+        _keys = IndexKeys.Compile(definition.KeyPattern);
+        _partialFilter = definition.PartialFilter is { } partial ? QueryFilter.Compile(partial) : null;
+    }
 
-    public List<RawDocument> KeysOf(RawDocument document) => keyGenerator.GetKeys(Definition, document);
+    public IndexDefinition Definition { get; }
+
+    /// <summary>The keys a document puts in this index, as documents named after the key fields (how E11000 reports them).</summary>
+    public List<RawDocument> KeysOf(RawDocument document)
+    {
+        if (_partialFilter is not null && !_partialFilter.Matches(document))
+        {
+            return [];
+        }
+
+        if (Definition.Sparse && !_keys.Fields.Any(f => FieldPath.Parse(f).Candidates(document, traverseLeafArrays: false).Count > 0))
+        {
+            return [];
+        }
+
+        var result = new List<RawDocument>();
+        foreach (var tuple in _keys.GetKeys(document))
+        {
+            var builder = new BsonBuilder(64).StartDocument();
+            for (var i = 0; i < tuple.Length; i++)
+            {
+                builder.Value(_keys.Fields[i], tuple[i]);
+            }
+
+            result.Add(builder.End().ToDocument());
+        }
+
+        return result;
+    }
 
     public bool TryGetOwner(RawDocument key, out StoredDocument owner) => _owners.TryGetValue(key.AsValue(), out owner!);
 
