@@ -17,8 +17,11 @@ public static class SpecificationFolder
     {
         if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } configured)
         {
-            return Directory.Exists(configured)
-                ? (Path.GetFullPath(configured), null)
+            // A relative path is taken from the current folder, else from the repository root (the
+            // test host may run elsewhere than where `dotnet test` was typed).
+            var candidates = Path.IsPathRooted(configured) ? [configured] : new[] { Path.GetFullPath(configured), Path.Combine(FixturePaths.RepositoryRoot, configured) };
+            return candidates.FirstOrDefault(Directory.Exists) is { } found
+                ? (Path.GetFullPath(found), null)
                 : (null, $"{FolderVariable} names '{configured}', which is not a folder.");
         }
 
