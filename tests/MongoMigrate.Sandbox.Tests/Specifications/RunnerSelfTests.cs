@@ -5,15 +5,15 @@ namespace MongoMigrate.Sandbox.Tests.Specifications;
 /// <summary>The runner's own rules, checked without a server: matching, versions and runOnRequirements.</summary>
 public class RunnerSelfTests
 {
-    private static readonly ValueMatcher Matcher = new(new EntityMap());
+    private readonly ValueMatcher _matcher = new(new EntityMap());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static bool Matches(string expected, string actual, bool isRoot = true)
+    private bool Matches(string expected, string actual, bool isRoot = true)
     {
         try
         {
-            Matcher.Match(BsonDocument.Parse(expected), BsonDocument.Parse(actual), isRoot);
+            _matcher.Match(BsonDocument.Parse(expected), BsonDocument.Parse(actual), isRoot);
             return true;
         }
         catch (SpecificationAssertionException)
@@ -47,7 +47,7 @@ public class RunnerSelfTests
         Assert.True(Matches("{ id: { $$unsetOrMatches: 2 } }", "{ }"));
         Assert.True(Matches("{ id: { $$unsetOrMatches: 2 } }", "{ id: 2 }"));
         Assert.False(Matches("{ id: { $$unsetOrMatches: 2 } }", "{ id: 3 }"));
-        Matcher.Match(BsonDocument.Parse("{ $$unsetOrMatches: { insertedId: 1 } }"), null, isRoot: true);
+        _matcher.Match(BsonDocument.Parse("{ $$unsetOrMatches: { insertedId: 1 } }"), null, isRoot: true);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class SpecificationSuite : IAsyncLifetime
 
         await _server.InitializeAsync();
         Server = await ServerUnderTest.DescribeAsync(_server.Client, _server.IsSandbox, TestContext.Current.CancellationToken);
-        _runner = new SpecificationTestRunner(_server.ConnectionString, _server.Client, Server);
+        _runner = new SpecificationTestRunner(_server.ConnectionString, _server.Client, Server, TimeProvider.System);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -10,15 +9,15 @@ namespace MongoMigrate.Sandbox.Tests.Specifications;
 /// checks, initialData, entities, operations, then (listeners stopped, fail points off) expectEvents
 /// and outcome. A failure reports the commands the driver sent and the replies it received.
 /// </summary>
-public sealed class SpecificationTestRunner(string connectionString, IMongoClient internalClient, ServerUnderTest server)
+public sealed class SpecificationTestRunner(string connectionString, IMongoClient internalClient, ServerUnderTest server, TimeProvider timeProvider)
 {
     /// <summary>A test that has not finished by then has hung (a missing reply, a server selection that never succeeds).</summary>
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(20);
 
     public async Task<SpecificationResult> RunAsync(SpecificationFile file, string description, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        SpecificationResult Result(SpecificationOutcome outcome, string? detail = null) => new(file.Name, description, outcome, detail, clock.Elapsed);
+        var started = timeProvider.GetTimestamp();
+        SpecificationResult Result(SpecificationOutcome outcome, string? detail = null) => new(file.Name, description, outcome, detail, timeProvider.GetElapsedTime(started));
 
         if (file.IncompatibilityReason is { } incompatible)
         {
@@ -51,9 +50,9 @@ public sealed class SpecificationTestRunner(string connectionString, IMongoClien
             return Result(SpecificationOutcome.Failed, e.Message);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TestTimeout);
-        var failure = await ExecuteAsync(file, test, timeout.Token);
+        using var timeout = new CancellationTokenSource(TestTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var failure = await ExecuteAsync(file, test, linked.Token);
         return failure is null ? Result(SpecificationOutcome.Passed) : Result(SpecificationOutcome.Failed, failure);
     }
 
