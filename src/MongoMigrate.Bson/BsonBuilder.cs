@@ -109,6 +109,21 @@ public sealed class BsonBuilder
         return this;
     }
 
+    /// <summary>The deprecated symbol type, still found in old data.</summary>
+    public BsonBuilder Symbol(string name, string value)
+    {
+        WriteTypeAndName(BsonTypeCode.Symbol, name);
+        WriteStringRaw(value);
+        return this;
+    }
+
+    public BsonBuilder JavaScript(string name, string code)
+    {
+        WriteTypeAndName(BsonTypeCode.JavaScript, name);
+        WriteStringRaw(code);
+        return this;
+    }
+
     public BsonBuilder Null(string name)
     {
         WriteTypeAndName(BsonTypeCode.Null, name);

@@ -1,0 +1,51 @@
+namespace MongoMigrate.Engine.Tests.WorkerPools;
+
+/// <summary>Small helpers shared by the worker pool tests.</summary>
+internal static class WorkerPoolTestSupport
+{
+    /// <summary>A failsafe, never the thing being measured: a test that needs it has already failed (deadlock).</summary>
+    public static readonly TimeSpan Failsafe = TimeSpan.FromSeconds(30);
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static Task<T> WithFailsafe<T>(this Task<T> task) => task.WaitAsync(Failsafe, Ct);
+
+    public static Task WithFailsafe(this Task task) => task.WaitAsync(Failsafe, Ct);
+
+    public static Task<T> WithFailsafe<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Failsafe, Ct);
+
+    /// <summary>
+    /// Waits until asynchronous work reaches a state the test needs to observe (e.g. a dispatcher queued its
+    /// acquire). Test-side only: the component itself never polls.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Failsafe;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(1, Ct);
+        }
+    }
+
+    /// <summary>A signal that completes once it has been hit <paramref name="count"/> times.</summary>
+    public sealed class Countdown(int count)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+
+        public Task Reached => _reached.Task;
+
+        public void Signal()
+        {
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                _reached.TrySetResult();
+            }
+        }
+    }
+}
