@@ -53,6 +53,11 @@ public sealed class SpecificationTestRunner(string connectionString, IMongoClien
         using var timeout = new CancellationTokenSource(TestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var failure = await ExecuteAsync(file, test, linked.Token);
+        if (failure is not null && timeout.IsCancellationRequested)
+        {
+            failure = $"The test did not finish within {TestTimeout.TotalSeconds:0} s. {failure}";
+        }
+
         return failure is null ? Result(SpecificationOutcome.Passed) : Result(SpecificationOutcome.Failed, failure);
     }
 
