@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MongoMigrate.Engine.Jobs;
+
+/// <summary>What is stored about a job's definition: the same as its options, with the URIs redacted.</summary>
+public sealed record JobDefinition
+{
+    public required string Source { get; init; }
+
+    public required string Target { get; init; }
+
+    public required string Selection { get; init; }
+
+    public required IReadOnlyList<string> Include { get; init; }
+
+    public required IReadOnlyList<string> Exclude { get; init; }
+
+    public required IReadOnlyList<string[]> Renames { get; init; }
+
+    public required string Method { get; init; }
+
+    public int DumpWorkers { get; init; }
+
+    public int RestoreWorkers { get; init; }
+
+    public int InsertionWorkers { get; init; }
+
+    public long ChunkSizeBytes { get; init; }
+
+    public bool Gzip { get; init; }
+
+    public bool DropTarget { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static JobDefinition FromJson(string json) => JsonSerializer.Deserialize<JobDefinition>(json, Json)
+        ?? throw new MigrationException("The job's stored definition is empty.");
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+}

@@ -1,0 +1,75 @@
+namespace MongoMigrate.Engine.Progress;
+
+/// <summary>
+/// The live progress of a job: its collections, its phase, and a throughput measured over the last few
+/// seconds from which an ETA follows. Reading it never blocks the workers.
+/// </summary>
+public sealed class JobProgress(TimeProvider timeProvider)
+{
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _lock = new();
+    private readonly List<CollectionProgress> _collections = [];
+    private readonly Queue<(long Timestamp, long Bytes, long Documents)> _samples = new();
+    private readonly long _started = timeProvider.GetTimestamp();
+    private string _phase = "starting";
+
+    public string Phase
+    {
+        get => Volatile.Read(ref _phase);
+        set => Volatile.Write(ref _phase, value);
+    }
+
+    public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
+
+    public CollectionProgress Add(string source, string target, long estimatedDocuments, long estimatedBytes)
+    {
+        var progress = new CollectionProgress(source, target, estimatedDocuments, estimatedBytes);
+        lock (_lock)
+        {
+            _collections.Add(progress);
+        }
+
+        return progress;
+    }
+
+    /// <summary>A consistent-enough view for a display: totals, throughput over the last seconds, ETA.</summary>
+    public JobProgressSnapshot Snapshot()
+    {
+        List<CollectionProgress> collections;
+        lock (_lock)
+        {
+            collections = [.. _collections];
+        }
+
+        var bytes = collections.Sum(c => c.Bytes);
+        var documents = collections.Sum(c => c.Documents);
+        var estimatedBytes = collections.Sum(c => Math.Max(c.EstimatedBytes, c.Bytes));
+        var now = timeProvider.GetTimestamp();
+        double bytesPerSecond, documentsPerSecond;
+        lock (_lock)
+        {
+            _samples.Enqueue((now, bytes, documents));
+            while (_samples.Count > 2 && timeProvider.GetElapsedTime(_samples.Peek().Timestamp, now) > RateWindow)
+            {
+                _samples.Dequeue();
+            }
+
+            var oldest = _samples.Peek();
+            var seconds = timeProvider.GetElapsedTime(oldest.Timestamp, now).TotalSeconds;
+            if (seconds < 0.5)
+            {
+                // Too little history: fall back to the average since the start.
+                seconds = Math.Max(Elapsed.TotalSeconds, 0.001);
+                oldest = (now, 0, 0);
+            }
+
+            bytesPerSecond = (bytes - oldest.Bytes) / seconds;
+            documentsPerSecond = (documents - oldest.Documents) / seconds;
+        }
+
+        var remaining = Math.Max(0, estimatedBytes - bytes);
+        TimeSpan? eta = bytesPerSecond > 0 && remaining > 0 ? TimeSpan.FromSeconds(remaining / bytesPerSecond) : remaining == 0 ? TimeSpan.Zero : null;
+        return new JobProgressSnapshot(Phase, Elapsed, collections, documents, bytes, estimatedBytes, documentsPerSecond, bytesPerSecond, eta);
+    }
+}
