@@ -32,6 +32,7 @@ public static class ServerErrorCode
     public const int ShutdownInProgress = 91;
     public const int WriteConflict = 112;
     public const int CommandNotSupported = 115;
+    public const int CommandNotSupportedOnView = 166;
     public const int MaxTimeMSExpired = 50;
     public const int Location15952 = 15952;
     public const int ChangeStreamFatalError = 280;
@@ -83,6 +84,7 @@ public static class ServerErrorCode
         ShutdownInProgress => "ShutdownInProgress",
         WriteConflict => "WriteConflict",
         CommandNotSupported => "CommandNotSupported",
+        CommandNotSupportedOnView => "CommandNotSupportedOnView",
         MaxTimeMSExpired => "MaxTimeMSExpired",
         ChangeStreamFatalError => "ChangeStreamFatalError",
         ChangeStreamHistoryLost => "ChangeStreamHistoryLost",

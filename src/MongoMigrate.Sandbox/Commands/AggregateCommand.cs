@@ -47,6 +47,20 @@ internal sealed class AggregateCommand : CommandHandler
         }
 
         var ns = isDatabaseLevel ? new Namespace(context.Database, "$cmd.aggregate") : context.CollectionNamespace();
+        Namespace? output = null;
+        if (stages.Count > 0 && stages[^1].TryGetFirst(out var last) && last.NameEquals("$out"u8))
+        {
+            output = OutputNamespace(context.Database, last.Value);
+            stages = stages.Take(stages.Count - 1).ToList();
+            first = stages.Count > 0 && stages[0].TryGetFirst(out var f2) ? f2 : default;
+        }
+
+        if (!isDatabaseLevel && ViewReads.Documents(context.Server, ns, stages) is { } viewed)
+        {
+            await CursorReply.WriteAllAsync(context, ns, viewed, batchSize, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         List<RawDocument> input;
         List<RawDocument> rest;
         if (stages.Count > 0 && first.NameEquals("$collStats"u8))
@@ -69,6 +83,12 @@ internal sealed class AggregateCommand : CommandHandler
             var computed = isDatabaseLevel
                 ? pipeline.Execute([]).ToList()
                 : context.Server.Catalog.Read(ns, store => store is null ? pipeline.Execute([]).ToList() : pipeline.Execute(QueryPlanner.Matching(store, filter).Select(s => s.Document)).ToList());
+            if (output is { } destination)
+            {
+                WriteOut(context, destination, computed);
+                computed = [];
+            }
+
             await CursorReply.WriteAllAsync(context, ns, computed, batchSize, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -76,6 +96,33 @@ internal sealed class AggregateCommand : CommandHandler
         var results = PipelineRunner.Run(rest, input);
         await CursorReply.WriteAllAsync(context, ns, results, batchSize, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>$out: the results replace the output collection's documents (its indexes stay).</summary>
+    private static void WriteOut(CommandContext context, Namespace destination, List<RawDocument> results)
+    {
+        context.Server.Catalog.Write(destination, store =>
+        {
+            foreach (var existing in store.Range(null, null, descending: false).ToList())
+            {
+                store.Delete(existing);
+            }
+
+            foreach (var document in results)
+            {
+                store.Insert(new RawDocument(document.Bytes.ToArray()));
+            }
+
+            return 0;
+        });
+    }
+
+    private static Namespace OutputNamespace(string database, RawBsonValue value) => value.Type switch
+    {
+        BsonTypeCode.String => Namespace.Create(database, value.AsString),
+        BsonTypeCode.Document when value.AsDocument.TryGetValue("coll", out var coll) && coll.Type == BsonTypeCode.String =>
+            Namespace.Create(value.AsDocument.TryGetValue("db", out var db) && db.Type == BsonTypeCode.String ? db.AsString : database, coll.AsString),
+        _ => throw new CommandException(ServerErrorCode.FailedToParse, "$out stage requires a string or an object argument, but found " + BsonTypeNames.Of(value.Type)),
+    };
 
     private static RawDocument CollStats(CommandContext context, Namespace ns, RawBsonValue specification)
     {

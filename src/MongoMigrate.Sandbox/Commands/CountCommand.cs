@@ -13,6 +13,14 @@ internal sealed class CountCommand : CommandHandler
         var query = context.GetDocument("query");
         var skip = Math.Max(0, context.GetInt64("skip") ?? 0);
         var limit = Math.Abs(context.GetInt64("limit") ?? 0);
+        if (ViewReads.Documents(context.Server, ns) is { } viewed)
+        {
+            var matcher = DocumentFilter.Compile(query);
+            var matching = viewed.Count(matcher.Matches) - skip;
+            context.Reply.Int64("n", Math.Max(0, limit > 0 ? Math.Min(matching, limit) : matching));
+            return;
+        }
+
         if (query is null or { IsEmpty: true })
         {
             var total = context.Server.Catalog.Read(ns, store => (long)(store?.Count ?? 0));

@@ -17,27 +17,25 @@ internal sealed class DistinctCommand : SyncCommandHandler
         var path = FieldPath.Parse(key);
         var seen = new HashSet<RawBsonValue>(BsonOrder.Instance);
         var values = new List<RawBsonValue>();
+        var viewed = ViewReads.Documents(context.Server, ns);
         context.Server.Catalog.Read(ns, store =>
         {
-            if (store is null)
+            if (store is null && viewed is null)
             {
                 return 0;
             }
 
-            foreach (var stored in QueryPlanner.Matching(store, filter))
+            var found = new List<RawBsonValue>();
+            var documents = viewed?.Where(filter.Matches) ?? QueryPlanner.Matching(store!, filter).Select(s => s.Document);
+            foreach (var document in documents)
             {
-                foreach (var candidate in path.Candidates(stored.Document, traverseLeafArrays: false))
+                found.Clear();
+                path.CollectDistinctValues(document, found);
+                foreach (var value in found)
                 {
-                    if (candidate.Type == BsonTypeCode.Array)
+                    if (value.Type != BsonTypeCode.EndOfDocument && seen.Add(value))
                     {
-                        foreach (var element in candidate.AsDocument)
-                        {
-                            Add(element.Value);
-                        }
-                    }
-                    else
-                    {
-                        Add(candidate);
+                        values.Add(value);
                     }
                 }
             }
@@ -45,6 +43,8 @@ internal sealed class DistinctCommand : SyncCommandHandler
             return 0;
         });
 
+        // The server answers in index order: BSON order.
+        values.Sort(BsonOrder.Instance);
         context.Reply.StartArray("values");
         for (var i = 0; i < values.Count; i++)
         {
@@ -52,13 +52,5 @@ internal sealed class DistinctCommand : SyncCommandHandler
         }
 
         context.Reply.End();
-
-        void Add(RawBsonValue value)
-        {
-            if (seen.Add(value))
-            {
-                values.Add(value);
-            }
-        }
     }
 }

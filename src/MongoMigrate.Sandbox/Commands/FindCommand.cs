@@ -38,7 +38,17 @@ internal sealed class FindCommand : CommandHandler
         CheckHint(context, ns);
 
         ServerCursor cursor;
-        if (StreamsInIdOrder(sortDocument, out var descending, out var natural))
+        if (ViewReads.Documents(context.Server, ns) is { } viewed)
+        {
+            IEnumerable<RawDocument> window = sort.Sort(viewed.Where(filter.Matches)).Skip((int)Math.Min(skip, int.MaxValue));
+            if (limit != 0)
+            {
+                window = window.Take((int)Math.Min(Math.Abs(limit), int.MaxValue));
+            }
+
+            cursor = new ListCursor(ns, projection.IsIdentity ? window.ToList() : window.Select(projection.Apply).ToList());
+        }
+        else if (StreamsInIdOrder(sortDocument, out var descending, out var natural))
         {
             var plan = QueryPlanner.WithIdBounds(
                 new ScanPlan

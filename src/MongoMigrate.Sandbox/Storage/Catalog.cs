@@ -21,6 +21,39 @@ internal sealed class Catalog(ChangeLog changeLog)
         }
     }
 
+    /// <summary>
+    /// For a view, the collection it reads and the stages to run over it (views over views flattened);
+    /// null when <paramref name="ns"/> is not a view.
+    /// </summary>
+    public (Namespace Source, List<RawDocument> Pipeline)? ResolveView(Namespace ns)
+    {
+        var stages = new List<RawDocument>();
+        var current = ns;
+        for (var depth = 0; depth < 20; depth++)
+        {
+            CollectionStore? store;
+            lock (_lock)
+            {
+                store = _databases.TryGetValue(current.Database, out var db) && db.TryGetValue(current.Collection, out var found) ? found : null;
+                if (store is null || _kinds.GetValueOrDefault(store) != CollectionKind.View)
+                {
+                    return depth == 0 ? null : (current, stages);
+                }
+            }
+
+            var options = store.Options;
+            var viewOn = options.TryGetValue("viewOn", out var on) && on.Type == BsonTypeCode.String ? on.AsString : string.Empty;
+            if (options.TryGetValue("pipeline", out var pipeline) && pipeline.Type == BsonTypeCode.Array)
+            {
+                stages.InsertRange(0, pipeline.AsDocument.Values().Select(v => v.AsDocument));
+            }
+
+            current = new Namespace(current.Database, viewOn);
+        }
+
+        throw new CommandException(ServerErrorCode.BadValue, $"View depth too deep or view cycle detected for {ns.FullName}");
+    }
+
     public CollectionKind KindOf(CollectionStore store)
     {
         lock (_lock)
@@ -71,7 +104,7 @@ internal sealed class Catalog(ChangeLog changeLog)
             {
                 if (_kinds.GetValueOrDefault(existing) == CollectionKind.View)
                 {
-                    throw new CommandException(ServerErrorCode.CommandNotSupported, $"Namespace {ns.FullName} is a view, not a collection");
+                    throw new CommandException(ServerErrorCode.CommandNotSupportedOnView, $"Namespace {ns.FullName} is a view, not a collection");
                 }
 
                 return existing;
