@@ -17,7 +17,7 @@ public class ArchiveBenchmarks
     private const int Producers = 4;
 
     private readonly ArchiveHeader _header = new(Producers, "7.0.16", "bench");
-    private byte[] _document = [];
+    private byte[][] _documents = [];
     private byte[] _plainArchive = [];
     private byte[] _gzipArchive = [];
     private byte[] _crcData = [];
@@ -26,14 +26,20 @@ public class ArchiveBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _document = new BsonBuilder(DocumentSize).StartDocument().Int32("_id", 0).String("s", new string('x', DocumentSize - 22)).End().ToArray();
-
-        // Vary the payload so gzip has realistic (not degenerate) input.
+        // 256 distinct documents (256 KiB, more than deflate's 32 KiB window) of word-like text, so gzip sees
+        // realistic input instead of one document repeated.
         var random = new Random(1);
-        for (var i = 16; i < DocumentSize - 2; i++)
+        var words = Enumerable.Range(0, 500).Select(_ => new string(Enumerable.Range(0, random.Next(2, 10)).Select(_ => (char)('a' + random.Next(26))).ToArray())).ToArray();
+        _documents = Enumerable.Range(0, 256).Select(i =>
         {
-            _document[i] = (byte)('a' + random.Next(0, 16));
-        }
+            var text = new System.Text.StringBuilder();
+            while (text.Length < DocumentSize - 22)
+            {
+                text.Append(words[random.Next(words.Length)]).Append(' ');
+            }
+
+            return new BsonBuilder(DocumentSize).StartDocument().Int32("_id", i).String("s", text.ToString(0, DocumentSize - 22)).End().ToArray();
+        }).ToArray();
 
         _namespaces = Enumerable.Range(0, Producers).Select(i => new ArchiveNamespace("bench", "c" + i, new CollectionMetadata())).ToList();
         _plainArchive = WriteAsync(new ArchiveWriterOptions(), 1, keep: true).GetAwaiter().GetResult();
@@ -78,7 +84,7 @@ public class ArchiveBenchmarks
                 {
                     for (var i = 0; i < Documents / producers; i++)
                     {
-                        await w.WriteAsync(_document);
+                        await w.WriteAsync(_documents[i & 255]);
                     }
                 }
 

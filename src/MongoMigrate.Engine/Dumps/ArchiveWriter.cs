@@ -75,18 +75,24 @@ public sealed class ArchiveWriter : IAsyncDisposable
     /// <summary>A writer for the documents of one namespace, named as its segments name it (system.buckets.&lt;name&gt; for time-series data).</summary>
     public ArchiveNamespaceWriter OpenNamespace(string database, string dataCollection)
     {
+        // Time-series data goes under system.buckets.<name> (servers before 8.3) or under the name itself.
         if (!_declared.TryGetValue((database, dataCollection), out var ns))
         {
             throw new InvalidOperationException($"Namespace {database}.{dataCollection} is not in the archive's prelude; a reader would refuse its segments.");
         }
 
-        return OpenNamespace(ns);
+        return Open(ns, dataCollection);
     }
 
-    /// <summary>A writer for the documents of a namespace listed in the prelude.</summary>
+    /// <summary>A writer for the documents of a namespace listed in the prelude (time-series data under system.buckets.&lt;name&gt;).</summary>
     public ArchiveNamespaceWriter OpenNamespace(ArchiveNamespace ns)
     {
         ArgumentNullException.ThrowIfNull(ns);
+        return Open(ns, ns.DataCollection);
+    }
+
+    private ArchiveNamespaceWriter Open(ArchiveNamespace ns, string dataCollection)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_writersLock)
         {
@@ -105,7 +111,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
                 throw new InvalidOperationException($"Namespace {ns.FullName} is already open; an archive carries each namespace's documents under one CRC.");
             }
 
-            var writer = new ArchiveNamespaceWriter(this, ns, ns.Database, ns.DataCollection);
+            var writer = new ArchiveNamespaceWriter(this, ns, ns.Database, dataCollection);
             _writers.Add(ns, writer);
             return writer;
         }

@@ -129,7 +129,7 @@ public sealed class BsonStreamReader : IAsyncDisposable, IDisposable
         var length = BinaryPrimitives.ReadInt32LittleEndian(_window.Span);
         if (length < 5)
         {
-            throw Error(offset, $"document at offset {offset} declares {length} bytes; a document needs at least 5");
+            throw Error(offset, $"document at offset {offset} declares {length} bytes; a document needs at least 5{GzipHint(offset)}");
         }
 
         if (length > _options.MaxDocumentSize)
@@ -140,7 +140,7 @@ public sealed class BsonStreamReader : IAsyncDisposable, IDisposable
         var available = await _window.FillAsync(length, cancellationToken).ConfigureAwait(false);
         if (available < length)
         {
-            throw Error(offset, $"document at offset {offset} declares {length} bytes but only {available} remain");
+            throw Error(offset, $"document at offset {offset} declares {length} bytes but only {available} remain{GzipHint(offset)}");
         }
 
         Accept(length);

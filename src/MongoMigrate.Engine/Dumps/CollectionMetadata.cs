@@ -71,7 +71,15 @@ public sealed class CollectionMetadata
         }
 
         var document = ParseExtendedJson(utf8Json, sourceName);
-        return FromDocument(document, sourceName);
+        try
+        {
+            return FromDocument(document, sourceName);
+        }
+        catch (Exception e) when (e is not (DumpFormatException or OutOfMemoryException))
+        {
+            // For instance a field name with a NUL, which JSON allows and BSON cannot hold.
+            throw new DumpFormatException(sourceName, null, $"metadata cannot be stored as BSON: {e.Message}", e);
+        }
     }
 
     /// <summary>Canonical Extended JSON v2, compact, fields in mongodump's order; options omitted when empty.</summary>
@@ -150,8 +158,10 @@ public sealed class CollectionMetadata
             // MongoDB's reader also understands shell-mode forms (NumberLong(1), ObjectId("...")) that old tools may have written.
             return BsonDocument.Parse(text);
         }
-        catch (Exception e) when (e is FormatException or BsonException or InvalidOperationException or ArgumentException or EndOfStreamException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // The text comes from outside: whatever MongoDB's reader throws on it (format, overflow, argument errors)
+            // means the metadata is broken.
             if (syntaxError is not null)
             {
                 var line = (syntaxError.LineNumber ?? 0) + 1;

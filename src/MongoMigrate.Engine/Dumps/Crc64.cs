@@ -19,7 +19,14 @@ public sealed class Crc64
     /// <summary>The reflected ECMA-182 polynomial.</summary>
     public const ulong Polynomial = 0xC96C5795D7870F42;
 
+    /// <summary>Below this many bytes the tables alone are quicker than setting up the folding.</summary>
+    private const int FoldThreshold = 128;
+
     private static readonly ulong[][] Tables = BuildTables();
+
+    private static readonly Vector128<ulong> Fold128 = FoldConstants(128);
+
+    private static readonly Vector128<ulong> Fold512 = FoldConstants(512);
 
     /// <summary>The checksum of everything appended so far (0 when nothing was).</summary>
     public ulong Value { get; private set; }
@@ -49,12 +56,6 @@ public sealed class Crc64
 
     /// <summary>The table-only path, kept reachable so tests can compare it with the folding one.</summary>
     internal static ulong UpdateWithTablesOnly(ulong crc, ReadOnlySpan<byte> data) => ~UpdateWithTables(~crc, data);
-
-    private const int FoldThreshold = 128;
-
-    private static readonly Vector128<ulong> Fold128 = FoldConstants(128);
-
-    private static readonly Vector128<ulong> Fold512 = FoldConstants(512);
 
     /// <summary>
     /// Folds all whole 16-byte blocks but the last into a 128-bit remainder, then hands the remainder (as 16 bytes

@@ -161,6 +161,25 @@ public class ArchiveWriterTests
     }
 
     [Fact]
+    public async Task Time_series_data_can_also_go_under_the_collections_own_name_as_from_servers_since_8_3()
+    {
+        var ts = new ArchiveNamespace("tsdb", "weather", new CollectionMetadata { Type = "timeseries" });
+        var output = new MemoryStream();
+        await using (var writer = await ArchiveWriter.CreateAsync(output, Header, [ts], new ArchiveWriterOptions { LeaveOpen = true }, TestContext.Current.CancellationToken))
+        {
+            var data = writer.OpenNamespace("tsdb", "weather");
+            Assert.Equal("weather", data.DataCollection);
+            await data.WriteAsync(ArchiveReaderTests.Doc(1), TestContext.Current.CancellationToken);
+            await data.CompleteAsync(TestContext.Current.CancellationToken);
+            await writer.CompleteAsync(TestContext.Current.CancellationToken);
+        }
+
+        var contents = await ArchiveContents.ReadAsync(new MemoryStream(output.ToArray()), "ts");
+        Assert.Equal("weather", contents.Statistics["tsdb.weather"].DataCollection);
+        Assert.Single(contents.DocumentsOf("tsdb.weather"));
+    }
+
+    [Fact]
     public async Task The_writer_refuses_what_a_reader_would_refuse()
     {
         var ns = new ArchiveNamespace("test", "a", new CollectionMetadata());

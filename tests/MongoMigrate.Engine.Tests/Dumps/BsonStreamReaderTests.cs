@@ -181,7 +181,7 @@ public class BsonStreamReaderTests
         var gz = DumpFixtures.Gzip(await File.ReadAllBytesAsync(DumpFixtures.Path("bsondump/testdata/sample.bson"), TestContext.Current.CancellationToken));
         await using var reader = new BsonStreamReader(new MemoryStream(gz), "foo.bson");
         var error = await Assert.ThrowsAsync<DumpFormatException>(() => ReadAllAsync(reader));
-        Assert.True(error.Message.Contains("gzip", StringComparison.Ordinal) || error.Message.Contains("declares", StringComparison.Ordinal), error.Message);
+        Assert.Contains("the data starts like gzip: 1F 8B", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -156,6 +156,48 @@ public partial class CollectionMetadataTests
         Assert.Contains("indexes[0] ('_id_') has no \"key\" document", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"indexes":[],"options":{"a":99999999999999999999999}}""")]
+    [InlineData("""{"indexes":[],"options":{"a":NumberLong("x")}}""")]
+    [InlineData("""{"indexes":[],"options":{"a":{"$numberDecimal":"nope"}}}""")]
+    [InlineData("""{"indexes":[],"options":{"a":{"$binary":{"base64":"!!","subType":"00"}}}}""")]
+    [InlineData("""{"indexes":[],"options":{"a":{"$date":{"$numberLong":"1e400"}}}}""")]
+    [InlineData("""{"indexes":[],"options":{"a":{"$oid":"123"}}}""")]
+    [InlineData("""[1,2,3]""")]
+    [InlineData("""{"indexes":[]} trailing""")]
+    [InlineData("\u0000")]
+    [InlineData("""{"indexes":[{"key":{"a\u0000b":1},"name":"n"}]}""")]
+    public void Odd_extended_json_is_a_format_error_not_a_crash(string json)
+    {
+        var error = Assert.Throws<DumpFormatException>(() => CollectionMetadata.Parse(json, "odd"));
+        Assert.StartsWith("odd: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mutated_metadata_parses_or_fails_with_a_format_error()
+    {
+        var original = await File.ReadAllBytesAsync(DumpFixtures.Path("mongorestore/testdata/index_collation.json"), TestContext.Current.CancellationToken);
+        var random = new Random(5);
+        for (var i = 0; i < 1500; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                var alphabet = "{}[]\":,0123456789.eE-+\\$ax"u8;
+                bytes[random.Next(bytes.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            try
+            {
+                var metadata = CollectionMetadata.Parse(bytes, "mutated");
+                _ = metadata.ToJson();
+            }
+            catch (DumpFormatException)
+            {
+            }
+        }
+    }
+
     [Fact]
     public void Every_corpus_value_is_written_as_its_canonical_extended_json()
     {
