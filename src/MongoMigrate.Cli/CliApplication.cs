@@ -8,8 +8,11 @@ internal static class CliApplication
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        using var environment = new CliEnvironment(output, error, TimeProvider.System);
         var root = new RootCommand("mongomigrate: moves MongoDB collections between deployments in parallel chunks, resumably, and proves the copy.")
         {
+            DemoCommand.Create(environment),
+            MigrateCommand.Create(environment),
             SandboxCommand.Create(output),
         };
 

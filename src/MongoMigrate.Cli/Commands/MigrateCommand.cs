@@ -1,0 +1,99 @@
+using System.CommandLine;
+using MongoMigrate.Cli.Running;
+using MongoMigrate.Engine;
+using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.Partitioning;
+
+namespace MongoMigrate.Cli.Commands;
+
+/// <summary>`mongomigrate migrate`: copies collections from a source to a target deployment.</summary>
+internal static class MigrateCommand
+{
+    public const string SourceVariable = "MONGOMIGRATE_SOURCE";
+    public const string TargetVariable = "MONGOMIGRATE_TARGET";
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var source = new Option<string>("--source") { Description = $"Source URI (or set {SourceVariable})." };
+        var target = new Option<string>("--target") { Description = $"Target URI (or set {TargetVariable})." };
+        var include = CommonOptions.Include();
+        var exclude = CommonOptions.Exclude();
+        var from = CommonOptions.From();
+        var to = CommonOptions.To();
+        var method = new Option<string>("--method") { Description = "dump-restore (through files, the default) or direct (no disk).", DefaultValueFactory = _ => "dump-restore" };
+        method.AcceptOnlyFromAmong("dump-restore", "direct");
+        var dumpWorkers = new Option<int>("--dump-workers") { Description = "Chunk readers shared by all collections of the job.", DefaultValueFactory = _ => 4 };
+        var restoreWorkers = new Option<int>("--restore-workers") { Description = "Chunk writers shared by all collections of the job.", DefaultValueFactory = _ => 4 };
+        var insertionWorkers = new Option<int>("--insertion-workers") { Description = "Parallel insert batches within one chunk.", DefaultValueFactory = _ => 2 };
+        var chunkSize = new Option<string>("--chunk-size") { Description = "Target chunk size, e.g. 64MB (the default)." };
+        var workDir = new Option<string>("--work-dir") { Description = "Folder for job state and chunk files.", DefaultValueFactory = _ => "mongomigrate-work" };
+        var jobId = new Option<string>("--job-id") { Description = "The job's id (made up when not given; needed with --resume)." };
+        var resume = new Option<bool>("--resume") { Description = "Carry on the job --job-id from its saved state." };
+        var dropTarget = new Option<bool>("--drop-target") { Description = "Drop target collections that already exist instead of refusing." };
+        var gzip = new Option<bool>("--gzip") { Description = "Gzip chunk files (dump-restore)." };
+        var diskBudget = new Option<string>("--disk-budget") { Description = "Most bytes of chunk files waiting to be restored, e.g. 8GB (the default)." };
+        var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison." };
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
+        {
+            source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, json, verbose,
+        };
+
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        {
+            var options = new MigrationOptions
+            {
+                JobId = parse.GetValue(jobId),
+                Selection = new NamespaceSelection(parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], CommonOptions.Renames(parse.GetValue(from), parse.GetValue(to))),
+                Method = parse.GetValue(method) == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore,
+                DumpWorkers = parse.GetValue(dumpWorkers),
+                RestoreWorkers = parse.GetValue(restoreWorkers),
+                InsertionWorkers = parse.GetValue(insertionWorkers),
+                ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", ChunkPlannerOptions.DefaultChunkSizeBytes),
+                DiskBudgetBytes = CommonOptions.Size(parse.GetValue(diskBudget), "--disk-budget", 8L * 1024 * 1024 * 1024),
+                WorkDirectory = parse.GetValue(workDir)!,
+                Resume = parse.GetValue(resume),
+                DropTarget = parse.GetValue(dropTarget),
+                Gzip = parse.GetValue(gzip),
+                Verify = !parse.GetValue(noVerify),
+            };
+            if (options.Resume && options.JobId is null)
+            {
+                throw new UsageException("--resume needs --job-id: run 'mongomigrate jobs' to see the jobs in the work folder.");
+            }
+
+            ValidateUsage(options);
+            var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
+            var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
+            return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a migration job with the session's display; shared with the demo.</summary>
+    public static async Task<int> RunAsync(CliEnvironment environment, MongoEndpoint source, MongoEndpoint target, MigrationOptions options, bool json, bool verbose, CancellationToken cancellationToken)
+    {
+        var logFile = Path.Combine(options.WorkDirectory, "mongomigrate.log");
+        using var loggers = environment.CreateLoggerFactory(logFile, verbose);
+        var job = new MigrationJob(source, target, options, environment.Coordinator, loggers, environment.TimeProvider);
+        var session = new MigrationSession(environment, json);
+        var (_, exitCode) = await session.RunAsync(job, cancellationToken).ConfigureAwait(false);
+        return exitCode;
+    }
+
+    private static void ValidateUsage(MigrationOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (MigrationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.WorkerPools;
+
+namespace MongoMigrate.Cli.Output;
+
+/// <summary>The words and numbers of progress, shared by the live view and the plain lines.</summary>
+internal static class ProgressText
+{
+    public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Rate(JobProgressSnapshot snapshot) =>
+        $"{snapshot.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(snapshot.BytesPerSecond)}/s";
+
+    public static string Percent(double percent) => percent.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    public static string Pool(WorkerPoolSnapshot? pool) => pool is null ? "-" : $"{pool.Active}/{pool.MaxWorkers}{(pool.Waiting > 0 ? $" ({pool.Waiting} waiting)" : string.Empty)}";
+
+    /// <summary>One line for logs and redirected output.</summary>
+    public static string Line(JobProgressSnapshot snapshot, JobWorkerPoolsSnapshot? pools) =>
+        $"[{SizeParser.FormatDuration(snapshot.Elapsed)}] {snapshot.Phase} {Percent(snapshot.Percent)} "
+        + $"{Number(snapshot.Documents)} docs {SizeParser.Format(snapshot.Bytes)} | {Rate(snapshot)} | ETA {SizeParser.FormatDuration(snapshot.Eta)} "
+        + $"| dump {Pool(pools?.Dump)} restore {Pool(pools?.Restore)}";
+
+    public static string Chunks(CollectionProgress collection) =>
+        $"{collection.ChunksDumped}/{collection.ChunksRestored}/{collection.ChunksTotal}{(collection.ChunksFailed > 0 ? $" ({collection.ChunksFailed} failed)" : string.Empty)}";
+
+    public static double CollectionPercent(CollectionProgress collection) =>
+        collection.Phase == CollectionPhase.Done ? 100
+        : collection.EstimatedBytes == 0 ? (collection.ChunksTotal == 0 ? 0 : 100.0 * collection.ChunksRestored / collection.ChunksTotal)
+        : Math.Min(99.9, 100.0 * collection.Bytes / collection.EstimatedBytes);
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Cli.Output;
+
+/// <summary>The end-of-run report: readable text, or one JSON object for scripts (--json).</summary>
+internal static class SummaryWriter
+{
+    public static async Task WriteTextAsync(TextWriter output, MigrationSummary summary)
+    {
+        var verb = summary.Status switch
+        {
+            JobStatus.Completed => "completed",
+            JobStatus.Stopped => "stopped",
+            _ => "finished with failures",
+        };
+        await output.WriteLineAsync($"Job {summary.JobId} {verb} in {SizeParser.FormatDuration(summary.Elapsed)}.").ConfigureAwait(false);
+        foreach (var c in summary.Collections.OrderBy(c => c.Source, StringComparer.Ordinal))
+        {
+            var name = c.Source == c.Target ? c.Source : $"{c.Source} -> {c.Target}";
+            var check = c.Verification is { } v
+                ? v.IsEqual ? $"verified: {ProgressText.Number(v.Identical)} identical" : $"NOT equal: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
+                : c.Status.ToString().ToLowerInvariant();
+            await output.WriteLineAsync($"  {name,-40} {ProgressText.Number(c.Documents),12} docs {SizeParser.Format(c.Bytes),10} {c.Chunks,5} chunks  {check}").ConfigureAwait(false);
+            if (c.Error is { } error)
+            {
+                await output.WriteLineAsync($"    failed: {error}").ConfigureAwait(false);
+            }
+
+            foreach (var problem in c.IndexErrors)
+            {
+                await output.WriteLineAsync($"    index not built: {problem}").ConfigureAwait(false);
+            }
+        }
+
+        foreach (var skipped in summary.Skipped)
+        {
+            await output.WriteLineAsync($"  skipped {skipped.Namespace}: {skipped.Reason}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(
+            $"Total: {ProgressText.Number(summary.Documents)} documents, {SizeParser.Format(summary.Bytes)}; "
+            + $"{summary.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(summary.BytesPerSecond)}/s.").ConfigureAwait(false);
+        if (summary.Reason is { } reason)
+        {
+            await output.WriteLineAsync(reason).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task WriteJsonAsync(TextWriter output, MigrationSummary summary)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            json.WriteStartObject();
+            json.WriteString("jobId", summary.JobId);
+            json.WriteString("status", summary.Status.ToString().ToLowerInvariant());
+            json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
+            json.WriteNumber("documents", summary.Documents);
+            json.WriteNumber("bytes", summary.Bytes);
+            json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
+            json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
+            json.WriteBoolean("verified", summary.Verified);
+            if (summary.Reason is { } reason)
+            {
+                json.WriteString("reason", reason);
+            }
+
+            json.WriteStartArray("collections");
+            foreach (var c in summary.Collections)
+            {
+                json.WriteStartObject();
+                json.WriteString("source", c.Source);
+                json.WriteString("target", c.Target);
+                json.WriteString("status", c.Status.ToString().ToLowerInvariant());
+                json.WriteNumber("documents", c.Documents);
+                json.WriteNumber("bytes", c.Bytes);
+                json.WriteNumber("chunks", c.Chunks);
+                json.WriteStartArray("failedChunks");
+                foreach (var f in c.FailedChunks)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("index", f.Index);
+                    json.WriteString("range", f.Description);
+                    json.WriteNumber("attempts", f.Attempts);
+                    json.WriteString("reason", f.Reason);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("indexErrors");
+                foreach (var problem in c.IndexErrors)
+                {
+                    json.WriteStringValue(problem);
+                }
+
+                json.WriteEndArray();
+                if (c.Verification is { } v)
+                {
+                    json.WriteStartObject("verification");
+                    json.WriteBoolean("equal", v.IsEqual);
+                    json.WriteNumber("sourceDocuments", v.SourceDocuments);
+                    json.WriteNumber("targetDocuments", v.TargetDocuments);
+                    json.WriteNumber("identical", v.Identical);
+                    json.WriteNumber("missing", v.Missing);
+                    json.WriteNumber("extra", v.Extra);
+                    json.WriteNumber("different", v.Different);
+                    json.WriteEndObject();
+                }
+
+                if (c.Error is { } error)
+                {
+                    json.WriteString("error", error);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("skipped");
+            foreach (var s in summary.Skipped)
+            {
+                json.WriteStartObject();
+                json.WriteString("namespace", s.Namespace.FullName);
+                json.WriteString("reason", s.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,44 @@
+using MongoMigrate.Cli.Output;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Cli.Running;
+
+/// <summary>
+/// Runs a job in front of a user: live display and keys on a terminal, plain lines when redirected,
+/// nothing but the summary with --json; Ctrl+C stops cleanly and says how to resume.
+/// </summary>
+internal sealed class MigrationSession(CliEnvironment environment, bool json)
+{
+    public async Task<(MigrationSummary Summary, int ExitCode)> RunAsync(MigrationJob job, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = job.RunAsync(stop.Token);
+        using var displayStop = new CancellationTokenSource();
+        if (!json)
+        {
+            if (environment.IsInteractive)
+            {
+                var steering = KeyboardSteering.Start(job, stop);
+                await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await environment.Output.WriteLineAsync($"Job {job.JobId}: copying with {job.Options.DumpWorkers} dump and {job.Options.RestoreWorkers} restore workers ({(job.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).").ConfigureAwait(false);
+                await PlainProgressReporter.RunAsync(environment.Output, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+            }
+        }
+
+        var summary = await run.ConfigureAwait(false);
+        if (json)
+        {
+            await SummaryWriter.WriteJsonAsync(environment.Output, summary).ConfigureAwait(false);
+        }
+        else
+        {
+            await SummaryWriter.WriteTextAsync(environment.Output, summary).ConfigureAwait(false);
+        }
+
+        return (summary, summary.Status == JobStatus.Completed ? ExitCodes.Success : ExitCodes.Failure);
+    }
+}
