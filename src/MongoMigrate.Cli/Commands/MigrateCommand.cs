@@ -35,12 +35,13 @@ internal static class MigrateCommand
         var gzip = new Option<bool>("--gzip") { Description = "Gzip chunk files (dump-restore)." };
         var diskBudget = new Option<string>("--disk-budget") { Description = "Most bytes of chunk files waiting to be restored, e.g. 8GB (the default)." };
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison." };
+        var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, json, verbose,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, connectTimeout, json, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
@@ -60,6 +61,7 @@ internal static class MigrateCommand
                 DropTarget = parse.GetValue(dropTarget),
                 Gzip = parse.GetValue(gzip),
                 Verify = !parse.GetValue(noVerify),
+                ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(connectTimeout), 1, 600)),
             };
             if (options.Resume && options.JobId is null)
             {

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoMigrate.Sandbox;
+
+namespace MongoMigrate.Cli.Tests;
+
+public sealed class MigrateCommandTests : IAsyncLifetime
+{
+    private SandboxServer _source = null!;
+    private SandboxServer _target = null!;
+    private string _work = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _work = Directory.CreateTempSubdirectory("mm-cli-").FullName;
+        using var client = new MongoClient(_source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: Ct);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _target.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task Json_prints_one_summary_object_and_exit_code_zero()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--json");
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("completed", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(500, json.RootElement.GetProperty("documents").GetInt64());
+        Assert.True(json.RootElement.GetProperty("verified").GetBoolean());
+        var collection = Assert.Single(json.RootElement.GetProperty("collections").EnumerateArray());
+        Assert.Equal("app.things", collection.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task A_rename_writes_to_the_new_namespace()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--from", "app.*", "--to", "copy.*", "--json");
+
+        Assert.True(code == 0, error);
+        using var client = new MongoClient(_target.ConnectionString);
+        Assert.Equal(500, await client.GetDatabase("copy").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+        Assert.Equal(1, await client.GetDatabase("copy").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_non_empty_target_is_refused_with_one_line_naming_it()
+    {
+        using (var client = new MongoClient(_target.ConnectionString))
+        {
+            await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertOneAsync(new BsonDocument("_id", -1), cancellationToken: Ct);
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("app.things", line, StringComparison.Ordinal);
+        Assert.Contains("--drop-target", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_selection_is_an_error_that_says_so()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "nothing.here");
+
+        Assert.Equal(1, code);
+        Assert.Contains("matches no collection", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_source_is_named_within_the_connect_timeout()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", "mongodb://127.0.0.1:1/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "2");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("mongomigrate: Cannot reach the source", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_failed_authentication_says_which_side_and_never_shows_the_password()
+    {
+        var uri = $"mongodb://admin:s3cretPassw0rd@{_target.Address}/?directConnection=true";
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", uri, "--work-dir", _work, "--connect-timeout", "5");
+
+        Assert.Equal(1, code);
+        Assert.Contains("target", error, StringComparison.Ordinal);
+        Assert.Contains("credentials", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cretPassw0rd", error + output, StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(_work, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("s3cretPassw0rd", await File.ReadAllTextAsync(file, Ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("a malformed URI", "migrate --source notauri --target mongodb://x", 1, "not valid")]
+    [InlineData("an unknown option", "migrate --bogus", 2, "Unrecognized")]
+    [InlineData("unpaired renames", "migrate --source mongodb://a --target mongodb://b --from a.* ", 2, "--from")]
+    [InlineData("a bad size", "migrate --source mongodb://a --target mongodb://b --chunk-size lots", 2, "not a size")]
+    [InlineData("a bad method", "migrate --method teleport", 2, "teleport")]
+    [InlineData("zero workers", "migrate --source mongodb://a --target mongodb://b --dump-workers 0", 2, "--dump-workers")]
+    [InlineData("resume without a job id", "migrate --source mongodb://a --target mongodb://b --resume", 2, "--job-id")]
+    public async Task Bad_command_lines_fail_with_the_contracts_exit_code_and_one_line(string why, string commandLine, int expectedCode, string mentions)
+    {
+        var (code, _, error) = await CliRunner.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.True(code == expectedCode, $"{why}: exit {code}, {error}");
+        Assert.Contains(mentions, error, StringComparison.Ordinal);
+    }
+}
