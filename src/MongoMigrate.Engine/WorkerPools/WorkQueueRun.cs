@@ -52,12 +52,23 @@ internal sealed class WorkQueueRun<TItem>
             while (await NextAttemptAsync().ConfigureAwait(false) is { } attempt)
             {
                 var slot = await _pool.AcquireAsync(_options.Priority, _stop.Token).ConfigureAwait(false);
+                if (_stop.IsCancellationRequested)
+                {
+                    // Granted while the cancellation was running: starting the item would only cancel it.
+                    slot.Dispose();
+                    break;
+                }
+
                 lock (_gate)
                 {
                     _inFlight++;
                 }
 
-                _ = ExecuteAsync(attempt, slot);
+                // Off the dispatcher's stack, through the thread pool's global queue: items start in the
+                // order they were dispatched (a thread's local queue is LIFO), and the dispatcher goes back
+                // to waiting for the next slot at once.
+                attempt.Slot = slot;
+                ThreadPool.QueueUserWorkItem(static a => _ = a.Run.ExecuteAsync(a), attempt, preferLocal: false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -99,7 +110,7 @@ internal sealed class WorkQueueRun<TItem>
             Task wake;
             lock (_gate)
             {
-                if (_stopping)
+                if (_stopping || _stop.IsCancellationRequested)
                 {
                     return null;
                 }
@@ -151,10 +162,10 @@ internal sealed class WorkQueueRun<TItem>
         }
     }
 
-    private async Task ExecuteAsync(Attempt attempt, WorkerSlot slot)
+    /// <summary>Runs one attempt; never throws (its outcome goes into the run's bookkeeping).</summary>
+    private async Task ExecuteAsync(Attempt attempt)
     {
-        // Off the dispatcher's stack at once: it goes back to waiting for the next slot while this runs.
-        await Task.Yield();
+        var slot = attempt.Slot;
         WorkerContext? context = null;
         Exception? error = null;
         try
@@ -182,22 +193,24 @@ internal sealed class WorkQueueRun<TItem>
             _pool.CompleteWorker(context, tracked);
         }
 
-        slot.Dispose();
-
         // Decided outside the gate: the predicate is the caller's code.
         var stopped = error is OperationCanceledException && _stop.IsCancellationRequested;
         var retryable = error is not null && !stopped && attempt.Number < _options.MaxAttempts && IsRetryable(error);
-        Finish(attempt, error, stopped, retryable);
+
+        // The retry is queued before the slot is released, or the dispatcher could take the freed slot for
+        // new items first and leave the retry (and the failure it may become) for the very end.
+        Settle(attempt, error, stopped, retryable);
+        slot.Dispose();
+        Leave();
     }
 
-    private void Finish(Attempt attempt, Exception? error, bool stopped, bool retryable)
+    private void Settle(Attempt attempt, Exception? error, bool stopped, bool retryable)
     {
         TaskCompletionSource? wake = null;
         var stop = false;
         lock (_gate)
         {
             attempt.Finished = true;
-            _inFlight--;
             if (!attempt.HandedBack && !stopped)
             {
                 if (error is null)
@@ -208,22 +221,33 @@ internal sealed class WorkQueueRun<TItem>
                 {
                     _retries.Enqueue(attempt.Next());
                     _retried++;
+                    wake = TakeWakeLocked();
                 }
                 else if (!_stopping)
                 {
                     stop = RecordFailureLocked(attempt, error);
                 }
             }
-
-            if (_inFlight == 0 || _retries.Count > 0 || stop)
-            {
-                wake = TakeWakeLocked();
-            }
         }
 
         if (stop)
         {
             Stop();
+        }
+
+        wake?.TrySetResult();
+    }
+
+    /// <summary>Counts an item out once its slot is back, so a drained run never returns while a slot is still held.</summary>
+    private void Leave()
+    {
+        TaskCompletionSource? wake = null;
+        lock (_gate)
+        {
+            if (--_inFlight == 0)
+            {
+                wake = TakeWakeLocked();
+            }
         }
 
         wake?.TrySetResult();
@@ -369,6 +393,8 @@ internal sealed class WorkQueueRun<TItem>
         public bool Finished { get; set; }
 
         public bool HandedBack { get; set; }
+
+        public WorkerSlot Slot { get; set; }
 
         public Attempt Next() => new(Run, Item, Number + 1);
     }
