@@ -17,7 +17,7 @@ internal sealed class WorkQueueRun<TItem>
     private readonly IWorkSource<TItem> _source;
     private readonly CancellationTokenSource _stop;
     private readonly Lock _gate = new();
-    private readonly Queue<Attempt> _retries = new();
+    private readonly Queue<WorkQueueAttempt<TItem>> _retries = new();
     private readonly List<WorkItemFailure<TItem>> _failures = [];
     private TaskCompletionSource? _wake;
     private int _inFlight;
@@ -103,7 +103,7 @@ internal sealed class WorkQueueRun<TItem>
         return new WorkQueueResult<TItem>(_succeeded, _retried, _stuck, [.. _failures]);
     }
 
-    private async ValueTask<Attempt?> NextAttemptAsync()
+    private async ValueTask<WorkQueueAttempt<TItem>?> NextAttemptAsync()
     {
         while (true)
         {
@@ -138,7 +138,7 @@ internal sealed class WorkQueueRun<TItem>
 
             if (_source.TryTake(out var item))
             {
-                return new Attempt(this, item, 1);
+                return new WorkQueueAttempt<TItem>(this, item, 1);
             }
 
             if (_source.IsExhausted)
@@ -163,7 +163,7 @@ internal sealed class WorkQueueRun<TItem>
     }
 
     /// <summary>Runs one attempt; never throws (its outcome goes into the run's bookkeeping).</summary>
-    private async Task ExecuteAsync(Attempt attempt)
+    internal async Task ExecuteAsync(WorkQueueAttempt<TItem> attempt)
     {
         var slot = attempt.Slot;
         WorkerContext? context = null;
@@ -176,7 +176,7 @@ internal sealed class WorkQueueRun<TItem>
                 TryDescribe(attempt.Item),
                 attempt.Number,
                 _stop.Token,
-                Attempt.OnStuck,
+                WorkQueueAttempt<TItem>.OnStuck,
                 attempt);
             await _work(attempt.Item, context, context.CancellationToken).ConfigureAwait(false);
         }
@@ -204,7 +204,7 @@ internal sealed class WorkQueueRun<TItem>
         Leave();
     }
 
-    private void Settle(Attempt attempt, Exception? error, bool stopped, bool retryable)
+    private void Settle(WorkQueueAttempt<TItem> attempt, Exception? error, bool stopped, bool retryable)
     {
         TaskCompletionSource? wake = null;
         var stop = false;
@@ -254,7 +254,7 @@ internal sealed class WorkQueueRun<TItem>
     }
 
     /// <summary>The health check declared the attempt's worker stuck: hand the item back now, the stuck run keeps its slot until it returns.</summary>
-    private void OnStuck(Attempt attempt)
+    internal void OnStuck(WorkQueueAttempt<TItem> attempt)
     {
         TaskCompletionSource? wake;
         var stop = false;
@@ -294,7 +294,7 @@ internal sealed class WorkQueueRun<TItem>
         wake?.TrySetResult();
     }
 
-    private bool RecordFailureLocked(Attempt attempt, Exception error)
+    private bool RecordFailureLocked(WorkQueueAttempt<TItem> attempt, Exception error)
     {
         _failures.Add(new WorkItemFailure<TItem>(attempt.Item, attempt.Number, error));
         if (_options.FailureMode == WorkQueueFailureMode.StopOnFirstFailure && !_stopping)
@@ -373,29 +373,5 @@ internal sealed class WorkQueueRun<TItem>
         {
             return null;
         }
-    }
-
-    /// <summary>One run of one item; its flags are guarded by the run's gate.</summary>
-    private sealed class Attempt(WorkQueueRun<TItem> run, TItem item, int number)
-    {
-        public static readonly Action<WorkerContext, object?> OnStuck = static (_, state) =>
-        {
-            var attempt = (Attempt)state!;
-            attempt.Run.OnStuck(attempt);
-        };
-
-        public WorkQueueRun<TItem> Run { get; } = run;
-
-        public TItem Item { get; } = item;
-
-        public int Number { get; } = number;
-
-        public bool Finished { get; set; }
-
-        public bool HandedBack { get; set; }
-
-        public WorkerSlot Slot { get; set; }
-
-        public Attempt Next() => new(Run, Item, Number + 1);
     }
 }
