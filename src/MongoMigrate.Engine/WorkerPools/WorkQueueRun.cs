@@ -17,7 +17,7 @@ internal sealed class WorkQueueRun<TItem>
     private readonly IWorkSource<TItem> _source;
     private readonly CancellationTokenSource _stop;
     private readonly Lock _gate = new();
-    private readonly Queue<Attempt> _retries = new();
+    private readonly Queue<WorkQueueAttempt<TItem>> _retries = new();
     private readonly List<WorkItemFailure<TItem>> _failures = [];
     private TaskCompletionSource? _wake;
     private int _inFlight;
@@ -52,12 +52,23 @@ internal sealed class WorkQueueRun<TItem>
             while (await NextAttemptAsync().ConfigureAwait(false) is { } attempt)
             {
                 var slot = await _pool.AcquireAsync(_options.Priority, _stop.Token).ConfigureAwait(false);
+                if (_stop.IsCancellationRequested)
+                {
+                    // Granted while the cancellation was running: starting the item would only cancel it.
+                    slot.Dispose();
+                    break;
+                }
+
                 lock (_gate)
                 {
                     _inFlight++;
                 }
 
-                _ = ExecuteAsync(attempt, slot);
+                // Off the dispatcher's stack, through the thread pool's global queue: items start in the
+                // order they were dispatched (a thread's local queue is LIFO), and the dispatcher goes back
+                // to waiting for the next slot at once.
+                attempt.Slot = slot;
+                ThreadPool.QueueUserWorkItem(static a => _ = a.Run.ExecuteAsync(a), attempt, preferLocal: false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -92,14 +103,14 @@ internal sealed class WorkQueueRun<TItem>
         return new WorkQueueResult<TItem>(_succeeded, _retried, _stuck, [.. _failures]);
     }
 
-    private async ValueTask<Attempt?> NextAttemptAsync()
+    private async ValueTask<WorkQueueAttempt<TItem>?> NextAttemptAsync()
     {
         while (true)
         {
             Task wake;
             lock (_gate)
             {
-                if (_stopping)
+                if (_stopping || _stop.IsCancellationRequested)
                 {
                     return null;
                 }
@@ -127,7 +138,7 @@ internal sealed class WorkQueueRun<TItem>
 
             if (_source.TryTake(out var item))
             {
-                return new Attempt(this, item, 1);
+                return new WorkQueueAttempt<TItem>(this, item, 1);
             }
 
             if (_source.IsExhausted)
@@ -151,10 +162,10 @@ internal sealed class WorkQueueRun<TItem>
         }
     }
 
-    private async Task ExecuteAsync(Attempt attempt, WorkerSlot slot)
+    /// <summary>Runs one attempt; never throws (its outcome goes into the run's bookkeeping).</summary>
+    internal async Task ExecuteAsync(WorkQueueAttempt<TItem> attempt)
     {
-        // Off the dispatcher's stack at once: it goes back to waiting for the next slot while this runs.
-        await Task.Yield();
+        var slot = attempt.Slot;
         WorkerContext? context = null;
         Exception? error = null;
         try
@@ -165,7 +176,7 @@ internal sealed class WorkQueueRun<TItem>
                 TryDescribe(attempt.Item),
                 attempt.Number,
                 _stop.Token,
-                Attempt.OnStuck,
+                WorkQueueAttempt<TItem>.OnStuck,
                 attempt);
             await _work(attempt.Item, context, context.CancellationToken).ConfigureAwait(false);
         }
@@ -182,22 +193,24 @@ internal sealed class WorkQueueRun<TItem>
             _pool.CompleteWorker(context, tracked);
         }
 
-        slot.Dispose();
-
         // Decided outside the gate: the predicate is the caller's code.
         var stopped = error is OperationCanceledException && _stop.IsCancellationRequested;
         var retryable = error is not null && !stopped && attempt.Number < _options.MaxAttempts && IsRetryable(error);
-        Finish(attempt, error, stopped, retryable);
+
+        // The retry is queued before the slot is released, or the dispatcher could take the freed slot for
+        // new items first and leave the retry (and the failure it may become) for the very end.
+        Settle(attempt, error, stopped, retryable);
+        slot.Dispose();
+        Leave();
     }
 
-    private void Finish(Attempt attempt, Exception? error, bool stopped, bool retryable)
+    private void Settle(WorkQueueAttempt<TItem> attempt, Exception? error, bool stopped, bool retryable)
     {
         TaskCompletionSource? wake = null;
         var stop = false;
         lock (_gate)
         {
             attempt.Finished = true;
-            _inFlight--;
             if (!attempt.HandedBack && !stopped)
             {
                 if (error is null)
@@ -208,16 +221,12 @@ internal sealed class WorkQueueRun<TItem>
                 {
                     _retries.Enqueue(attempt.Next());
                     _retried++;
+                    wake = TakeWakeLocked();
                 }
                 else if (!_stopping)
                 {
                     stop = RecordFailureLocked(attempt, error);
                 }
-            }
-
-            if (_inFlight == 0 || _retries.Count > 0 || stop)
-            {
-                wake = TakeWakeLocked();
             }
         }
 
@@ -229,8 +238,23 @@ internal sealed class WorkQueueRun<TItem>
         wake?.TrySetResult();
     }
 
+    /// <summary>Counts an item out once its slot is back, so a drained run never returns while a slot is still held.</summary>
+    private void Leave()
+    {
+        TaskCompletionSource? wake = null;
+        lock (_gate)
+        {
+            if (--_inFlight == 0)
+            {
+                wake = TakeWakeLocked();
+            }
+        }
+
+        wake?.TrySetResult();
+    }
+
     /// <summary>The health check declared the attempt's worker stuck: hand the item back now, the stuck run keeps its slot until it returns.</summary>
-    private void OnStuck(Attempt attempt)
+    internal void OnStuck(WorkQueueAttempt<TItem> attempt)
     {
         TaskCompletionSource? wake;
         var stop = false;
@@ -270,7 +294,7 @@ internal sealed class WorkQueueRun<TItem>
         wake?.TrySetResult();
     }
 
-    private bool RecordFailureLocked(Attempt attempt, Exception error)
+    private bool RecordFailureLocked(WorkQueueAttempt<TItem> attempt, Exception error)
     {
         _failures.Add(new WorkItemFailure<TItem>(attempt.Item, attempt.Number, error));
         if (_options.FailureMode == WorkQueueFailureMode.StopOnFirstFailure && !_stopping)
@@ -349,27 +373,5 @@ internal sealed class WorkQueueRun<TItem>
         {
             return null;
         }
-    }
-
-    /// <summary>One run of one item; its flags are guarded by the run's gate.</summary>
-    private sealed class Attempt(WorkQueueRun<TItem> run, TItem item, int number)
-    {
-        public static readonly Action<WorkerContext, object?> OnStuck = static (_, state) =>
-        {
-            var attempt = (Attempt)state!;
-            attempt.Run.OnStuck(attempt);
-        };
-
-        public WorkQueueRun<TItem> Run { get; } = run;
-
-        public TItem Item { get; } = item;
-
-        public int Number { get; } = number;
-
-        public bool Finished { get; set; }
-
-        public bool HandedBack { get; set; }
-
-        public Attempt Next() => new(Run, Item, Number + 1);
     }
 }

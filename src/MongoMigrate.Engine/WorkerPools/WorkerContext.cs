@@ -113,7 +113,9 @@ public sealed class WorkerContext
             _ => WorkerState.Canceled,
         };
         Volatile.Write(ref _state, (int)state);
-        _callerRegistration.Dispose();
+
+        // Unregister, not Dispose: never block a finishing worker on a cancellation running elsewhere.
+        _callerRegistration.Unregister();
     }
 
     internal WorkerSnapshot ToSnapshot() =>

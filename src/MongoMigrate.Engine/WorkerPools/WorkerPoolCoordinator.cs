@@ -202,6 +202,8 @@ public sealed class WorkerPoolCoordinator : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(jobId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxWorkers);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxWorkers, _options.MaxWorkersPerPool);
+        WorkerPoolManager? pool;
+        var created = false;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -211,17 +213,22 @@ public sealed class WorkerPoolCoordinator : IDisposable
                 _jobs.Add(jobId, pools);
             }
 
-            var pool = pools.Get(kind);
+            pool = pools.Get(kind);
             if (pool is null)
             {
                 pool = new WorkerPoolManager(jobId, kind, maxWorkers, _options.MaxWorkersPerPool, GlobalLimit, _logger);
                 pools.Set(kind, pool);
                 RefreshPoolsLocked();
-                _logger.LogDebug("Created the {Pool} pool of job {JobId} with {MaxWorkers} workers.", pool.KindName, jobId, maxWorkers);
+                created = true;
             }
-
-            return pool;
         }
+
+        if (created)
+        {
+            _logger.LogDebug("Created the {Pool} pool of job {JobId} with {MaxWorkers} workers.", pool.KindName, jobId, maxWorkers);
+        }
+
+        return pool;
     }
 
     private WorkerPoolManager RequirePool(string jobId, WorkerPoolKind kind) =>

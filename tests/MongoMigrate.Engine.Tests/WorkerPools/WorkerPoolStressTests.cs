@@ -55,7 +55,7 @@ public sealed class WorkerPoolStressTests
         await chaosStop.CancelAsync();
         var chaosActions = await chaos.WithFailsafe();
 
-        Assert.True(chaosActions > 20, $"only {chaosActions} resizes and cancellations happened during the run");
+        Assert.True(chaosActions > 100, $"only {chaosActions} resizes and cancellations happened during the run");
         Assert.Empty(violations);
         for (var p = 0; p < Processors; p++)
         {
@@ -65,7 +65,6 @@ public sealed class WorkerPoolStressTests
                 Assert.IsAssignableFrom<OperationCanceledException>(error);
                 Assert.All(runs[p], count => Assert.InRange(count, 0, 1));
                 Assert.All(runs[p][..(CancelAtItem + 1)], count => Assert.Equal(1, count));
-                Assert.Equal(0, runs[p][^1]);
             }
             else
             {
@@ -196,12 +195,20 @@ public sealed class WorkerPoolStressTests
                     break;
             }
 
-            try
+            // Mostly back to back, to race the workers; now and then a pause long enough for queues to drain.
+            if (actions % 32 == 0)
             {
-                await Task.Delay(1, stop);
+                try
+                {
+                    await Task.Delay(1, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
-            catch (OperationCanceledException)
+            else
             {
+                await Task.Yield();
             }
         }
 

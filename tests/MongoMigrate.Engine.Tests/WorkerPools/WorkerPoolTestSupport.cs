@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MongoMigrate.Engine.Tests.WorkerPools;
 
 /// <summary>Small helpers shared by the worker pool tests.</summary>
@@ -20,10 +22,10 @@ internal static class WorkerPoolTestSupport
     /// </summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Failsafe;
+        var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > Failsafe)
             {
                 Assert.Fail($"Timed out waiting until {what}.");
             }
