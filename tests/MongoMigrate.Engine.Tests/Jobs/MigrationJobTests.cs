@@ -91,4 +91,26 @@ public sealed class MigrationJobTests : IAsyncLifetime
         Assert.All(summaries, s => Assert.True(s.Verified));
         Assert.Empty(coordinator.GetSnapshot().Jobs);
     }
+
+    [Fact]
+    public async Task A_disk_budget_of_one_chunk_under_a_tight_global_limit_still_finishes()
+    {
+        using var client = new MongoClient(_source.ConnectionString);
+        await client.GetDatabase("tight").GetCollection<BsonDocument>("c").InsertManyAsync(Enumerable.Range(0, 12_000).Select(i => new BsonDocument { { "_id", i }, { "pad", new string('x', 300) } }), cancellationToken: Ct);
+        using var coordinator = new WorkerPoolCoordinator(new WorkerPoolCoordinatorOptions { GlobalMaxWorkers = 2 });
+        var job = new MigrationJob(
+            MongoEndpoint.Parse("source", _source.ConnectionString),
+            MongoEndpoint.Parse("target", _target.ConnectionString),
+            new MigrationOptions { WorkDirectory = _work, ChunkSizeBytes = 1024 * 1024, DiskBudgetBytes = 1024 * 1024, DumpWorkers = 4, RestoreWorkers = 4 },
+            coordinator,
+            NullLoggerFactory.Instance);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var summary = await job.RunAsync(timeout.Token);
+
+        Assert.Equal(JobStatus.Completed, summary.Status);
+        Assert.True(summary.Verified);
+        Assert.True(summary.Collections[0].Chunks > 2);
+    }
 }
