@@ -44,18 +44,9 @@ public sealed class DirectCopyProcessor
                 DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
                 FailureMode = WorkQueueFailureMode.ContinueOnFailure,
             },
-            CopyChunkAsync);
+            (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
-        var failures = new List<ChunkFailure>();
-        foreach (var failure in result.Failures)
-        {
-            var reason = Connections.SecretRedactor.Redact(failure.Exception.Message);
-            failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
-            _job.Progress.ChunkFailed();
-            await _context.State.MarkChunkFailedAsync(_jobId, _job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        return failures;
+        return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
@@ -107,6 +98,11 @@ public sealed class DirectCopyProcessor
         }
 
         await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, cancellationToken).ConfigureAwait(false);
+        if (chunk.File is { } file)
+        {
+            // Dumped by an earlier dump-restore run of the job, copied directly now: its file has no use left.
+            _context.ChunkFiles.Delete(file);
+        }
     }
 
     private async Task WriteAsync(ChannelReader<IReadOnlyList<RawDocument>> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.Dumps;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
@@ -45,8 +46,14 @@ public sealed class DumpRestoreProcessor
                 case ChunkStatus.Restored:
                     continue;
                 case ChunkStatus.Dumped when chunk.File is { } file && File.Exists(_context.ChunkFiles.FullPath(file)):
+                    // Its file counts against the budget until restored; its content is checked before the restore.
                     _context.DiskBudget.Adjust(new FileInfo(_context.ChunkFiles.FullPath(file)).Length);
                     restoreQueue.Writer.TryWrite(chunk);
+                    break;
+                case ChunkStatus.Dumped:
+                    // Forget the lost file before a new dump writes the same name, so the state never vouches for a file it did not check.
+                    await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, "its file was missing when the job resumed", cancellationToken).ConfigureAwait(false);
+                    toDump.Add(chunk with { Status = ChunkStatus.Planned, File = null, Checksum = null });
                     break;
                 default:
                     toDump.Add(chunk);
@@ -70,13 +77,21 @@ public sealed class DumpRestoreProcessor
     {
         try
         {
-            var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), async (chunk, worker, token) =>
-            {
-                var dumped = await DumpChunkAsync(chunk, worker, token).ConfigureAwait(false);
-                await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
-            });
+            var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
+                _context,
+                _job,
+                chunk,
+                worker,
+                async () =>
+                {
+                    if (await DumpChunkAsync(chunk, worker, token).ConfigureAwait(false) is { } dumped)
+                    {
+                        await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
+                    }
+                },
+                token));
             var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
-            return await RecordFailuresAsync(result, cancellationToken).ConfigureAwait(false);
+            return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -86,9 +101,10 @@ public sealed class DumpRestoreProcessor
 
     private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<ChunkRecord> chunks, CancellationToken cancellationToken)
     {
-        var runner = new WorkQueueRunner<ChunkRecord>(_restorePool, QueueOptions(), RestoreChunkAsync);
+        var runner = new WorkQueueRunner<ChunkRecord>(_restorePool, QueueOptions(), (chunk, worker, token) =>
+            ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
-        return await RecordFailuresAsync(result, cancellationToken).ConfigureAwait(false);
+        return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
     private WorkQueueOptions<ChunkRecord> QueueOptions() => new()
@@ -101,15 +117,15 @@ public sealed class DumpRestoreProcessor
         FailureMode = WorkQueueFailureMode.ContinueOnFailure,
     };
 
-    /// <summary>Reads a chunk from the source into its file; records it as dumped with count and checksum.</summary>
-    private async Task<ChunkRecord> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, CancellationToken cancellationToken)
+    /// <summary>Reads a chunk from the source into its file; records it as dumped with count and checksum. Null when the chunk turned out to be restored already.</summary>
+    private async Task<ChunkRecord?> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, CancellationToken cancellationToken)
     {
         var estimate = Math.Clamp(_job.Source.EstimatedBytes, 1, _context.Options.ChunkSizeBytes);
         var available = _context.ChunkFiles.AvailableBytes();
         if (available < estimate)
         {
             throw new MigrationException(
-                $"The work folder {_context.ChunkFiles.JobDirectory} has {available / (1024 * 1024)} MB free but a chunk of {_job.Key} needs about {estimate / (1024 * 1024)} MB. Free some space or point --work-dir at a larger disk, then resume.");
+                $"The disk of the work folder {_context.ChunkFiles.JobDirectory} has {Megabytes(available)} free but chunk {chunk.Index} of {_job.Key} needs about {Megabytes(estimate)}. Free some space, lower --disk-budget or point --work-dir at a larger disk, then resume.");
         }
 
         await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
@@ -121,33 +137,49 @@ public sealed class DumpRestoreProcessor
             var path = _context.ChunkFiles.FullPath(relative);
             var crc = new Crc64();
             long documents = 0, bytes = 0;
-            var writer = BsonFileWriter.Create(path, _context.Options.Gzip, System.IO.Compression.CompressionLevel.Fastest);
-            await using (writer.ConfigureAwait(false))
+            try
             {
-                var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
-                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
-                await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var writer = _context.ChunkFiles.CreateWriter(relative, _context.Options.Gzip);
+                await using (writer.ConfigureAwait(false))
                 {
-                    long batchBytes = 0;
-                    foreach (var document in batch)
+                    var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
+                    var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                    await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        crc.Append(document.Span);
-                        await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
-                        batchBytes += document.Length;
+                        long batchBytes = 0;
+                        foreach (var document in batch)
+                        {
+                            crc.Append(document.Span);
+                            await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
+                            batchBytes += document.Length;
+                        }
+
+                        documents += batch.Count;
+                        bytes += batchBytes;
+                        worker.ReportProgress(batch.Count, batchBytes);
                     }
 
-                    documents += batch.Count;
-                    bytes += batchBytes;
-                    worker.ReportProgress(batch.Count, batchBytes);
+                    await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 }
-
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (TransientErrors.IsDiskFull(e))
+            {
+                // The writer deleted its partial file; the chunk stays as it was in the state.
+                throw new MigrationException(
+                    $"The disk of the work folder {_context.ChunkFiles.JobDirectory} is full: chunk {chunk.Index} of {_job.Key} could not be dumped ({e.Message}). Free some space or lower --disk-budget, then resume.",
+                    e);
             }
 
             var onDisk = new FileInfo(path).Length;
             _context.DiskBudget.Adjust(onDisk - reserved);
             reserved = onDisk;
-            await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false);
+            if (!await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false))
+            {
+                // Another attempt (one declared stuck, then finished after all) restored it meanwhile.
+                _context.ChunkFiles.Delete(relative);
+                return null;
+            }
+
             _job.Progress.ChunkDumped();
             reserved = 0;
             return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
@@ -176,7 +208,12 @@ public sealed class DumpRestoreProcessor
             _context.Logger.LogWarning("{Reason}; dumping the chunk again", e.Message);
             await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
             _context.DiskBudget.Release(fileBytes);
-            chunk = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, cancellationToken).ConfigureAwait(false);
+            if (await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, cancellationToken).ConfigureAwait(false) is not { } dumped)
+            {
+                return;
+            }
+
+            chunk = dumped;
             path = _context.ChunkFiles.FullPath(chunk.File!);
             fileBytes = new FileInfo(path).Length;
         }
@@ -280,17 +317,5 @@ public sealed class DumpRestoreProcessor
         }
     }
 
-    private async Task<IReadOnlyList<ChunkFailure>> RecordFailuresAsync(WorkQueueResult<ChunkRecord> result, CancellationToken cancellationToken)
-    {
-        var failures = new List<ChunkFailure>();
-        foreach (var failure in result.Failures)
-        {
-            var reason = Connections.SecretRedactor.Redact(failure.Exception.Message);
-            failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
-            _job.Progress.ChunkFailed();
-            await _context.State.MarkChunkFailedAsync(_jobId, _job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        return failures;
-    }
+    private static string Megabytes(long bytes) => $"{Math.Max(0, bytes) / (1024 * 1024)} MB";
 }
