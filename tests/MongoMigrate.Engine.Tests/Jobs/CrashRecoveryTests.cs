@@ -8,15 +8,11 @@ namespace MongoMigrate.Engine.Tests.Jobs;
 /// A job killed between two state changes (the change never made, the process gone) and resumed: the target
 /// ends exact, and no chunk was ever recorded restored before its documents were on the target.
 /// </summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests(JobTestBed bed) : IClassFixture<JobTestBed>
 {
-    private JobTestBed _bed = null!;
+    private readonly JobTestBed _bed = bed;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _bed = await JobTestBed.StartAsync(Ct);
-
-    public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
     [Theory]
     [InlineData(CopyMethod.DumpRestore, 11)]

@@ -15,9 +15,16 @@ namespace MongoMigrate.Engine.Tests.Jobs;
 internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient target, int crashAt, Action? onCrash) : IJobStateStore
 {
     private readonly Dictionary<string, string> _targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private int _changes;
     private bool _crashed;
+
+    /// <summary>Crash at the first change of this name (e.g. "SaveCollectionPlan") instead of at a number.</summary>
+    public string? CrashOn { get; init; }
+
+    /// <summary>Called after each change is made, with its name and how many changes of that name were made.</summary>
+    public Action<string, int>? OnChange { get; init; }
 
     /// <summary>The state change the crash hit, e.g. "MarkChunkDumped"; null when it did not happen.</summary>
     public string? CrashedAt { get; private set; }
@@ -28,11 +35,8 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     /// <summary>Chunks claimed restored whose range the audit counted on the target.</summary>
     public int AuditedRestores { get; private set; }
 
-    public async Task CreateJobAsync(JobRecord job, IReadOnlyList<CollectionRecord> collections, CancellationToken cancellationToken)
-    {
-        Change(nameof(CreateJobAsync));
-        await inner.CreateJobAsync(job, collections, cancellationToken);
-    }
+    public Task CreateJobAsync(JobRecord job, IReadOnlyList<CollectionRecord> collections, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(CreateJobAsync), () => inner.CreateJobAsync(job, collections, cancellationToken));
 
     public Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken) => Read(() => inner.GetJobAsync(jobId, cancellationToken));
 
@@ -64,30 +68,21 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     public Task RecordAttemptAsync(string jobId, string sourceNamespace, int index, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(RecordAttemptAsync), () => inner.RecordAttemptAsync(jobId, sourceNamespace, index, cancellationToken));
 
-    public async Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken)
-    {
-        Change(nameof(MarkChunkDumpedAsync));
-        return await inner.MarkChunkDumpedAsync(jobId, sourceNamespace, index, documents, bytes, file, checksum, cancellationToken);
-    }
+    public Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(MarkChunkDumpedAsync), () => inner.MarkChunkDumpedAsync(jobId, sourceNamespace, index, documents, bytes, file, checksum, cancellationToken));
 
-    public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken)
-    {
-        Change(nameof(MarkChunkRestoredAsync));
-        await AuditRestoreAsync(jobId, sourceNamespace, index, documents, cancellationToken);
-        await inner.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, cancellationToken);
-    }
+    public Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(MarkChunkRestoredAsync), async () =>
+        {
+            await AuditRestoreAsync(jobId, sourceNamespace, index, documents, cancellationToken);
+            await inner.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, cancellationToken);
+        });
 
-    public async Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken)
-    {
-        Change(nameof(ResetChunkAsync));
-        return await inner.ResetChunkAsync(jobId, sourceNamespace, index, reason, cancellationToken);
-    }
+    public Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(ResetChunkAsync), () => inner.ResetChunkAsync(jobId, sourceNamespace, index, reason, cancellationToken));
 
-    public async Task<bool> MarkChunkFailedAsync(string jobId, string sourceNamespace, int index, string error, CancellationToken cancellationToken)
-    {
-        Change(nameof(MarkChunkFailedAsync));
-        return await inner.MarkChunkFailedAsync(jobId, sourceNamespace, index, error, cancellationToken);
-    }
+    public Task<bool> MarkChunkFailedAsync(string jobId, string sourceNamespace, int index, string error, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(MarkChunkFailedAsync), () => inner.MarkChunkFailedAsync(jobId, sourceNamespace, index, error, cancellationToken));
 
     public Task RecordErrorAsync(string jobId, ErrorRecord error, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(RecordErrorAsync), () => inner.RecordErrorAsync(jobId, error, cancellationToken));
@@ -100,6 +95,29 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     {
         Change(what);
         await change();
+        Changed(what);
+    }
+
+    private async Task<T> ChangeAsync<T>(string what, Func<Task<T>> change)
+    {
+        Change(what);
+        var result = await change();
+        Changed(what);
+        return result;
+    }
+
+    private static string Name(string what) => what.Replace("Async", string.Empty, StringComparison.Ordinal);
+
+    private void Changed(string what)
+    {
+        int count;
+        lock (_lock)
+        {
+            var name = Name(what);
+            count = _counts[name] = _counts.GetValueOrDefault(name) + 1;
+        }
+
+        OnChange?.Invoke(Name(what), count);
     }
 
     private void Change(string what)
@@ -112,11 +130,12 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
                 throw new SimulatedCrashException();
             }
 
-            crashNow = crashAt > 0 && _changes + 1 == crashAt;
+            var name = Name(what);
+            crashNow = (crashAt > 0 && _changes + 1 == crashAt) || (CrashOn is not null && name.StartsWith(CrashOn, StringComparison.Ordinal));
             if (crashNow)
             {
                 _crashed = true;
-                CrashedAt = what.Replace("Async", string.Empty, StringComparison.Ordinal);
+                CrashedAt = name;
             }
             else
             {

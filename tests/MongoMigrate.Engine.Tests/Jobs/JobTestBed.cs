@@ -15,30 +15,22 @@ namespace MongoMigrate.Engine.Tests.Jobs;
 /// <summary>
 /// Two sandboxes over TCP, a work folder, and a small dataset that still makes several chunks: padded
 /// documents with Int64 _ids (about 3 MB), events with every kind of _id mixed (several type brackets),
-/// customers with ObjectIds and a unique index. What the resume, fault and crash tests share.
+/// customers with ObjectIds and a unique index. What the resume, fault and crash tests share, one per test
+/// class: each test uses its own job ids and target database, and clears the faults it programs.
 /// </summary>
-internal sealed class JobTestBed : IAsyncDisposable
+public sealed class JobTestBed : IAsyncLifetime
 {
     public const string Database = "app";
 
-    private JobTestBed(SandboxServer source, SandboxServer target, string work)
-    {
-        Source = source;
-        Target = target;
-        Work = work;
-        SourceClient = new MongoClient(source.ConnectionString);
-        TargetClient = new MongoClient(target.ConnectionString);
-    }
+    public SandboxServer Source { get; private set; } = null!;
 
-    public SandboxServer Source { get; }
+    public SandboxServer Target { get; private set; } = null!;
 
-    public SandboxServer Target { get; }
+    public string Work { get; } = Directory.CreateTempSubdirectory("mm-resume-").FullName;
 
-    public string Work { get; }
+    public IMongoClient SourceClient { get; private set; } = null!;
 
-    public IMongoClient SourceClient { get; }
-
-    public IMongoClient TargetClient { get; }
+    public IMongoClient TargetClient { get; private set; } = null!;
 
     public WorkerPoolCoordinator Coordinator { get; } = new();
 
@@ -58,13 +50,14 @@ internal sealed class JobTestBed : IAsyncDisposable
         },
     ];
 
-    public static async Task<JobTestBed> StartAsync(CancellationToken cancellationToken)
+    public async ValueTask InitializeAsync()
     {
-        var source = await SandboxServer.StartAsync(cancellationToken: cancellationToken);
-        var target = await SandboxServer.StartAsync(cancellationToken: cancellationToken);
-        var bed = new JobTestBed(source, target, Directory.CreateTempSubdirectory("mm-resume-").FullName);
-        await new DatasetWriter(bed.SourceClient).WriteAllAsync(Database, Specs, seed: 5, progress: null, cancellationToken);
-        return bed;
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Source = await SandboxServer.StartAsync(cancellationToken: cancellationToken);
+        Target = await SandboxServer.StartAsync(cancellationToken: cancellationToken);
+        SourceClient = new MongoClient(Source.ConnectionString);
+        TargetClient = new MongoClient(Target.ConnectionString);
+        await new DatasetWriter(SourceClient).WriteAllAsync(Database, Specs, seed: 5, progress: null, cancellationToken);
     }
 
     /// <summary>Options for a job writing to <paramref name="targetDatabase"/>: 1 MB chunks, three workers each side, short retry waits.</summary>
@@ -82,7 +75,7 @@ internal sealed class JobTestBed : IAsyncDisposable
             : new Namespaces.NamespaceSelection([$"{Database}.*"], [], [($"{Database}.*", $"{targetDatabase}.*")]),
     };
 
-    public MigrationJob Job(MigrationOptions options, Func<IJobStateStore, IJobStateStore>? wrapState = null, IChunkFileSystem? fileSystem = null) =>
+    internal MigrationJob Job(MigrationOptions options, Func<IJobStateStore, IJobStateStore>? wrapState = null, IChunkFileSystem? fileSystem = null) =>
         new(MongoEndpoint.Parse("source", Source.ConnectionString), MongoEndpoint.Parse("target", Target.ConnectionString), options, Coordinator, NullLoggerFactory.Instance)
         {
             StateStoreFactory = wrapState is null ? null : async (path, token) => wrapState(await SqliteJobStateStore.OpenAsync(path, cancellationToken: token)),
