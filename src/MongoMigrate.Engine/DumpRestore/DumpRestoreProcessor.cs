@@ -221,42 +221,38 @@ public sealed class DumpRestoreProcessor
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
-        var batches = Channel.CreateBounded<DocumentBatch>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
-        var writers = Enumerable.Range(0, _context.Options.InsertionWorkers)
-            .Select(_ => InsertBatchesAsync(batches.Reader, inserter, worker, cancellationToken))
-            .ToList();
-        try
-        {
-            var reader = BsonStreamReader.OpenFile(path);
-            await using (reader.ConfigureAwait(false))
+        await BoundedPipeline.RunAsync<DocumentBatch>(
+            _context.Options.InsertionWorkers * 2,
+            _context.Options.InsertionWorkers,
+            async (batches, token) =>
             {
-                var batch = new DocumentBatch(1024 * 1024);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var reader = BsonStreamReader.OpenFile(path);
+                await using (reader.ConfigureAwait(false))
                 {
-                    if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
+                    var batch = new DocumentBatch(1024 * 1024);
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
-                        await batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = new DocumentBatch(1024 * 1024);
+                        if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
+                        {
+                            await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                            batch = new DocumentBatch(1024 * 1024);
+                        }
+
+                        batch.Add(reader.Current.Span);
                     }
 
-                    batch.Add(reader.Current.Span);
+                    if (batch.Count > 0)
+                    {
+                        await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        batch.Dispose();
+                    }
                 }
-
-                if (batch.Count > 0)
-                {
-                    await batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    batch.Dispose();
-                }
-            }
-        }
-        finally
-        {
-            batches.Writer.TryComplete();
-            await Task.WhenAll(writers).ConfigureAwait(false);
-        }
+            },
+            (batches, token) => InsertBatchesAsync(batches, inserter, worker, token),
+            cancellationToken).ConfigureAwait(false);
 
         await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, cancellationToken).ConfigureAwait(false);
         _context.ChunkFiles.Delete(chunk.File!);

@@ -57,8 +57,11 @@ public sealed partial class MigrationJob
             await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
             progress.SetPhase(CollectionPhase.Indexing);
 
-            // Idempotent: an index an interrupted run already built is accepted as it is.
-            var indexErrors = await new TargetPreparation(context.Target, _logger).BuildRemainingIndexesAsync(collection, target, cancellationToken).ConfigureAwait(false);
+            // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
+            var preparation = new TargetPreparation(context.Target, _logger);
+            var indexErrors = await context.Retry.ExecuteAsync(
+                async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
 
             VerificationResult? verification = null;
             if (_options.Verify)
@@ -113,8 +116,12 @@ public sealed partial class MigrationJob
         }
 
         progress.SetPhase(CollectionPhase.Planning);
+
+        // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
         var preparation = new TargetPreparation(context.Target, _logger);
-        var uniqueErrors = await preparation.CreateCollectionAsync(collection, target, cancellationToken).ConfigureAwait(false);
+        var uniqueErrors = await context.Retry.ExecuteAsync(
+            async token => await preparation.CreateCollectionAsync(collection, target, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         if (uniqueErrors.Count > 0)
         {
             // A unique index that cannot be built would let duplicates in unnoticed: stop this collection.
@@ -122,7 +129,7 @@ public sealed partial class MigrationJob
         }
 
         var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
-        var ranges = await planner.PlanAsync(collection, cancellationToken).ConfigureAwait(false);
+        var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var chunks = ranges.Select((range, index) => new ChunkRecord
         {
             SourceNamespace = record.SourceNamespace,

@@ -12,7 +12,7 @@ public sealed partial class MigrationJob
 {
     private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, CancellationToken cancellationToken)
     {
-        var discovery = await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(_options.Selection, cancellationToken).ConfigureAwait(false);
+        var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
         if (discovery.Collections.Count == 0)
         {
             var selection = _options.Selection.ToString();
@@ -30,7 +30,10 @@ public sealed partial class MigrationJob
         }
 
         // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
-        await new TargetPreparation(context.Target, _logger).EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, cancellationToken).ConfigureAwait(false);
+        var preparation = new TargetPreparation(context.Target, _logger);
+        await context.Retry.ExecuteAsync(
+            async token => await preparation.EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
         var result = planned.Select(p => new PlannedCollection(
             p.Collection,
@@ -52,6 +55,12 @@ public sealed partial class MigrationJob
             cancellationToken).ConfigureAwait(false);
         return (result, discovery.Skipped);
     }
+
+    /// <summary>Lists the source's collections, retried whole on a transient error (it only reads).</summary>
+    private Task<DiscoveryResult> DiscoverAsync(MigrationContext context, NamespaceSelection selection, CancellationToken cancellationToken) =>
+        context.Retry.ExecuteAsync(
+            async token => await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(selection, token).ConfigureAwait(false),
+            cancellationToken).AsTask();
 
     /// <summary>Checks a resumed run is given the job's own deployments, and takes the job's settings where the run gives none.</summary>
     private async Task AdoptStoredSettingsAsync(IJobStateStore state, JobRecord job, CancellationToken cancellationToken)
@@ -93,7 +102,7 @@ public sealed partial class MigrationJob
     {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
         var selection = new NamespaceSelection([.. records.Select(r => r.SourceNamespace)], [], []);
-        var discovery = await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(selection, cancellationToken).ConfigureAwait(false);
+        var discovery = await DiscoverAsync(context, selection, cancellationToken).ConfigureAwait(false);
         var byName = discovery.Collections.ToDictionary(c => c.Namespace.FullName, StringComparer.Ordinal);
         var result = new List<PlannedCollection>();
         foreach (var record in records)
