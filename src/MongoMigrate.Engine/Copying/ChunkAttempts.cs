@@ -23,9 +23,11 @@ internal static class ChunkAttempts
             await Task.Delay(Backoff(context.Options.RetryDelay, worker.Attempt), context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
+        var started = context.TimeProvider.GetTimestamp();
         try
         {
             await attempt().ConfigureAwait(false);
+            context.Logger.LogDebug("Chunk {Index} of {Namespace}: {Pool} attempt {Attempt} done in {Milliseconds} ms", chunk.Index, job.Key, worker.PoolKind, worker.Attempt, (long)context.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -122,8 +122,11 @@ public sealed partial class MigrationJob
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
         using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
         Progress.Phase = "connecting";
-        await ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        await ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        // Both at once; when both fail, awaiting the pair throws the source's error, the first.
+        await Task.WhenAll(
+            ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken),
+            ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
+        _logger.LogDebug("Both servers answer");
 
         var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
         var context = new MigrationContext
@@ -165,6 +168,7 @@ public sealed partial class MigrationJob
                 await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
             }
 
+            _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
             await AttachStateAsync(state).ConfigureAwait(false);
             before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
             Progress.Phase = "copying";
