@@ -77,10 +77,12 @@ internal static class JobsCommand
                 await output.WriteLineAsync($"  index not built: {problem}").ConfigureAwait(false);
             }
 
-            foreach (var failure in job.RecentFailures)
+            // Collections that failed are named above; these are the chunks behind them.
+            foreach (var failure in job.RecentFailures.Where(f => f.Kind == ErrorKind.ChunkFailed))
             {
-                var what = failure.ChunkIndex is { } index ? $"chunk {index} of {failure.SourceNamespace}" : failure.SourceNamespace;
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {failure.At:yyyy-MM-dd HH:mm:ss}Z {what}: {failure.Message}")).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  chunk {failure.ChunkIndex} of {failure.SourceNamespace} failed {failure.At:yyyy-MM-dd HH:mm:ss}Z after {failure.Attempt} attempt(s): {failure.Message}")).ConfigureAwait(false);
             }
 
             if (job.ResumeCommand is { } resume)

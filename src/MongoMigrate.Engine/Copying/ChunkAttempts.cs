@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
@@ -31,7 +31,7 @@ internal static class ChunkAttempts
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var reason = SecretRedactor.Redact(e.Message);
+            var reason = ErrorDescription.Of(e);
             context.Logger.LogWarning("Chunk {Index} of {Namespace} failed on attempt {Attempt}: {Reason}", chunk.Index, job.Key, worker.Attempt, reason);
             await context.RecordErrorAsync(new ErrorRecord
             {

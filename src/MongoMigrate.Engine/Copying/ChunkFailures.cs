@@ -1,4 +1,4 @@
-using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
@@ -13,7 +13,7 @@ internal static class ChunkFailures
         var failures = new List<ChunkFailure>();
         foreach (var failure in result.Failures)
         {
-            var reason = SecretRedactor.Redact(failure.Exception.Message);
+            var reason = ErrorDescription.Of(failure.Exception);
             failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
             job.Progress.ChunkFailed();
             await context.State.MarkChunkFailedAsync(context.JobId, job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);

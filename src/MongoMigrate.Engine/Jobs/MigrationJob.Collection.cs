@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.DumpRestore;
 using MongoMigrate.Engine.Indexes;
@@ -84,7 +84,7 @@ public sealed partial class MigrationJob
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var error = SecretRedactor.Redact(e is MigrationException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+            var error = ErrorDescription.Of(e);
             _logger.LogError(e, "Collection {Namespace} failed: {Reason}", key, error);
             return await FailAsync(context, planned, before, progress, error, [], CancellationToken.None).ConfigureAwait(false);
         }

@@ -140,7 +140,7 @@ public sealed partial class MigrationJob
             Progress = Progress,
             DiskBudget = new DiskBudget(DiskBudgetFor(chunkFiles)),
             ChunkFiles = chunkFiles,
-            Retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, SecretRedactor.Redact(e.Message))),
+            Retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e))),
             Logger = _logger,
             TimeProvider = _time,
         };
