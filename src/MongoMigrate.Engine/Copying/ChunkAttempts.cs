@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 

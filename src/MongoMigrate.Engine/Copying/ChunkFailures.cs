@@ -1,5 +1,5 @@
-using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
-using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.DumpRestore;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Partitioning;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.Verification;
 

@@ -21,7 +21,8 @@ public sealed class CrashRecoveryTests(JobTestBed bed) : IClassFixture<JobTestBe
     {
         var random = new Random(seed);
         var jobId = $"crash-{method}";
-        var options = _bed.Options(method, jobId, "copy");
+        var database = $"copy{method}";
+        var options = _bed.Options(method, jobId, database);
         var crashes = new List<string>();
         var audited = 0;
         for (var run = 0; ; run++)
@@ -43,7 +44,7 @@ public sealed class CrashRecoveryTests(JobTestBed bed) : IClassFixture<JobTestBe
             break;
         }
 
-        await _bed.AssertTargetEqualsSourceAsync(Ct, "copy");
+        await _bed.AssertTargetEqualsSourceAsync(Ct, database);
         Assert.True(crashes.Count >= 4, $"only {crashes.Count} crashes before the job finished");
         Assert.True(audited > 0);
         TestContext.Current.SendDiagnosticMessage($"{method}: crashed at {string.Join(", ", crashes)}; {audited} restores audited");
@@ -69,7 +70,7 @@ public sealed class CrashRecoveryTests(JobTestBed bed) : IClassFixture<JobTestBe
             hit.Add(crashed.CrashedAt!);
             var (resumed, _) = await RunAsync(options, jobId, crashAt: 0);
             Assert.True(resumed!.Status == JobStatus.Completed, $"crash at change {crashAt} ({crashed.CrashedAt}): {resumed.Reason}");
-            Assert.Equal(3000, resumed.Documents);
+            Assert.Equal(JobTestBed.Specs[0].Documents, resumed.Documents);
 
             // The job's own verification: every document of every chunk range compared, byte for byte.
             Assert.True(resumed.Verified, $"crash at change {crashAt} ({crashed.CrashedAt}) left a target that differs");

@@ -14,7 +14,7 @@ namespace MongoMigrate.Engine.Tests.Jobs;
 
 /// <summary>
 /// Two sandboxes over TCP, a work folder, and a small dataset that still makes several chunks: padded
-/// documents with Int64 _ids (about 3 MB), events with every kind of _id mixed (several type brackets),
+/// documents with Int64 _ids (about 2 MB), events with every kind of _id mixed (several type brackets),
 /// customers with ObjectIds and a unique index. What the resume, fault and crash tests share, one per test
 /// class: each test uses its own job ids and target database, and clears the faults it programs.
 /// </summary>
@@ -38,12 +38,12 @@ public sealed class JobTestBed : IAsyncLifetime
 
     public static IReadOnlyList<CollectionSpec> Specs { get; } =
     [
-        new CollectionSpec { Name = "padded", Documents = 3000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000) },
+        new CollectionSpec { Name = "padded", Documents = 2000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000) },
         new CollectionSpec { Name = "events", Documents = 6000, Ids = IdKind.Mixed, Body = DocumentShapes.Event },
         new CollectionSpec
         {
             Name = "customers",
-            Documents = 1500,
+            Documents = 1000,
             Ids = IdKind.ObjectId,
             Body = DocumentShapes.Customer,
             Indexes = [new BsonBuilder().StartDocument().StartDocument("key").Int32("email", 1).End().String("name", "email_1").Boolean("unique", true).End().ToDocument()],
