@@ -7,7 +7,7 @@ namespace MongoMigrate.Cli.Tests;
 /// <summary>
 /// Two `mongomigrate sandbox` processes, the source filled once: customers, orders and events of the demo shop
 /// (ObjectId, Int64 and mixed _ids; unique and secondary indexes) and padded documents with Int64 _ids:
-/// 25,000 documents in about 15 chunks of 1 MB.
+/// 50,000 documents in about 45 chunks of 1 MB.
 /// </summary>
 public sealed class KillTestServers : IAsyncLifetime
 {
@@ -36,7 +36,7 @@ public sealed class KillTestServers : IAsyncLifetime
         IReadOnlyList<CollectionSpec> specs =
         [
             .. DemoDataset.Create(20_000, 3),
-            new CollectionSpec { Name = "padded", Documents = 5_000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000), Indexes = [Index("n_1", "n")] },
+            new CollectionSpec { Name = "padded", Documents = 30_000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000), Indexes = [Index("n_1", "n")] },
         ];
         await new DatasetWriter(SourceClient).WriteAllAsync(Database, specs, seed: 2026, progress: null, cancellationToken);
         Documents = specs.Sum(s => s.Documents);
