@@ -13,6 +13,7 @@ internal static class CliApplication
         {
             DemoCommand.Create(environment),
             MigrateCommand.Create(environment),
+            JobsCommand.Create(environment),
             SandboxCommand.Create(output),
         };
 
@@ -28,7 +29,9 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Ctrl+C and SIGTERM cancel the command's token; the job then stops its chunks and records a resumable
+        // state, which can take longer than the default two seconds after which the process would be ended.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 }

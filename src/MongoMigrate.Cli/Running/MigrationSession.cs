@@ -24,7 +24,15 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
             }
             else
             {
-                await environment.Output.WriteLineAsync($"Job {job.JobId}: copying with {job.Options.DumpWorkers} dump and {job.Options.RestoreWorkers} restore workers ({(job.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).").ConfigureAwait(false);
+                // A resumed job's settings are known once it has read its state.
+                await Task.WhenAny(job.Started, run).ConfigureAwait(false);
+                if (!run.IsCompleted)
+                {
+                    var options = job.Options;
+                    await environment.Output.WriteLineAsync(
+                        $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).").ConfigureAwait(false);
+                }
+
                 await PlainProgressReporter.RunAsync(environment.Output, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
             }
         }
