@@ -94,7 +94,24 @@ public sealed class DumpRestoreProcessor
                 worker,
                 async () =>
                 {
-                    if (await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false) is { } dumped)
+                    ChunkRecord? dumped;
+                    try
+                    {
+                        dumped = await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        // A failed attempt gives its room back at once: held until the end, it could starve the
+                        // chunks still waiting for budget. A retry reserves again.
+                        if (reserved.TryRemove(chunk.Index, out var bytes))
+                        {
+                            _context.DiskBudget.Release(bytes);
+                        }
+
+                        throw;
+                    }
+
+                    if (dumped is not null)
                     {
                         await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
                     }
