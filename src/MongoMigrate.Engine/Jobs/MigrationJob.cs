@@ -19,7 +19,7 @@ namespace MongoMigrate.Engine.Jobs;
 /// collection through the job's shared dump and restore pools (largest first), builds the remaining
 /// indexes, verifies, and records every step so that an interrupted job resumes where it stopped.
 /// </summary>
-public sealed partial class MigrationJob
+public sealed partial class MigrationJob : IRunningJob
 {
     private readonly MongoEndpoint _source;
     private readonly MongoEndpoint _target;
@@ -51,6 +51,10 @@ public sealed partial class MigrationJob
     public JobProgress Progress { get; }
 
     public MigrationOptions Options => _options;
+
+    int IRunningJob.DumpWorkers => _options.DumpWorkers;
+
+    int IRunningJob.RestoreWorkers => _options.RestoreWorkers;
 
     /// <summary>Changes the job's dump workers while it runs; every collection follows at once.</summary>
     public WorkerAdjustment AdjustDumpWorkers(int newCount) => _coordinator.AdjustDumpWorkers(JobId, newCount);
