@@ -8,25 +8,25 @@ namespace MongoMigrate.Cli.Running;
 /// </summary>
 internal sealed class KeyboardSteering
 {
-    private readonly MigrationJob _job;
+    private readonly IRunningJob _job;
     private readonly CancellationTokenSource _stop;
     private int _dumpWorkers;
     private int _restoreWorkers;
     private bool _paused;
     private volatile string? _lastAction;
 
-    private KeyboardSteering(MigrationJob job, CancellationTokenSource stop)
+    private KeyboardSteering(IRunningJob job, CancellationTokenSource stop)
     {
         _job = job;
         _stop = stop;
-        _dumpWorkers = job.Options.DumpWorkers;
-        _restoreWorkers = job.Options.RestoreWorkers;
+        _dumpWorkers = job.DumpWorkers;
+        _restoreWorkers = job.RestoreWorkers;
     }
 
     public string? LastAction => _lastAction;
 
     /// <summary>Starts listening for keys when there is a keyboard to listen to.</summary>
-    public static KeyboardSteering Start(MigrationJob job, CancellationTokenSource stop)
+    public static KeyboardSteering Start(IRunningJob job, CancellationTokenSource stop)
     {
         var steering = new KeyboardSteering(job, stop);
         if (!Console.IsInputRedirected)

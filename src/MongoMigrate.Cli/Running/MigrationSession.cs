@@ -14,20 +14,15 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
-        using var displayStop = new CancellationTokenSource();
-        if (!json)
-        {
-            if (environment.IsInteractive)
-            {
-                var steering = KeyboardSteering.Start(job, stop);
-                await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await environment.Output.WriteLineAsync($"Job {job.JobId}: copying with {job.Options.DumpWorkers} dump and {job.Options.RestoreWorkers} restore workers ({(job.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).").ConfigureAwait(false);
-                await PlainProgressReporter.RunAsync(environment.Output, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
-            }
-        }
+        var method = job.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore";
+        await ProgressDisplay.ShowAsync(
+            environment,
+            job,
+            run,
+            stop,
+            json,
+            environment.Output,
+            $"Job {job.JobId}: copying with {job.Options.DumpWorkers} dump and {job.Options.RestoreWorkers} restore workers ({method}).").ConfigureAwait(false);
 
         var summary = await run.ConfigureAwait(false);
         if (json)

@@ -22,7 +22,7 @@ internal static class DumpFileBatches
             {
                 try
                 {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    while (await ReadAsync(reader, path, cancellationToken).ConfigureAwait(false))
                     {
                         var document = reader.Current;
                         if (batch is not null && (batch.Count >= batchDocuments || batch.Length + document.Length > batchBytes))
@@ -37,9 +37,10 @@ internal static class DumpFileBatches
                         crc.Append(document.Span);
                     }
                 }
-                catch (InvalidDataException e)
+                catch (DumpFormatException e)
                 {
-                    throw new DumpFormatException(path, reader.Position, $"the gzip data is damaged after offset {reader.Position} of the decompressed stream: {e.Message}", e);
+                    // The documents before the break go in, as mongorestore's would; the collection still fails.
+                    error = e;
                 }
             }
 
@@ -58,6 +59,18 @@ internal static class DumpFileBatches
         finally
         {
             writer.TryComplete(error);
+        }
+    }
+
+    private static async ValueTask<bool> ReadAsync(BsonStreamReader reader, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DumpFormatException(path, reader.Position, $"the gzip data is damaged after offset {reader.Position} of the decompressed stream: {e.Message}", e);
         }
     }
 

@@ -71,11 +71,13 @@ public sealed partial class RestoreJob : IRunningJob
             if (plan.IsEmpty)
             {
                 var selection = _options.Selection.ToString();
+                var skipped = string.Join("; ", plan.Skipped.GroupBy(s => s.Reason).Select(g =>
+                    string.Join(", ", g.Take(3).Select(s => s.Namespace.FullName)) + (g.Count() > 3 ? $" and {g.Count() - 3} more" : string.Empty) + ": " + g.Key));
                 throw new MigrationException(
                     $"Nothing to restore from {_options.Source.Display}: "
-                    + (plan.Skipped.Count > 0 ? $"{plan.Skipped.Count} namespace(s) were left out, e.g. {plan.Skipped[0].Namespace}: {plan.Skipped[0].Reason}."
+                    + (plan.Skipped.Count > 0 ? $"{plan.Skipped.Count} namespace(s) were left out ({skipped})."
                         : selection.Length > 0 ? $"the selection {selection} matches no namespace of the dump."
-                        : "the dump holds no collections."));
+                        : "the dump holds no collections" + (plan.Notes.Count > 0 ? $" ({plan.Notes[0]})" : ".")));
             }
 
             using var jobLock = JobLock.Acquire(JobDirectory, JobId);

@@ -88,11 +88,14 @@ internal sealed class RestorePlan
         return plan;
     }
 
+    private const string AuthVersionReason = "the auth schema and feature compatibility versions belong to the target server";
+
     /// <summary>Why a namespace of a dump is not restored, or null when it is.</summary>
     public static string? ReasonToSkip(NamespaceName ns, DumpNamespaceKind kind) => kind switch
     {
         DumpNamespaceKind.Users or DumpNamespaceKind.Roles => "users and roles are never restored (they carry credentials): create them on the target",
-        DumpNamespaceKind.AuthVersion => "the auth schema and feature compatibility versions belong to the target server",
+        DumpNamespaceKind.AuthVersion => AuthVersionReason,
+        _ when ns.Database == "admin" && ns.Collection == "system.version" => AuthVersionReason,
         DumpNamespaceKind.TimeSeries => "time-series collections are not restored yet: restore them with mongorestore, or recreate them and copy their data",
         _ => CollectionDiscovery.ReasonToSkip(ns, "collection"),
     };

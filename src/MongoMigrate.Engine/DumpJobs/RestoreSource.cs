@@ -29,6 +29,27 @@ internal abstract class RestoreSource : IAsyncDisposable
     /// <summary>Reads the dump's catalog: a directory's metadata files, or an archive's prelude.</summary>
     public static async Task<RestoreSource> OpenAsync(RestoreJobOptions options, List<string> notes, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await OpenCoreAsync(options, notes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DumpFormatException e)
+        {
+            // The message names the file (or archive) and where it breaks.
+            throw new MigrationException($"The dump cannot be read: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new MigrationException($"The dump {options.Source.Display} cannot be read: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new MigrationException($"The dump {options.Source.Display} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static async Task<RestoreSource> OpenCoreAsync(RestoreJobOptions options, List<string> notes, CancellationToken cancellationToken)
+    {
         var location = options.Source;
         if (!location.IsArchive)
         {
