@@ -90,7 +90,7 @@ internal sealed class CollectionDumper(
         }
 
         var runner = new RawCommandRunner(source.GetDatabase(collection.Namespace.Database));
-        var reader = new ChunkReader(runner, collection.Namespace.Collection, chunk.Filter(), naturalOrder: chunk.NaturalOrder) { HintId = !chunk.NaturalOrder };
+        var reader = new ChunkReader(runner, collection.Namespace.Collection, chunk.Filter(), naturalOrder: chunk.NaturalOrder) { HintId = !chunk.NaturalOrder, BatchSize = options.ReadBatchDocuments };
         try
         {
             await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))

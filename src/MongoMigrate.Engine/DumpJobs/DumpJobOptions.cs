@@ -34,6 +34,9 @@ public sealed record DumpJobOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Documents asked of the server per cursor batch (the server also stops a batch at 16 MiB).</summary>
+    internal int ReadBatchDocuments { get; init; } = 2000;
+
     /// <summary>Checks the numbers are usable; throws a one-line error otherwise.</summary>
     public void Validate()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
@@ -16,21 +17,21 @@ internal static class DumpJobRunner
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<DumpJobSummary> RestoreAsync(SandboxServer target, DumpLocation source, string workDirectory, Func<RestoreJobOptions, RestoreJobOptions>? adjust = null, CancellationToken? cancellationToken = null)
+    public static async Task<DumpJobSummary> RestoreAsync(SandboxServer target, DumpLocation source, string workDirectory, Func<RestoreJobOptions, RestoreJobOptions>? adjust = null, CancellationToken? cancellationToken = null, ILoggerFactory? loggers = null)
     {
         using var coordinator = new WorkerPoolCoordinator();
         var options = new RestoreJobOptions { Source = source, WorkDirectory = workDirectory };
         options = adjust?.Invoke(options) ?? options;
-        var job = new RestoreJob(MongoEndpoint.Parse("target", target.ConnectionString), options, coordinator, NullLoggerFactory.Instance);
+        var job = new RestoreJob(MongoEndpoint.Parse("target", target.ConnectionString), options, coordinator, loggers ?? NullLoggerFactory.Instance);
         return await job.RunAsync(cancellationToken ?? Ct);
     }
 
-    public static async Task<DumpJobSummary> DumpAsync(SandboxServer source, DumpLocation destination, Func<DumpJobOptions, DumpJobOptions>? adjust = null, CancellationToken? cancellationToken = null)
+    public static async Task<DumpJobSummary> DumpAsync(SandboxServer source, DumpLocation destination, Func<DumpJobOptions, DumpJobOptions>? adjust = null, CancellationToken? cancellationToken = null, ILoggerFactory? loggers = null)
     {
         using var coordinator = new WorkerPoolCoordinator();
         var options = new DumpJobOptions { Destination = destination };
         options = adjust?.Invoke(options) ?? options;
-        var job = new DumpJob(MongoEndpoint.Parse("source", source.ConnectionString), options, coordinator, NullLoggerFactory.Instance);
+        var job = new DumpJob(MongoEndpoint.Parse("source", source.ConnectionString), options, coordinator, loggers ?? NullLoggerFactory.Instance);
         return await job.RunAsync(cancellationToken ?? Ct);
     }
 
