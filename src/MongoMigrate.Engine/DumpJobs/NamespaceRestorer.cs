@@ -103,10 +103,11 @@ internal sealed class NamespaceRestorer(
             await preparation.DropAsync(item.Target, cancellationToken).ConfigureAwait(false);
         }
 
-        bool created;
+        // Asked first: servers since 7.0 answer a create of an existing collection with the same options with ok.
+        var existed = !options.Drop && await preparation.ExistsAsync(item.Target, cancellationToken).ConfigureAwait(false);
         try
         {
-            created = await preparation.CreateWithOptionsAsync(collection, item.Target, cancellationToken).ConfigureAwait(false);
+            await preparation.CreateWithOptionsAsync(collection, item.Target, cancellationToken).ConfigureAwait(false);
         }
         catch (MongoCommandException e)
         {
@@ -116,7 +117,7 @@ internal sealed class NamespaceRestorer(
                 e);
         }
 
-        if (!created)
+        if (existed)
         {
             _notes.Add(item.IsView
                 ? "the view already existed and was kept as it is"

@@ -70,6 +70,19 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         return (unique, other);
     }
 
+    /// <summary>Whether a collection or view of that name exists on the target.</summary>
+    public async Task<bool> ExistsAsync(NamespaceName ns, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
+        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1)
+            .StartDocument("filter").String("name", ns.Collection).End()
+            .Boolean("nameOnly", true)
+            .StartDocument("cursor").End()
+            .End().ToDocument();
+        var reply = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
+    }
+
     /// <summary>Drops a collection or view if it exists.</summary>
     public Task DropAsync(NamespaceName ns, CancellationToken cancellationToken) =>
         DropAsync(new RawCommandRunner(target.GetDatabase(ns.Database)), ns, cancellationToken);
