@@ -54,7 +54,7 @@ internal static class LiveProgressView
                 Markup.Escape(name),
                 phase,
                 ProgressText.Chunks(collection),
-                $"{ProgressText.Number(collection.Documents)} / {ProgressText.Number(collection.EstimatedDocuments)}",
+                collection.EstimatedDocuments > 0 ? $"{ProgressText.Number(collection.Documents)} / {ProgressText.Number(collection.EstimatedDocuments)}" : ProgressText.Number(collection.Documents),
                 SizeParser.Format(collection.Bytes),
                 ProgressText.Percent(ProgressText.CollectionPercent(collection)));
         }
