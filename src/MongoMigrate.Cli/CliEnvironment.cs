@@ -40,8 +40,11 @@ internal sealed class CliEnvironment : IDisposable
     /// <summary>Opens the raw standard output, for an archive written to stdout (<c>--archive -</c>).</summary>
     public Func<Stream> OpenStandardOutput { get; init; } = System.Console.OpenStandardOutput;
 
-    /// <summary>One coordinator per process: every job's pools come from it, under one global limit.</summary>
-    public WorkerPoolCoordinator Coordinator { get; } = new();
+    /// <summary>
+    /// One coordinator per process: every job's pools come from it. A worker with no progress for 15 minutes
+    /// is declared stuck, cancelled, and its chunk handed back for another attempt (chunks are idempotent).
+    /// </summary>
+    public WorkerPoolCoordinator Coordinator { get; } = new(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = TimeSpan.FromMinutes(15) });
 
     /// <summary>A logger factory writing to <paramref name="logFile"/>, or logging nowhere when it is null.</summary>
     public ILoggerFactory CreateLoggerFactory(string? logFile, bool verbose)
