@@ -83,26 +83,19 @@ internal sealed class CollectionDumper(
 
     private async Task DumpChunkAsync(DumpChunk chunk, DumpSink sink, WorkerContext worker, CancellationToken cancellationToken)
     {
-        var attempt = chunk.BeginAttempt();
+        var (attempt, filter) = await sink.BeginAsync(chunk, cancellationToken).ConfigureAwait(false);
         if (chunk.ResumeAfter is not null)
         {
             logger.LogInformation("Carrying on with {Chunk} of {Namespace} after {Written} documents", chunk, Key, chunk.Written);
         }
 
         var runner = new RawCommandRunner(source.GetDatabase(collection.Namespace.Database));
-        var reader = new ChunkReader(runner, collection.Namespace.Collection, chunk.Filter(), naturalOrder: chunk.NaturalOrder) { HintId = !chunk.NaturalOrder, BatchSize = options.ReadBatchDocuments };
+        var reader = new ChunkReader(runner, collection.Namespace.Collection, filter, naturalOrder: chunk.NaturalOrder) { HintId = !chunk.NaturalOrder, BatchSize = options.ReadBatchDocuments };
         try
         {
             await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!chunk.IsCurrent(attempt))
-                {
-                    // Declared stuck and handed to a newer attempt, which writes from here on.
-                    throw new OperationCanceledException($"An older attempt at {chunk} of {Key} stopped writing.");
-                }
-
-                await sink.AppendAsync(batch, cancellationToken).ConfigureAwait(false);
-                chunk.Advance(batch);
+                await sink.AppendAsync(chunk, attempt, batch, cancellationToken).ConfigureAwait(false);
                 long bytes = 0;
                 foreach (var document in batch)
                 {

@@ -6,6 +6,7 @@ namespace MongoMigrate.Engine.DumpJobs;
 /// <summary>
 /// One _id range of a collection being dumped, and how far its reading got: the _id of the last document
 /// written, so that a retry carries on right after it instead of writing the range's documents twice.
+/// Attempts and the resume point change only under the collection's <see cref="DumpSink"/> lock.
 /// </summary>
 internal sealed class DumpChunk(int index, IdRange range, bool naturalOrder)
 {

@@ -22,8 +22,28 @@ internal abstract class DumpSink(string name) : IAsyncDisposable
     /// <summary>CRC-64 of the documents appended so far, in the order written.</summary>
     public abstract ulong Crc { get; }
 
-    /// <summary>Appends a batch; the wait for the lock is cancellable, the write itself is not.</summary>
-    public async Task AppendAsync(IReadOnlyList<RawDocument> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an attempt at a chunk and gives the filter it reads with, under the lock: an older attempt (declared
+    /// stuck, still running) then either wrote its batch and moved the resume point before, or writes nothing more.
+    /// </summary>
+    public async Task<(int Attempt, RawDocument Filter)> BeginAsync(DumpChunk chunk, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (chunk.BeginAttempt(), chunk.Filter());
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Appends a batch read by an attempt at a chunk and moves the chunk's resume point past it; the wait for the
+    /// lock is cancellable, the write itself is not. An attempt that is no longer the chunk's latest writes nothing.
+    /// </summary>
+    public async Task AppendAsync(DumpChunk chunk, int attempt, IReadOnlyList<RawDocument> batch, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -31,6 +51,11 @@ internal abstract class DumpSink(string name) : IAsyncDisposable
             if (_broken)
             {
                 throw new DumpOutputException($"Writing {Name} failed earlier; the output is incomplete.");
+            }
+
+            if (!chunk.IsCurrent(attempt))
+            {
+                throw new OperationCanceledException($"A newer attempt at {chunk} of {Name} writes from here on.");
             }
 
             // Not cancellable: a batch goes out whole, so a retry that resumes after its last _id neither loses
@@ -44,8 +69,9 @@ internal abstract class DumpSink(string name) : IAsyncDisposable
 
             Documents += batch.Count;
             Bytes += bytes;
+            chunk.Advance(batch);
         }
-        catch (Exception e) when (e is not DumpOutputException)
+        catch (Exception e) when (e is not (DumpOutputException or OperationCanceledException))
         {
             _broken = true;
             throw new DumpOutputException($"Writing {Name} failed: {e.Message}", e);

@@ -117,8 +117,10 @@ public sealed class DumpJobTests : IAsyncLifetime
             await InsertAsync(ns, MixedIdDocuments(1500, 300));
         }
 
+        // Slow reads keep the four readers busy at the same time, whatever else the machine is doing.
+        _source.Faults.Add(new FailPoint { Commands = ["getMore"], Times = null, Delay = TimeSpan.FromMilliseconds(20) });
         var path = _folder.Combine("interleaved.archive");
-        var summary = await DumpJobRunner.DumpAsync(_source, DumpLocation.ArchiveFile(path), o => o with { ParallelCollections = 4, ArchiveSegmentBytes = 4096 });
+        var summary = await DumpJobRunner.DumpAsync(_source, DumpLocation.ArchiveFile(path), o => o with { ParallelCollections = 4, ArchiveSegmentBytes = 4096, ReadBatchDocuments = 100 });
 
         Assert.True(summary.Status == JobStatus.Completed, summary.Reason);
         var contents = await ArchiveContents.ReadFileAsync(path);
