@@ -77,6 +77,9 @@ public sealed class RestoreFixtureTests
 
     public static TheoryData<bool> GzippedOrNot => [false, true];
 
+    /// <summary>Every fixture once: gzipped inputs restore the same documents (above), so dumping them again proves nothing more.</summary>
+    public static TheoryData<string> Roots => [.. Expected.Keys];
+
     public static TheoryData<string, bool> Fixtures
     {
         get
@@ -125,15 +128,9 @@ public sealed class RestoreFixtureTests
     }
 
     [Theory]
-    [MemberData(nameof(Fixtures))]
-    public async Task A_restored_fixture_dumped_again_as_an_archive_has_the_original_crcs(string root, bool gzip)
+    [MemberData(nameof(Roots))]
+    public async Task A_restored_fixture_dumped_again_as_an_archive_has_the_original_crcs(string root)
     {
-        if (gzip)
-        {
-            // The gzipped inputs restore the same documents (the test above); dumping them again proves nothing more.
-            return;
-        }
-
         var (restored, _) = Expected[root];
         using var folder = new TempFolder();
         var source = Prepare(root, false, folder);
