@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using MongoMigrate.Engine.Dumps;
-using MongoMigrate.Engine.Namespaces;
 
 namespace MongoMigrate.Engine.DumpJobs;
 
@@ -105,7 +104,4 @@ internal abstract class RestoreSource : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>The plan's target namespaces, for messages.</summary>
-    public IEnumerable<NamespaceName> Targets => Plan.Collections.Concat(Plan.Views).Select(i => i.Target);
 }
