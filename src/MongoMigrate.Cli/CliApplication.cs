@@ -19,6 +19,7 @@ internal static class CliApplication
             MigrateCommand.Create(environment),
             DumpCommand.Create(environment),
             RestoreCommand.Create(environment),
+            JobsCommand.Create(environment),
             SandboxCommand.Create(output),
         };
 
@@ -34,7 +35,9 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Ctrl+C and SIGTERM cancel the command's token; the job then stops its chunks and records a resumable
+        // state, which can take longer than the default two seconds after which the process would be ended.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 }

@@ -30,7 +30,7 @@ internal static class MigrateCommand
         var chunkSize = new Option<string>("--chunk-size") { Description = "Target chunk size, e.g. 64MB (the default)." };
         var workDir = new Option<string>("--work-dir") { Description = "Folder for job state and chunk files.", DefaultValueFactory = _ => "mongomigrate-work" };
         var jobId = new Option<string>("--job-id") { Description = "The job's id (made up when not given; needed with --resume)." };
-        var resume = new Option<bool>("--resume") { Description = "Carry on the job --job-id from its saved state." };
+        var resume = new Option<bool>("--resume") { Description = "Carry on the job --job-id from its saved state, with its own settings and last worker counts unless given again." };
         var dropTarget = new Option<bool>("--drop-target") { Description = "Drop target collections that already exist instead of refusing." };
         var gzip = new Option<bool>("--gzip") { Description = "Gzip chunk files (dump-restore)." };
         var diskBudget = new Option<string>("--disk-budget") { Description = "Most bytes of chunk files waiting to be restored, e.g. 8GB (the default)." };
@@ -62,6 +62,8 @@ internal static class MigrateCommand
                 Gzip = parse.GetValue(gzip),
                 Verify = !parse.GetValue(noVerify),
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(connectTimeout), 1, 600)),
+                ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
+                    (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
             };
             if (options.Resume && options.JobId is null)
             {
@@ -86,6 +88,10 @@ internal static class MigrateCommand
         var (_, exitCode) = await session.RunAsync(job, cancellationToken).ConfigureAwait(false);
         return exitCode;
     }
+
+    /// <summary>The settings typed on the command line (not defaulted): on resume, only these replace the job's own.</summary>
+    private static JobSettings Given(ParseResult parse, params (Option Option, JobSettings Setting)[] options) =>
+        options.Where(o => parse.GetResult(o.Option) is { Implicit: false }).Aggregate(JobSettings.None, (all, o) => all | o.Setting);
 
     private static void ValidateUsage(MigrationOptions options)
     {

@@ -16,7 +16,7 @@ internal static class SummaryWriter
             JobStatus.Stopped => "stopped",
             _ => "finished with failures",
         };
-        await output.WriteLineAsync($"Job {summary.JobId} {verb} in {SizeParser.FormatDuration(summary.Elapsed)}.").ConfigureAwait(false);
+        await output.WriteLineAsync($"Job {summary.JobId} {verb} in {SizeParser.FormatDuration(summary.Elapsed)}{(summary.Resumed ? " (resumed)" : string.Empty)}.").ConfigureAwait(false);
         foreach (var c in summary.Collections.OrderBy(c => c.Source, StringComparer.Ordinal))
         {
             var name = c.Source == c.Target ? c.Source : $"{c.Source} -> {c.Target}";
@@ -40,9 +40,11 @@ internal static class SummaryWriter
             await output.WriteLineAsync($"  skipped {skipped.Namespace}: {skipped.Reason}").ConfigureAwait(false);
         }
 
+        var earlier = summary.Documents - summary.DocumentsThisRun;
         await output.WriteLineAsync(
-            $"Total: {ProgressText.Number(summary.Documents)} documents, {SizeParser.Format(summary.Bytes)}; "
-            + $"{summary.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(summary.BytesPerSecond)}/s.").ConfigureAwait(false);
+            $"Total: {ProgressText.Number(summary.Documents)} documents, {SizeParser.Format(summary.Bytes)}"
+            + (earlier > 0 ? $" ({ProgressText.Number(earlier)} of them copied by earlier runs)" : string.Empty)
+            + $"; {summary.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(summary.BytesPerSecond)}/s.").ConfigureAwait(false);
         if (summary.Reason is { } reason)
         {
             await output.WriteLineAsync(reason).ConfigureAwait(false);
@@ -60,6 +62,9 @@ internal static class SummaryWriter
             json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
             json.WriteNumber("documents", summary.Documents);
             json.WriteNumber("bytes", summary.Bytes);
+            json.WriteBoolean("resumed", summary.Resumed);
+            json.WriteNumber("documentsThisRun", summary.DocumentsThisRun);
+            json.WriteNumber("bytesThisRun", summary.BytesThisRun);
             json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
             json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
             json.WriteBoolean("verified", summary.Verified);
@@ -77,6 +82,7 @@ internal static class SummaryWriter
                 json.WriteString("status", c.Status.ToString().ToLowerInvariant());
                 json.WriteNumber("documents", c.Documents);
                 json.WriteNumber("bytes", c.Bytes);
+                json.WriteNumber("documentsBeforeRun", c.DocumentsBeforeRun);
                 json.WriteNumber("chunks", c.Chunks);
                 json.WriteStartArray("failedChunks");
                 foreach (var f in c.FailedChunks)

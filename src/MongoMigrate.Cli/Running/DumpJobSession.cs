@@ -26,7 +26,7 @@ internal static class DumpJobSession
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = run(stop.Token);
-        await ProgressDisplay.ShowAsync(environment, job, running, stop, json, output, firstLine).ConfigureAwait(false);
+        await ProgressDisplay.ShowAsync(environment, job, running, stop, json, output, () => Task.FromResult<string?>(firstLine)).ConfigureAwait(false);
         var summary = await running.ConfigureAwait(false);
         if (json)
         {

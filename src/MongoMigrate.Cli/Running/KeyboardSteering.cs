@@ -4,23 +4,19 @@ namespace MongoMigrate.Cli.Running;
 
 /// <summary>
 /// Turns key presses into live changes of a running job: workers up and down, pause and resume, stop.
-/// A dedicated thread blocks on the console for keys; nothing polls.
+/// A dedicated thread blocks on the console for keys; nothing polls. The job keeps the counts (and saves
+/// them, so a resumed job comes back with them); while paused, +/- change what resuming will restore.
 /// </summary>
 internal sealed class KeyboardSteering
 {
     private readonly IRunningJob _job;
     private readonly CancellationTokenSource _stop;
-    private int _dumpWorkers;
-    private int _restoreWorkers;
-    private bool _paused;
     private volatile string? _lastAction;
 
     private KeyboardSteering(IRunningJob job, CancellationTokenSource stop)
     {
         _job = job;
         _stop = stop;
-        _dumpWorkers = job.DumpWorkers;
-        _restoreWorkers = job.RestoreWorkers;
     }
 
     public string? LastAction => _lastAction;
@@ -41,28 +37,36 @@ internal sealed class KeyboardSteering
     /// <summary>Applies one key; public for tests and for scripted steering.</summary>
     public void Apply(char key)
     {
+        var settings = _job.WorkerSettings;
         switch (key)
         {
             case '+' or '=':
-                SetDump(_dumpWorkers + 1);
+                SetDump(settings.DumpWorkers + 1);
                 break;
             case '-' or '_':
-                SetDump(Math.Max(1, _dumpWorkers - 1));
+                SetDump(Math.Max(1, settings.DumpWorkers - 1));
                 break;
             case '>' or '.':
-                SetRestore(_restoreWorkers + 1);
+                SetRestore(settings.RestoreWorkers + 1);
                 break;
             case '<' or ',':
-                SetRestore(Math.Max(1, _restoreWorkers - 1));
+                SetRestore(Math.Max(1, settings.RestoreWorkers - 1));
                 break;
             case 'p' or 'P':
-                _paused = !_paused;
-                _job.AdjustDumpWorkers(_paused ? 0 : _dumpWorkers);
-                _job.AdjustRestoreWorkers(_paused ? 0 : _restoreWorkers);
-                _lastAction = _paused ? "paused: running chunks finish, no new ones start (p resumes)" : "resumed";
+                if (_job.IsPaused)
+                {
+                    _job.Unpause();
+                    _lastAction = "resumed";
+                }
+                else
+                {
+                    _job.Pause();
+                    _lastAction = "paused: running chunks finish their step, no new ones start (p resumes, Ctrl+C stops resumably)";
+                }
+
                 break;
             case 'q' or 'Q':
-                _lastAction = "stopping: running chunks are abandoned and will be redone on resume";
+                _lastAction = "stopping: finished chunks are kept, running ones will be redone on resume";
                 _stop.Cancel();
                 break;
         }
@@ -70,23 +74,27 @@ internal sealed class KeyboardSteering
 
     private void SetDump(int count)
     {
-        _dumpWorkers = count;
-        if (!_paused)
+        if (_job.IsPaused)
         {
-            _job.AdjustDumpWorkers(count);
+            _job.RememberWorkers(_job.WorkerSettings with { DumpWorkers = count });
+            _lastAction = $"dump workers will be {count} on resume";
+            return;
         }
 
+        _job.AdjustDumpWorkers(count);
         _lastAction = $"dump workers set to {count}";
     }
 
     private void SetRestore(int count)
     {
-        _restoreWorkers = count;
-        if (!_paused)
+        if (_job.IsPaused)
         {
-            _job.AdjustRestoreWorkers(count);
+            _job.RememberWorkers(_job.WorkerSettings with { RestoreWorkers = count });
+            _lastAction = $"restore workers will be {count} on resume";
+            return;
         }
 
+        _job.AdjustRestoreWorkers(count);
         _lastAction = $"restore workers set to {count}";
     }
 

@@ -14,15 +14,7 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
-        var method = job.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore";
-        await ProgressDisplay.ShowAsync(
-            environment,
-            job,
-            run,
-            stop,
-            json,
-            environment.Output,
-            $"Job {job.JobId}: copying with {job.Options.DumpWorkers} dump and {job.Options.RestoreWorkers} restore workers ({method}).").ConfigureAwait(false);
+        await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync).ConfigureAwait(false);
 
         var summary = await run.ConfigureAwait(false);
         if (json)
@@ -35,5 +27,18 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
         }
 
         return (summary, summary.Status == JobStatus.Completed ? ExitCodes.Success : ExitCodes.Failure);
+
+        // A resumed job's settings are known once it has read its state.
+        async Task<string?> OpeningLineAsync()
+        {
+            await Task.WhenAny(job.Started, run).ConfigureAwait(false);
+            if (run.IsCompleted)
+            {
+                return null;
+            }
+
+            var options = job.Options;
+            return $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).";
+        }
     }
 }

@@ -15,8 +15,8 @@ internal static class ProgressDisplay
     /// <param name="stop">Cancelled by the stop key.</param>
     /// <param name="json">--json: show nothing.</param>
     /// <param name="plainOutput">Where plain lines go; the live view is used only when this is the terminal's stdout.</param>
-    /// <param name="firstLine">The line that opens the plain output.</param>
-    public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, string firstLine)
+    /// <param name="firstLine">The line that opens the plain output, once the job can tell it; null for none.</param>
+    public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine)
     {
         if (json)
         {
@@ -31,7 +31,11 @@ internal static class ProgressDisplay
             return;
         }
 
-        await plainOutput.WriteLineAsync(firstLine).ConfigureAwait(false);
+        if (await firstLine().ConfigureAwait(false) is { } line)
+        {
+            await plainOutput.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         await PlainProgressReporter.RunAsync(plainOutput, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
     }
 }

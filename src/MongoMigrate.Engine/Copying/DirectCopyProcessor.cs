@@ -44,18 +44,9 @@ public sealed class DirectCopyProcessor
                 DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
                 FailureMode = WorkQueueFailureMode.ContinueOnFailure,
             },
-            CopyChunkAsync);
+            (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
-        var failures = new List<ChunkFailure>();
-        foreach (var failure in result.Failures)
-        {
-            var reason = Connections.SecretRedactor.Redact(failure.Exception.Message);
-            failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
-            _job.Progress.ChunkFailed();
-            await _context.State.MarkChunkFailedAsync(_jobId, _job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        return failures;
+        return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
@@ -64,49 +55,38 @@ public sealed class DirectCopyProcessor
         var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
-        var buffer = Channel.CreateBounded<IReadOnlyList<RawDocument>>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writers = Enumerable.Range(0, _context.Options.InsertionWorkers)
-            .Select(_ => WriteAsync(buffer.Reader, inserter, chunk, stop.Token))
-            .ToList();
         long documents = 0, bytes = 0;
-        try
-        {
-            var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
-            await foreach (var batch in chunkReader.ReadAsync(stop.Token).ConfigureAwait(false))
-            {
-                long batchBytes = 0;
-                foreach (var document in batch)
-                {
-                    batchBytes += document.Length;
-                }
 
-                documents += batch.Count;
-                bytes += batchBytes;
-                reader.ReportProgress(batch.Count, batchBytes);
-                await buffer.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            // A failed read stops the writers too; the chunk is retried whole.
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            buffer.Writer.TryComplete();
-            try
+        // A failed read stops the writers, a failed write stops the read; the chunk is then retried whole.
+        await BoundedPipeline.RunAsync<IReadOnlyList<RawDocument>>(
+            _context.Options.InsertionWorkers * 2,
+            _context.Options.InsertionWorkers,
+            async (buffer, token) =>
             {
-                await Task.WhenAll(writers).ConfigureAwait(false);
-            }
-            catch when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                // The read failure above is the error that matters.
-            }
-        }
+                var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                await foreach (var batch in chunkReader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    long batchBytes = 0;
+                    foreach (var document in batch)
+                    {
+                        batchBytes += document.Length;
+                    }
+
+                    documents += batch.Count;
+                    bytes += batchBytes;
+                    reader.ReportProgress(batch.Count, batchBytes);
+                    await buffer.WriteAsync(batch, token).ConfigureAwait(false);
+                }
+            },
+            (batches, token) => WriteAsync(batches, inserter, chunk, token),
+            cancellationToken).ConfigureAwait(false);
 
         await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, cancellationToken).ConfigureAwait(false);
+        if (chunk.File is { } file)
+        {
+            // Dumped by an earlier dump-restore run of the job, copied directly now: its file has no use left.
+            _context.ChunkFiles.Delete(file);
+        }
     }
 
     private async Task WriteAsync(ChannelReader<IReadOnlyList<RawDocument>> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)

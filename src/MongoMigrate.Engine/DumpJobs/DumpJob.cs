@@ -22,6 +22,7 @@ public sealed class DumpJob : IRunningJob
     private readonly MongoEndpoint _source;
     private readonly DumpJobOptions _options;
     private readonly WorkerPoolCoordinator _coordinator;
+    private readonly SinglePoolSteering _steering;
     private readonly ILogger _logger;
 
     public DumpJob(MongoEndpoint source, DumpJobOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
@@ -33,6 +34,7 @@ public sealed class DumpJob : IRunningJob
         _logger = loggers.CreateLogger("MongoMigrate.Dump");
         var time = timeProvider ?? TimeProvider.System;
         JobId = options.JobId ?? $"dump-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+        _steering = new SinglePoolSteering(coordinator, JobId, WorkerPoolKind.Dump, options.ParallelCollections);
         Progress = new JobProgress(time);
     }
 
@@ -48,14 +50,20 @@ public sealed class DumpJob : IRunningJob
 
     public JobWorkerPoolsSnapshot? Pools => _coordinator.GetJobSnapshot(JobId);
 
-    int IRunningJob.DumpWorkers => _options.ParallelCollections;
+    public PoolSettings WorkerSettings => _steering.Settings;
 
-    int IRunningJob.RestoreWorkers => 0;
+    public bool IsPaused => _steering.IsPaused;
 
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _coordinator.AdjustDumpWorkers(JobId, newCount);
+    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Dump, newCount);
 
     /// <summary>A dump has no restore pool: nothing changes.</summary>
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => new(JobId, WorkerPoolKind.Restore, 0, 0, 0);
+    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Restore, newCount);
+
+    public void Pause() => _steering.Pause();
+
+    public void Unpause() => _steering.Unpause();
+
+    public void RememberWorkers(PoolSettings settings) => _steering.Remember(settings);
 
     public async Task<DumpJobSummary> RunAsync(CancellationToken cancellationToken)
     {

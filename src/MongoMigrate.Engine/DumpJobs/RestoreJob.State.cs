@@ -29,6 +29,7 @@ public sealed partial class RestoreJob
         {
             await state.CreateJobAsync(
                 new JobRecord { JobId = JobId, DefinitionJson = Definition().ToJson(), Status = JobStatus.Running, CreatedAt = now, UpdatedAt = now },
+                [],
                 cancellationToken).ConfigureAwait(false);
             records = [];
         }

@@ -22,6 +22,7 @@ public sealed partial class RestoreJob : IRunningJob
     private readonly MongoEndpoint _target;
     private readonly RestoreJobOptions _options;
     private readonly WorkerPoolCoordinator _coordinator;
+    private readonly SinglePoolSteering _steering;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
@@ -35,6 +36,7 @@ public sealed partial class RestoreJob : IRunningJob
         _time = timeProvider ?? TimeProvider.System;
         JobId = options.JobId ?? $"restore-{_time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
         JobDirectory = Path.GetFullPath(Path.Combine(options.WorkDirectory, JobId));
+        _steering = new SinglePoolSteering(coordinator, JobId, WorkerPoolKind.Restore, RestoreWorkers);
         Progress = new JobProgress(_time);
     }
 
@@ -51,12 +53,20 @@ public sealed partial class RestoreJob : IRunningJob
     /// <summary>Inserts in flight at once across the job: -j collections times the insertion workers of each.</summary>
     public int RestoreWorkers => Math.Clamp(_options.ParallelCollections * _options.InsertionWorkers, 1, _coordinator.Options.MaxWorkersPerPool);
 
-    int IRunningJob.DumpWorkers => 0;
+    public PoolSettings WorkerSettings => _steering.Settings;
+
+    public bool IsPaused => _steering.IsPaused;
 
     /// <summary>A restore has no dump pool: nothing changes.</summary>
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => new(JobId, WorkerPoolKind.Dump, 0, 0, 0);
+    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Dump, newCount);
 
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _coordinator.AdjustRestoreWorkers(JobId, newCount);
+    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Restore, newCount);
+
+    public void Pause() => _steering.Pause();
+
+    public void Unpause() => _steering.Unpause();
+
+    public void RememberWorkers(PoolSettings settings) => _steering.Remember(settings);
 
     public async Task<DumpJobSummary> RunAsync(CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.Dumps;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
@@ -46,8 +47,14 @@ public sealed class DumpRestoreProcessor
                 case ChunkStatus.Restored:
                     continue;
                 case ChunkStatus.Dumped when chunk.File is { } file && File.Exists(_context.ChunkFiles.FullPath(file)):
+                    // Its file counts against the budget until restored; its content is checked before the restore.
                     _context.DiskBudget.Adjust(new FileInfo(_context.ChunkFiles.FullPath(file)).Length);
                     restoreQueue.Writer.TryWrite(chunk);
+                    break;
+                case ChunkStatus.Dumped:
+                    // Forget the lost file before a new dump writes the same name, so the state never vouches for a file it did not check.
+                    await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, "its file was missing when the job resumed", cancellationToken).ConfigureAwait(false);
+                    toDump.Add(chunk with { Status = ChunkStatus.Planned, File = null, Checksum = null });
                     break;
                 default:
                     toDump.Add(chunk);
@@ -80,13 +87,21 @@ public sealed class DumpRestoreProcessor
         var feeder = FeedWithBudgetAsync(chunks, budgeted.Writer, reserved, stopFeeding.Token);
         try
         {
-            var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), async (chunk, worker, token) =>
-            {
-                var dumped = await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false);
-                await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
-            });
+            var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
+                _context,
+                _job,
+                chunk,
+                worker,
+                async () =>
+                {
+                    if (await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false) is { } dumped)
+                    {
+                        await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
+                    }
+                },
+                token));
             var result = await runner.RunAsync(budgeted.Reader, cancellationToken).ConfigureAwait(false);
-            return await RecordFailuresAsync(result, cancellationToken).ConfigureAwait(false);
+            return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -131,9 +146,10 @@ public sealed class DumpRestoreProcessor
 
     private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<ChunkRecord> chunks, CancellationToken cancellationToken)
     {
-        var runner = new WorkQueueRunner<ChunkRecord>(_restorePool, QueueOptions(), RestoreChunkAsync);
+        var runner = new WorkQueueRunner<ChunkRecord>(_restorePool, QueueOptions(), (chunk, worker, token) =>
+            ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
-        return await RecordFailuresAsync(result, cancellationToken).ConfigureAwait(false);
+        return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
     private WorkQueueOptions<ChunkRecord> QueueOptions() => new()
@@ -146,15 +162,20 @@ public sealed class DumpRestoreProcessor
         FailureMode = WorkQueueFailureMode.ContinueOnFailure,
     };
 
-    /// <summary>Reads a chunk from the source into its file; records it as dumped with count and checksum.</summary>
-    private async Task<ChunkRecord> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a chunk from the source into its file; records it as dumped with count and checksum. Null when
+    /// the chunk turned out to be restored already. Its disk budget is the one reserved for it in
+    /// <paramref name="reservations"/> (reserved here when missing); once dumped, the reservation becomes the
+    /// file's size, which the restore releases.
+    /// </summary>
+    private async Task<ChunkRecord?> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
     {
         var estimate = EstimatedChunkBytes();
         var available = _context.ChunkFiles.AvailableBytes();
         if (available < estimate)
         {
             throw new MigrationException(
-                $"The work folder {_context.ChunkFiles.JobDirectory} has {available / (1024 * 1024)} MB free but a chunk of {_job.Key} needs about {estimate / (1024 * 1024)} MB. Free some space or point --work-dir at a larger disk, then resume.");
+                $"The disk of the work folder {_context.ChunkFiles.JobDirectory} has {Megabytes(available)} free but chunk {chunk.Index} of {_job.Key} needs about {Megabytes(estimate)}. Free some space, lower --disk-budget or point --work-dir at a larger disk, then resume.");
         }
 
         if (!reservations.ContainsKey(chunk.Index))
@@ -168,39 +189,56 @@ public sealed class DumpRestoreProcessor
         var path = _context.ChunkFiles.FullPath(relative);
         var crc = new Crc64();
         long documents = 0, bytes = 0;
-        var writer = BsonFileWriter.Create(path, _context.Options.Gzip, System.IO.Compression.CompressionLevel.Fastest);
-        await using (writer.ConfigureAwait(false))
+        try
         {
-            var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
-            var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
-            await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var writer = _context.ChunkFiles.CreateWriter(relative, _context.Options.Gzip);
+            await using (writer.ConfigureAwait(false))
             {
-                long batchBytes = 0;
-                foreach (var document in batch)
+                var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
+                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    crc.Append(document.Span);
-                    await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
-                    batchBytes += document.Length;
+                    long batchBytes = 0;
+                    foreach (var document in batch)
+                    {
+                        crc.Append(document.Span);
+                        await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
+                        batchBytes += document.Length;
+                    }
+
+                    documents += batch.Count;
+                    bytes += batchBytes;
+                    worker.ReportProgress(batch.Count, batchBytes);
                 }
 
-                documents += batch.Count;
-                bytes += batchBytes;
-                worker.ReportProgress(batch.Count, batchBytes);
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (TransientErrors.IsDiskFull(e))
+        {
+            // The writer deleted its partial file; the chunk stays as it was in the state.
+            throw new MigrationException(
+                $"The disk of the work folder {_context.ChunkFiles.JobDirectory} is full: chunk {chunk.Index} of {_job.Key} could not be dumped ({e.Message}). Free some space or lower --disk-budget, then resume.",
+                e);
         }
 
-        await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false);
+        var onDisk = new FileInfo(path).Length;
+        if (!await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false))
+        {
+            // Another attempt (one declared stuck, then finished after all) restored it meanwhile.
+            _context.ChunkFiles.Delete(relative);
+            if (reservations.TryRemove(chunk.Index, out var unused))
+            {
+                _context.DiskBudget.Release(unused);
+            }
+
+            return null;
+        }
+
         _job.Progress.ChunkDumped();
 
         // From here the restore owns the file's bytes in the budget; the reservation becomes the file's size.
-        var onDisk = new FileInfo(path).Length;
-        if (reservations.TryRemove(chunk.Index, out var reserved))
-        {
-            _context.DiskBudget.Adjust(onDisk - reserved);
-        }
-
+        _context.DiskBudget.Adjust(onDisk - (reservations.TryRemove(chunk.Index, out var reserved) ? reserved : 0));
         return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
     }
 
@@ -220,9 +258,10 @@ public sealed class DumpRestoreProcessor
             await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
             _context.DiskBudget.Release(fileBytes);
             var reservation = new ConcurrentDictionary<int, long>();
+            ChunkRecord? dumped;
             try
             {
-                chunk = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, reservation, cancellationToken).ConfigureAwait(false);
+                dumped = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, reservation, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -232,6 +271,12 @@ public sealed class DumpRestoreProcessor
                 }
             }
 
+            if (dumped is null)
+            {
+                return;
+            }
+
+            chunk = dumped;
             path = _context.ChunkFiles.FullPath(chunk.File!);
             fileBytes = new FileInfo(path).Length;
         }
@@ -239,42 +284,38 @@ public sealed class DumpRestoreProcessor
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
-        var batches = Channel.CreateBounded<DocumentBatch>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
-        var writers = Enumerable.Range(0, _context.Options.InsertionWorkers)
-            .Select(_ => InsertBatchesAsync(batches.Reader, inserter, worker, cancellationToken))
-            .ToList();
-        try
-        {
-            var reader = BsonStreamReader.OpenFile(path);
-            await using (reader.ConfigureAwait(false))
+        await BoundedPipeline.RunAsync<DocumentBatch>(
+            _context.Options.InsertionWorkers * 2,
+            _context.Options.InsertionWorkers,
+            async (batches, token) =>
             {
-                var batch = new DocumentBatch(1024 * 1024);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var reader = BsonStreamReader.OpenFile(path);
+                await using (reader.ConfigureAwait(false))
                 {
-                    if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
+                    var batch = new DocumentBatch(1024 * 1024);
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
-                        await batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = new DocumentBatch(1024 * 1024);
+                        if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
+                        {
+                            await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                            batch = new DocumentBatch(1024 * 1024);
+                        }
+
+                        batch.Add(reader.Current.Span);
                     }
 
-                    batch.Add(reader.Current.Span);
+                    if (batch.Count > 0)
+                    {
+                        await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        batch.Dispose();
+                    }
                 }
-
-                if (batch.Count > 0)
-                {
-                    await batches.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    batch.Dispose();
-                }
-            }
-        }
-        finally
-        {
-            batches.Writer.TryComplete();
-            await Task.WhenAll(writers).ConfigureAwait(false);
-        }
+            },
+            (batches, token) => InsertBatchesAsync(batches, inserter, worker, token),
+            cancellationToken).ConfigureAwait(false);
 
         await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, cancellationToken).ConfigureAwait(false);
         _context.ChunkFiles.Delete(chunk.File!);
@@ -335,17 +376,5 @@ public sealed class DumpRestoreProcessor
         }
     }
 
-    private async Task<IReadOnlyList<ChunkFailure>> RecordFailuresAsync(WorkQueueResult<ChunkRecord> result, CancellationToken cancellationToken)
-    {
-        var failures = new List<ChunkFailure>();
-        foreach (var failure in result.Failures)
-        {
-            var reason = Connections.SecretRedactor.Redact(failure.Exception.Message);
-            failures.Add(new ChunkFailure(failure.Item.Index, failure.Item.Description, failure.Attempts, reason, failure.Exception));
-            _job.Progress.ChunkFailed();
-            await _context.State.MarkChunkFailedAsync(_jobId, _job.Key, failure.Item.Index, reason, cancellationToken).ConfigureAwait(false);
-        }
-
-        return failures;
-    }
+    private static string Megabytes(long bytes) => $"{Math.Max(0, bytes) / (1024 * 1024)} MB";
 }

@@ -14,19 +14,21 @@ public sealed class BsonFileWriter : IAsyncDisposable
     private const int BufferSize = 1024 * 1024;
 
     private readonly string _temporaryPath;
-    private readonly FileStream _file;
+    private readonly Stream _file;
     private readonly Stream _stream;
     private readonly bool _validate;
     private byte[] _buffer;
     private int _length;
     private bool _done;
 
-    private BsonFileWriter(string path, bool gzip, CompressionLevel level, bool validate)
+    private BsonFileWriter(string path, bool gzip, CompressionLevel level, bool validate, Func<string, Stream>? openTemporary)
     {
         Path = path;
         _validate = validate;
         _temporaryPath = TemporaryPathFor(path);
-        _file = new FileStream(_temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        _file = openTemporary is null
+            ? new FileStream(_temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous)
+            : openTemporary(_temporaryPath);
         _stream = gzip ? new GZipStream(_file, level, leaveOpen: true) : _file;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
@@ -40,7 +42,11 @@ public sealed class BsonFileWriter : IAsyncDisposable
     public long ByteCount { get; private set; }
 
     /// <summary>Creates the file (and its directory); gzip-compresses when <paramref name="gzip"/> is set.</summary>
-    public static BsonFileWriter Create(string path, bool gzip = false, CompressionLevel level = CompressionLevel.Optimal, bool validateDocuments = false)
+    public static BsonFileWriter Create(string path, bool gzip = false, CompressionLevel level = CompressionLevel.Optimal, bool validateDocuments = false) =>
+        Create(path, gzip, level, validateDocuments, null);
+
+    /// <summary>As <see cref="Create(string, bool, CompressionLevel, bool)"/>, writing through a stream that <paramref name="openTemporary"/> opens on the temporary path (tests use it to fill a disk).</summary>
+    internal static BsonFileWriter Create(string path, bool gzip, CompressionLevel level, bool validateDocuments, Func<string, Stream>? openTemporary)
     {
         var directory = System.IO.Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
@@ -48,7 +54,7 @@ public sealed class BsonFileWriter : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        return new BsonFileWriter(path, gzip, level, validateDocuments);
+        return new BsonFileWriter(path, gzip, level, validateDocuments, openTemporary);
     }
 
     /// <summary>Appends one document, exactly as given.</summary>
@@ -89,6 +95,12 @@ public sealed class BsonFileWriter : IAsyncDisposable
         }
 
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_file is FileStream file)
+        {
+            // On the disk before the rename: after a power cut, a file under its final name is complete.
+            file.Flush(flushToDisk: true);
+        }
+
         await _file.DisposeAsync().ConfigureAwait(false);
         File.Move(_temporaryPath, Path, overwrite: true);
         Release();
@@ -112,7 +124,15 @@ public sealed class BsonFileWriter : IAsyncDisposable
             // The partial file is deleted below; a failure to finish its gzip trailer does not matter.
         }
 
-        await _file.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A full disk can refuse the last flush too; the partial file goes all the same.
+        }
+
         File.Delete(_temporaryPath);
     }
 

@@ -135,8 +135,9 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
             {
                 await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
             }
-            catch (MongoCommandException e)
+            catch (MongoCommandException e) when (!Resilience.TransientErrors.IsTransient(e))
             {
+                // A transient failure is not an index problem: it goes up to be retried.
                 var problem = $"index {IndexSpecification.Name(spec)} on {targetNs}: {e.CodeName} ({e.Code}): {FirstLine(e.ErrorMessage)}";
                 logger.LogWarning("Could not build {Problem}", problem);
                 problems.Add(problem);

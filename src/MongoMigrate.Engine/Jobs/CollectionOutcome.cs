@@ -12,9 +12,16 @@ public sealed record CollectionOutcome
 
     public required CollectionStatus Status { get; init; }
 
+    /// <summary>Documents of every restored chunk, whichever run restored it.</summary>
     public long Documents { get; init; }
 
     public long Bytes { get; init; }
+
+    /// <summary>Of <see cref="Documents"/>, those restored by earlier runs of the job.</summary>
+    public long DocumentsBeforeRun { get; init; }
+
+    /// <summary>Of <see cref="Bytes"/>, those restored by earlier runs of the job.</summary>
+    public long BytesBeforeRun { get; init; }
 
     public int Chunks { get; init; }
 

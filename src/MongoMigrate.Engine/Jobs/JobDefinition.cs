@@ -30,6 +30,9 @@ public sealed record JobDefinition
 
     public bool Gzip { get; init; }
 
+    /// <summary>0 in definitions written before the budget was stored.</summary>
+    public long DiskBudgetBytes { get; init; }
+
     public bool DropTarget { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

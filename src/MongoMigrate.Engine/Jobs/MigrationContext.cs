@@ -36,4 +36,17 @@ public sealed class MigrationContext
     public required ILogger Logger { get; init; }
 
     public required TimeProvider TimeProvider { get; init; }
+
+    /// <summary>Adds an error to the job's history; a history that cannot be written never fails the work (it is logged).</summary>
+    public async Task RecordErrorAsync(ErrorRecord error)
+    {
+        try
+        {
+            await State.RecordErrorAsync(JobId, error, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Logger.LogWarning("Could not record an error in the job state: {Reason}", e.Message);
+        }
+    }
 }

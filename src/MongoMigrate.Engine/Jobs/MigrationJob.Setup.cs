@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using MongoMigrate.Bson;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Namespaces;
@@ -8,11 +10,9 @@ namespace MongoMigrate.Engine.Jobs;
 /// <summary>Starting a new job (discovery, target checks, first state) and reloading an interrupted one.</summary>
 public sealed partial class MigrationJob
 {
-    private async Task<(List<(SourceCollection Collection, NamespaceName Target, CollectionRecord Record)> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(
-        MigrationContext context,
-        CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, CancellationToken cancellationToken)
     {
-        var discovery = await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(_options.Selection, cancellationToken).ConfigureAwait(false);
+        var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
         if (discovery.Collections.Count == 0)
         {
             var selection = _options.Selection.ToString();
@@ -29,35 +29,42 @@ public sealed partial class MigrationJob
             throw new MigrationException($"{string.Join(" and ", clash.Select(c => c.Collection.Namespace))} would all be written to {clash.Key}: adjust --from/--to.");
         }
 
-        await new TargetPreparation(context.Target, _logger).EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, cancellationToken).ConfigureAwait(false);
+        // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
+        var preparation = new TargetPreparation(context.Target, _logger);
+        await context.Retry.ExecuteAsync(
+            async token => await preparation.EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
+        var result = planned.Select(p => new PlannedCollection(
+            p.Collection,
+            p.Target,
+            new CollectionRecord
+            {
+                SourceNamespace = p.Collection.Namespace.FullName,
+                TargetNamespace = p.Target.FullName,
+                Status = CollectionStatus.Pending,
+                EstimatedCount = p.Collection.EstimatedCount,
+                EstimatedBytes = p.Collection.EstimatedBytes,
+            })).ToList();
         var now = _time.GetUtcNow();
+
+        // One change: a job killed here either does not exist or exists with every collection.
         await context.State.CreateJobAsync(
             new JobRecord { JobId = JobId, DefinitionJson = Definition().ToJson(), Status = JobStatus.Running, CreatedAt = now, UpdatedAt = now },
+            [.. result.Select(r => r.Record)],
             cancellationToken).ConfigureAwait(false);
-        var result = new List<(SourceCollection, NamespaceName, CollectionRecord)>();
-        foreach (var (collection, target) in planned)
-        {
-            var record = new CollectionRecord
-            {
-                SourceNamespace = collection.Namespace.FullName,
-                TargetNamespace = target.FullName,
-                Status = CollectionStatus.Pending,
-                EstimatedCount = collection.EstimatedCount,
-                EstimatedBytes = collection.EstimatedBytes,
-            };
-            await context.State.SaveCollectionAsync(JobId, record, cancellationToken).ConfigureAwait(false);
-            result.Add((collection, target, record));
-        }
-
         return (result, discovery.Skipped);
     }
 
-    private async Task<(List<(SourceCollection Collection, NamespaceName Target, CollectionRecord Record)> Collections, IReadOnlyList<SkippedNamespace> Skipped)> ReloadAsync(
-        MigrationContext context,
-        CancellationToken cancellationToken)
+    /// <summary>Lists the source's collections, retried whole on a transient error (it only reads).</summary>
+    private Task<DiscoveryResult> DiscoverAsync(MigrationContext context, NamespaceSelection selection, CancellationToken cancellationToken) =>
+        context.Retry.ExecuteAsync(
+            async token => await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(selection, token).ConfigureAwait(false),
+            cancellationToken).AsTask();
+
+    /// <summary>Checks a resumed run is given the job's own deployments, and takes the job's settings where the run gives none.</summary>
+    private async Task AdoptStoredSettingsAsync(IJobStateStore state, JobRecord job, CancellationToken cancellationToken)
     {
-        var job = await context.State.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false) ?? throw new MigrationException($"Job {JobId} vanished from its state file.");
         var stored = JobDefinition.FromJson(job.DefinitionJson);
         if (!SameDeployment(stored.Source, _source.Display) || !SameDeployment(stored.Target, _target.Display))
         {
@@ -65,24 +72,91 @@ public sealed partial class MigrationJob
                 $"Job {JobId} copies {stored.Source} to {stored.Target}, but this run was given {_source.Display} and {_target.Display}. Give the job's own --source and --target to resume it.");
         }
 
+        var given = _options.Selection.ToString();
+        if (given.Length > 0 && !string.Equals(given, stored.Selection, StringComparison.Ordinal))
+        {
+            throw new MigrationException(
+                $"Job {JobId} was started with the selection '{(stored.Selection.Length == 0 ? "(everything)" : stored.Selection)}'; a resumed job keeps it. Leave out --include, --exclude, --from and --to, or start a new job.");
+        }
+
+        var pools = await state.GetPoolSettingsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        var merged = ResumeSettings.Merge(_options, stored, pools);
+        merged.Validate();
+        Volatile.Write(ref _options, merged);
+        lock (_workerLock)
+        {
+            _workerSettings = new PoolSettings(merged.DumpWorkers, merged.RestoreWorkers, merged.InsertionWorkers);
+        }
+
+        _logger.LogInformation(
+            "Resuming job {JobId} ({Status}): {Method}, {Dump} dump, {Restore} restore and {Insertion} insertion workers",
+            JobId,
+            job.Status,
+            merged.Method,
+            merged.DumpWorkers,
+            merged.RestoreWorkers,
+            merged.InsertionWorkers);
+    }
+
+    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, CancellationToken cancellationToken)
+    {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
         var selection = new NamespaceSelection([.. records.Select(r => r.SourceNamespace)], [], []);
-        var discovery = await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(selection, cancellationToken).ConfigureAwait(false);
+        var discovery = await DiscoverAsync(context, selection, cancellationToken).ConfigureAwait(false);
         var byName = discovery.Collections.ToDictionary(c => c.Namespace.FullName, StringComparer.Ordinal);
-        var result = new List<(SourceCollection, NamespaceName, CollectionRecord)>();
+        var result = new List<PlannedCollection>();
         foreach (var record in records)
         {
-            if (!byName.TryGetValue(record.SourceNamespace, out var collection))
+            var target = NamespaceName.Parse(record.TargetNamespace);
+            if (byName.TryGetValue(record.SourceNamespace, out var collection))
             {
-                throw new MigrationException($"{record.SourceNamespace}, part of job {JobId}, no longer exists on the source; the job cannot finish it.");
+                // Progress and chunk sizes come from the plan, not from the source as it is now.
+                result.Add(new PlannedCollection(collection with { EstimatedCount = record.EstimatedCount, EstimatedBytes = record.EstimatedBytes }, target, record));
+                continue;
             }
 
-            // Progress and chunk sizes come from the plan, not from the source as it is now.
-            result.Add((collection with { EstimatedCount = record.EstimatedCount, EstimatedBytes = record.EstimatedBytes }, NamespaceName.Parse(record.TargetNamespace), record));
+            // A finished collection needs nothing from the source; an unfinished one cannot go on, but the others can.
+            var gone = new SourceCollection
+            {
+                Namespace = NamespaceName.Parse(record.SourceNamespace),
+                Options = RawDocument.Empty,
+                Indexes = [],
+                EstimatedCount = record.EstimatedCount,
+                EstimatedBytes = record.EstimatedBytes,
+            };
+            result.Add(new PlannedCollection(gone, target, record)
+            {
+                Problem = record.Status == CollectionStatus.Completed ? null : $"{record.SourceNamespace} no longer exists on the source; the job cannot finish it.",
+            });
         }
 
         await context.State.UpdateJobAsync(JobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
-        return (result, []);
+        return result;
+    }
+
+    /// <summary>Removes chunk files no Dumped chunk owns (see <see cref="DumpRestore.ChunkFiles.DeleteOrphans"/>); the job's lock is held.</summary>
+    private async Task SweepChunkFilesAsync(MigrationContext context, IReadOnlyList<PlannedCollection> collections, CancellationToken cancellationToken)
+    {
+        var keep = new List<string>();
+        foreach (var collection in collections)
+        {
+            var chunks = await context.State.GetChunksAsync(JobId, collection.Record.SourceNamespace, cancellationToken).ConfigureAwait(false);
+            keep.AddRange(chunks.Where(c => c.Status == ChunkStatus.Dumped && c.File is not null).Select(c => c.File!));
+        }
+
+        var deleted = context.ChunkFiles.DeleteOrphans(keep);
+        if (deleted > 0)
+        {
+            _logger.LogInformation("Deleted {Count} chunk file(s) left by an interrupted run that no chunk owns", deleted);
+        }
+    }
+
+    /// <summary>Documents and bytes of the chunks restored before this run, per collection.</summary>
+    private async Task<Dictionary<string, (long Documents, long Bytes)>> RestoredTotalsAsync(IJobStateStore state, CancellationToken cancellationToken)
+    {
+        var totals = await state.GetChunkTotalsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        return totals.Where(t => t.Status == ChunkStatus.Restored)
+            .ToDictionary(t => t.SourceNamespace, t => (t.Documents, t.Bytes), StringComparer.Ordinal);
     }
 
     private JobDefinition Definition() => new()
@@ -99,6 +173,7 @@ public sealed partial class MigrationJob
         InsertionWorkers = _options.InsertionWorkers,
         ChunkSizeBytes = _options.ChunkSizeBytes,
         Gzip = _options.Gzip,
+        DiskBudgetBytes = _options.DiskBudgetBytes,
         DropTarget = _options.DropTarget,
     };
 

@@ -1,15 +1,10 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.Copying;
-using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.DumpRestore;
-using MongoMigrate.Engine.Indexes;
-using MongoMigrate.Engine.Partitioning;
 using MongoMigrate.Engine.Progress;
 using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
-using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Jobs;
@@ -21,13 +16,16 @@ namespace MongoMigrate.Engine.Jobs;
 /// </summary>
 public sealed partial class MigrationJob : IRunningJob
 {
+    private const string StateFileName = "state.db";
+
     private readonly MongoEndpoint _source;
     private readonly MongoEndpoint _target;
-    private readonly MigrationOptions _options;
     private readonly WorkerPoolCoordinator _coordinator;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MigrationOptions _options;
 
     public MigrationJob(MongoEndpoint source, MongoEndpoint target, MigrationOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
     {
@@ -42,6 +40,7 @@ public sealed partial class MigrationJob : IRunningJob
         JobId = options.JobId ?? NewJobId(_time);
         Progress = new JobProgress(_time);
         JobDirectory = Path.GetFullPath(Path.Combine(options.WorkDirectory, JobId));
+        _workerSettings = new PoolSettings(options.DumpWorkers, options.RestoreWorkers, options.InsertionWorkers);
     }
 
     public string JobId { get; }
@@ -50,41 +49,59 @@ public sealed partial class MigrationJob : IRunningJob
 
     public JobProgress Progress { get; }
 
-    public MigrationOptions Options => _options;
+    /// <summary>The options the job runs with: as given, or for a resumed job merged with its stored settings once <see cref="Started"/> completes.</summary>
+    public MigrationOptions Options => Volatile.Read(ref _options);
 
-    int IRunningJob.DumpWorkers => _options.DumpWorkers;
-
-    int IRunningJob.RestoreWorkers => _options.RestoreWorkers;
-
-    /// <summary>Changes the job's dump workers while it runs; every collection follows at once.</summary>
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _coordinator.AdjustDumpWorkers(JobId, newCount);
-
-    /// <summary>Changes the job's restore workers while it runs; every collection follows at once.</summary>
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _coordinator.AdjustRestoreWorkers(JobId, newCount);
+    /// <summary>Completes when the job's settings are final and its pools exist (before any collection is copied).</summary>
+    public Task Started => _started.Task;
 
     /// <summary>The job's pools as they are now (max, active, waiting, workers), or null before they exist.</summary>
     public JobWorkerPoolsSnapshot? Pools => _coordinator.GetJobSnapshot(JobId);
 
+    /// <summary>Opens the job's state; tests wrap the store to crash it between two changes.</summary>
+    internal Func<string, CancellationToken, Task<IJobStateStore>>? StateStoreFactory { get; init; }
+
+    /// <summary>The disk of the work folder; tests replace it to fill the disk.</summary>
+    internal IChunkFileSystem? FileSystem { get; init; }
+
+    /// <summary>The job's state file in <paramref name="jobDirectory"/>.</summary>
+    public static string StatePath(string jobDirectory) => Path.Combine(jobDirectory, StateFileName);
+
     public async Task<MigrationSummary> RunAsync(CancellationToken cancellationToken)
     {
-        using var jobLock = JobLock.Acquire(JobDirectory, JobId);
-        var state = await SqliteJobStateStore.OpenAsync(Path.Combine(JobDirectory, "state.db"), _time, cancellationToken).ConfigureAwait(false);
-        await using (state.ConfigureAwait(false))
+        try
         {
-            using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
-            using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
-            try
+            var statePath = StatePath(JobDirectory);
+            if (_options.Resume && !File.Exists(statePath))
             {
-                return await RunWithStateAsync(state, sourceClient, targetClient, cancellationToken).ConfigureAwait(false);
+                throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir (mongomigrate jobs lists them).");
             }
-            finally
+
+            using var jobLock = JobLock.Acquire(JobDirectory, JobId, _time);
+            var state = StateStoreFactory is { } open
+                ? await open(statePath, cancellationToken).ConfigureAwait(false)
+                : await SqliteJobStateStore.OpenAsync(statePath, _time, cancellationToken).ConfigureAwait(false);
+            await using (state.ConfigureAwait(false))
             {
-                _coordinator.CleanupJob(JobId);
+                try
+                {
+                    return await RunWithStateAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await DetachStateAsync().ConfigureAwait(false);
+                    _coordinator.CleanupJob(JobId);
+                }
             }
+        }
+        finally
+        {
+            // Whoever waits for the start must not wait forever on a job that could not start.
+            _started.TrySetResult();
         }
     }
 
-    private async Task<MigrationSummary> RunWithStateAsync(IJobStateStore state, IMongoClient sourceClient, IMongoClient targetClient, CancellationToken cancellationToken)
+    private async Task<MigrationSummary> RunWithStateAsync(IJobStateStore state, CancellationToken cancellationToken)
     {
         var existing = await state.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false);
         if (existing is not null && !_options.Resume)
@@ -97,10 +114,21 @@ public sealed partial class MigrationJob : IRunningJob
             throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir (mongomigrate jobs lists them).");
         }
 
-        Progress.Phase = "connecting";
-        await ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        await ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            await AdoptStoredSettingsAsync(state, existing, cancellationToken).ConfigureAwait(false);
+        }
 
+        using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
+        using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
+        Progress.Phase = "connecting";
+        // Both at once; when both fail, awaiting the pair throws the source's error, the first.
+        await Task.WhenAll(
+            ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken),
+            ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
+        _logger.LogDebug("Both servers answer");
+
+        var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
         var context = new MigrationContext
         {
             JobId = JobId,
@@ -110,9 +138,9 @@ public sealed partial class MigrationJob : IRunningJob
             Coordinator = _coordinator,
             State = state,
             Progress = Progress,
-            DiskBudget = new DiskBudget(_options.DiskBudgetBytes),
-            ChunkFiles = new ChunkFiles(JobDirectory),
-            Retry = RetryPolicy.Create(_time, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, SecretRedactor.Redact(e.Message))),
+            DiskBudget = new DiskBudget(DiskBudgetFor(chunkFiles)),
+            ChunkFiles = chunkFiles,
+            Retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e))),
             Logger = _logger,
             TimeProvider = _time,
         };
@@ -120,185 +148,95 @@ public sealed partial class MigrationJob : IRunningJob
         // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
         _coordinator.GetOrCreateDumpPool(JobId, _options.DumpWorkers);
         _coordinator.GetOrCreateRestorePool(JobId, _options.RestoreWorkers);
+        _started.TrySetResult();
 
-        Progress.Phase = "discovering";
-        var (collections, skipped) = existing is null
-            ? await StartNewAsync(context, cancellationToken).ConfigureAwait(false)
-            : await ReloadAsync(context, cancellationToken).ConfigureAwait(false);
-
-        Progress.Phase = "copying";
-        var outcomes = new List<CollectionOutcome>();
+        var created = existing is not null;
+        IReadOnlyList<PlannedCollection> collections = [];
+        IReadOnlyList<Discovery.SkippedNamespace> skipped = [];
+        IReadOnlyDictionary<string, (long Documents, long Bytes)> before = new Dictionary<string, (long, long)>();
         try
         {
+            Progress.Phase = "discovering";
+            if (existing is null)
+            {
+                (collections, skipped) = await StartNewAsync(context, cancellationToken).ConfigureAwait(false);
+                created = true;
+            }
+            else
+            {
+                collections = await ReloadAsync(context, cancellationToken).ConfigureAwait(false);
+                await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
+            }
+
+            _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
+            await AttachStateAsync(state).ConfigureAwait(false);
+            before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
+            Progress.Phase = "copying";
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
-                .Select(c => RunCollectionAsync(context, c.Collection, c.Target, c.Record, cancellationToken))
+                .Select(c => RunCollectionAsync(context, c, before.GetValueOrDefault(c.Record.SourceNamespace), cancellationToken))
                 .ToList();
-            outcomes.AddRange(await Task.WhenAll(tasks).ConfigureAwait(false));
+            var outcomes = await Task.WhenAll(tasks).ConfigureAwait(false);
+            return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && created)
         {
             await state.UpdateJobAsync(JobId, JobStatus.Stopped, "stopped by the user", CancellationToken.None).ConfigureAwait(false);
             Progress.Phase = "stopped";
-            return Summary(JobStatus.Stopped, outcomes, skipped, $"Stopped. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).");
+            var outcomes = await OutcomesFromStateAsync(state, collections, before).ConfigureAwait(false);
+            return Summary(
+                JobStatus.Stopped,
+                outcomes,
+                skipped,
+                existing is not null,
+                $"Stopped; finished chunks are kept. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).");
         }
+    }
 
+    private async Task<MigrationSummary> FinishAsync(IJobStateStore state, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed)
+    {
         var failed = outcomes.Where(o => o.Status == CollectionStatus.Failed).ToList();
         var status = failed.Count == 0 ? JobStatus.Completed : JobStatus.Failed;
         var reason = failed.Count == 0 ? null
-            : $"{failed.Count} collection(s) failed ({string.Join("; ", failed.Select(f => $"{f.Source}: {f.Error}"))}). Fix the cause and run again with --resume --job-id {JobId}.";
+            : $"{failed.Count} collection(s) failed ({string.Join("; ", failed.Select(f => $"{f.Source}: {f.Error}"))}). "
+              + $"Fix the cause and run again with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (finished chunks are kept; failed ones get fresh attempts).";
         await state.UpdateJobAsync(JobId, status, reason, CancellationToken.None).ConfigureAwait(false);
         Progress.Phase = "done";
-        return Summary(status, outcomes, skipped, reason);
+        return Summary(status, outcomes, skipped, resumed, reason);
     }
 
-    private MigrationSummary Summary(JobStatus status, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<SkippedNamespace> skipped, string? reason) => new()
+    private MigrationSummary Summary(JobStatus status, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed, string? reason) => new()
     {
         JobId = JobId,
         Status = status,
         Elapsed = Progress.Elapsed,
         Collections = outcomes,
         Skipped = skipped,
+        Resumed = resumed,
         Reason = reason,
     };
 
-    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, CollectionRecord record, CancellationToken cancellationToken)
+    /// <summary>The configured budget, lowered to what the disk can hold now: dumps then wait for restores instead of filling the disk.</summary>
+    private long DiskBudgetFor(ChunkFiles files)
     {
-        var key = collection.Namespace.FullName;
-        var progress = Progress.Add(key, target.FullName, collection.EstimatedCount, collection.EstimatedBytes);
-        try
+        if (_options.Method != CopyMethod.DumpRestore)
         {
-            if (record.Status == CollectionStatus.Completed)
-            {
-                var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
-                progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
-                progress.SetPhase(CollectionPhase.Done);
-                return Outcome(record.Status, collection, target, done, [], [], null, null);
-            }
-
-            var chunks = await PlanIfNeededAsync(context, collection, target, record, progress, cancellationToken).ConfigureAwait(false);
-            progress.SetChunks(
-                chunks.Count,
-                chunks.Count(c => c.Status is ChunkStatus.Dumped or ChunkStatus.Restored),
-                chunks.Count(c => c.Status == ChunkStatus.Restored),
-                chunks.Where(c => c.Status == ChunkStatus.Restored).Sum(c => c.Documents),
-                chunks.Where(c => c.Status == ChunkStatus.Restored).Sum(c => c.Bytes));
-            progress.SetPhase(CollectionPhase.Copying);
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copying, null, null, cancellationToken).ConfigureAwait(false);
-
-            var job = new CollectionJob { Source = collection, Target = target, Progress = progress, Chunks = chunks };
-            var failures = _options.Method == CopyMethod.Direct
-                ? await new DirectCopyProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false)
-                : await new DumpRestoreProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false);
-            if (failures.Count > 0)
-            {
-                var error = $"{failures.Count} chunk(s) failed, first: {failures[0].Reason}";
-                await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
-                progress.SetPhase(CollectionPhase.Failed);
-                return Outcome(CollectionStatus.Failed, collection, target, chunks, failures, [], null, error);
-            }
-
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Indexing);
-            var indexErrors = await new TargetPreparation(context.Target, _logger).BuildRemainingIndexesAsync(collection, target, cancellationToken).ConfigureAwait(false);
-
-            VerificationResult? verification = null;
-            if (_options.Verify)
-            {
-                progress.SetPhase(CollectionPhase.Verifying);
-                verification = await VerifyAsync(context, collection, target, chunks, cancellationToken).ConfigureAwait(false);
-                if (!verification.IsEqual)
-                {
-                    var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
-                    await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-                    progress.SetPhase(CollectionPhase.Failed);
-                    return Outcome(CollectionStatus.Failed, collection, target, chunks, [], indexErrors, verification, error);
-                }
-            }
-
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Completed, null, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Done);
-            var final = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
-            return Outcome(CollectionStatus.Completed, collection, target, final, [], indexErrors, verification, null);
+            return _options.DiskBudgetBytes;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+        var free = files.AvailableBytes();
+        var room = Math.Max(_options.ChunkSizeBytes, free / 10 * 9);
+        if (room >= _options.DiskBudgetBytes)
         {
-            var error = SecretRedactor.Redact(e is MigrationException ? e.Message : $"{e.GetType().Name}: {e.Message}");
-            _logger.LogError(e, "Collection {Namespace} failed: {Reason}", key, error);
-            progress.SetPhase(CollectionPhase.Failed);
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, CancellationToken.None).ConfigureAwait(false);
-            return Outcome(CollectionStatus.Failed, collection, target, [], [], [], null, error);
+            return _options.DiskBudgetBytes;
         }
+
+        _logger.LogWarning(
+            "The work folder has {Free} MB free, less than the disk budget of {Budget} MB: at most {Room} MB of chunk files will wait for restore at a time",
+            free / (1024 * 1024),
+            _options.DiskBudgetBytes / (1024 * 1024),
+            room / (1024 * 1024));
+        return room;
     }
-
-    private async Task<IReadOnlyList<ChunkRecord>> PlanIfNeededAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, CollectionRecord record, CollectionProgress progress, CancellationToken cancellationToken)
-    {
-        var key = collection.Namespace.FullName;
-        if (record.Status != CollectionStatus.Pending)
-        {
-            return await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
-        }
-
-        progress.SetPhase(CollectionPhase.Planning);
-        var preparation = new TargetPreparation(context.Target, _logger);
-        var uniqueErrors = await preparation.CreateCollectionAsync(collection, target, cancellationToken).ConfigureAwait(false);
-        if (uniqueErrors.Count > 0)
-        {
-            // A unique index that cannot be built would let duplicates in unnoticed: stop this collection.
-            throw new MigrationException($"Could not create the unique indexes of {target}: {string.Join("; ", uniqueErrors)}");
-        }
-
-        var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
-        var ranges = await planner.PlanAsync(collection, cancellationToken).ConfigureAwait(false);
-        var chunks = ranges.Select((range, index) => new ChunkRecord
-        {
-            SourceNamespace = key,
-            Index = index,
-            Filter = range.ToFilter().Bytes.ToArray(),
-            Description = range.ToString(),
-        }).ToList();
-        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Planned }, chunks, cancellationToken).ConfigureAwait(false);
-        return chunks;
-    }
-
-    private async Task<VerificationResult> VerifyAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
-    {
-        var verifier = new CollectionVerifier(context.Source, context.Target);
-        using var gate = new SemaphoreSlim(Math.Max(1, _options.DumpWorkers));
-        var tasks = chunks.Select(async chunk =>
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await context.Retry.ExecuteAsync(
-                    async token => await verifier.VerifyAsync(collection.Namespace, target, new Bson.RawDocument(chunk.Filter), token).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        });
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return results.Aggregate(
-            new VerificationResult { SourceNamespace = collection.Namespace.FullName, TargetNamespace = target.FullName },
-            (total, next) => total + next);
-    }
-
-    private static CollectionOutcome Outcome(CollectionStatus status, SourceCollection collection, Namespaces.NamespaceName target, IReadOnlyList<ChunkRecord> chunks, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error) => new()
-    {
-        Source = collection.Namespace.FullName,
-        Target = target.FullName,
-        Status = status,
-        Documents = chunks.Where(c => c.Status == ChunkStatus.Restored).Sum(c => c.Documents),
-        Bytes = chunks.Where(c => c.Status == ChunkStatus.Restored).Sum(c => c.Bytes),
-        Chunks = chunks.Count,
-        FailedChunks = failures,
-        IndexErrors = indexErrors,
-        Verification = verification,
-        Error = error,
-    };
-
-    private static string? JoinOrNull(IReadOnlyList<string> lines) => lines.Count == 0 ? null : string.Join("\n", lines);
 
     private static string NewJobId(TimeProvider time) =>
         $"job-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";

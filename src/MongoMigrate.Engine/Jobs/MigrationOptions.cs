@@ -39,11 +39,24 @@ public sealed record MigrationOptions
     /// <summary>Carry on a job from its saved state.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// On resume, the settings taken from these options; the others come from the job: its method, chunk
+    /// size, gzip and disk budget as first given, and the worker counts it last ran with (changed live or not).
+    /// The command line names the options it was given; a library caller gets every setting it passes.
+    /// </summary>
+    public JobSettings ResumeOverrides { get; init; } = JobSettings.All;
+
     /// <summary>Compare every document's bytes on both sides after the copy.</summary>
     public bool Verify { get; init; } = true;
 
-    /// <summary>Attempts per chunk before it fails for good.</summary>
+    /// <summary>Attempts per chunk in one run before it fails for good; a later run gives failed chunks fresh attempts.</summary>
     public int MaxChunkAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// The first wait before retrying a server operation after a transient error; later waits double, with
+    /// jitter. A chunk's next attempt waits four times as long, doubling too (up to 30 seconds).
+    /// </summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -55,6 +68,7 @@ public sealed record MigrationOptions
         Require(InsertionWorkers is >= 1 and <= 64, "--insertion-workers must be between 1 and 64");
         Require(ChunkSizeBytes >= 1024 * 1024, "--chunk-size must be at least 1MB");
         Require(MaxChunkAttempts >= 1, "chunk attempts must be at least 1");
+        Require(RetryDelay > TimeSpan.Zero, "the retry delay must be positive");
         Require(DiskBudgetBytes >= ChunkSizeBytes, "the disk budget must hold at least one chunk");
         if (JobId is { } id)
         {

@@ -16,13 +16,22 @@ public sealed record MigrationSummary
 
     public IReadOnlyList<SkippedNamespace> Skipped { get; init; } = [];
 
+    /// <summary>This run carried on a job started earlier.</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Documents on the target from every run of the job.</summary>
     public long Documents => Collections.Sum(c => c.Documents);
 
     public long Bytes => Collections.Sum(c => c.Bytes);
 
-    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Documents / Elapsed.TotalSeconds : 0;
+    /// <summary>Documents this run restored; rates are measured on these.</summary>
+    public long DocumentsThisRun => Collections.Sum(c => c.Documents - c.DocumentsBeforeRun);
 
-    public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / Elapsed.TotalSeconds : 0;
+    public long BytesThisRun => Collections.Sum(c => c.Bytes - c.BytesBeforeRun);
+
+    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? DocumentsThisRun / Elapsed.TotalSeconds : 0;
+
+    public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesThisRun / Elapsed.TotalSeconds : 0;
 
     /// <summary>True when every collection was verified equal on both sides.</summary>
     public bool Verified => Collections.Count > 0 && Collections.All(c => c.Verification?.IsEqual == true);

@@ -41,6 +41,9 @@ public static class TransientErrors
         MongoNotPrimaryException => true,
         MongoNodeIsRecoveringException => true,
         MongoWriteConcernException => true,
+
+        // The driver pauses a pool after a state-change error until it has found the server again.
+        MongoConnectionPoolPausedException => true,
         MongoCommandException command => TransientCodes.Contains(command.Code) || HasLabel(command),
         MongoException mongo => HasLabel(mongo),
         TimeoutException => true,

@@ -19,4 +19,7 @@ public sealed record CollectionRecord
     public string? IndexErrors { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>Documents found identical on both sides when the collection was verified; null when it was not verified.</summary>
+    public long? VerifiedDocuments { get; init; }
 }

@@ -1,14 +1,16 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace MongoMigrate.Engine.State;
 
 /// <summary>
-/// Job state in an SQLite file (WAL journal): each change is one small transaction, so a process killed
-/// at any moment leaves the state of the last completed change. One connection, used one call at a time.
+/// Job state in an SQLite file (WAL journal, full sync): each change is one small transaction, so a process
+/// killed at any moment leaves the state of the last completed change. One connection, used one call at a time.
 /// </summary>
 public sealed class SqliteJobStateStore : IJobStateStore
 {
-    private const int SchemaVersion = 1;
+    private const string ChunkColumns = "chunk_index, filter, description, status, attempts, documents, bytes, file, checksum, error";
+    private const string CollectionColumns = "source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error, verified_documents";
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -22,72 +24,60 @@ public sealed class SqliteJobStateStore : IJobStateStore
 
     public string Path => _connection.DataSource;
 
-    /// <summary>Opens (creating if needed) the state file.</summary>
+    /// <summary>Opens (creating if needed, upgrading if older) the state file.</summary>
     public static async Task<SqliteJobStateStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var store = new SqliteJobStateStore(connection, timeProvider ?? TimeProvider.System);
-        await store.ExecuteAsync(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            PRAGMA foreign_keys = ON;
-            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS jobs (
-                job_id TEXT PRIMARY KEY,
-                definition TEXT NOT NULL,
-                status TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                error TEXT);
-            CREATE TABLE IF NOT EXISTS collections (
-                job_id TEXT NOT NULL REFERENCES jobs(job_id),
-                source_ns TEXT NOT NULL,
-                target_ns TEXT NOT NULL,
-                status TEXT NOT NULL,
-                estimated_count INTEGER NOT NULL,
-                estimated_bytes INTEGER NOT NULL,
-                chunk_count INTEGER NOT NULL,
-                index_errors TEXT,
-                error TEXT,
-                PRIMARY KEY (job_id, source_ns));
-            CREATE TABLE IF NOT EXISTS chunks (
-                job_id TEXT NOT NULL,
-                source_ns TEXT NOT NULL,
-                chunk_index INTEGER NOT NULL,
-                filter BLOB NOT NULL,
-                description TEXT NOT NULL,
-                status TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                documents INTEGER NOT NULL DEFAULT 0,
-                bytes INTEGER NOT NULL DEFAULT 0,
-                file TEXT,
-                checksum INTEGER,
-                error TEXT,
-                PRIMARY KEY (job_id, source_ns, chunk_index),
-                FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
-            """,
-            cancellationToken).ConfigureAwait(false);
-        await store.EnsureSchemaVersionAsync(cancellationToken).ConfigureAwait(false);
-        return store;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = SqliteJobStateSchema.Pragmas + SqliteJobStateSchema.Tables;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            SqliteJobStateSchema.EnsureVersion(connection, path);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new SqliteJobStateStore(connection, timeProvider ?? TimeProvider.System);
     }
 
-    public Task CreateJobAsync(JobRecord job, CancellationToken cancellationToken) => ExecuteAsync(
-        "INSERT INTO jobs (job_id, definition, status, created_at, updated_at, error) VALUES ($id, $definition, $status, $created, $updated, $error)",
-        cancellationToken,
-        ("$id", job.JobId),
-        ("$definition", job.DefinitionJson),
-        ("$status", job.Status.ToString()),
-        ("$created", job.CreatedAt.ToString("O")),
-        ("$updated", job.UpdatedAt.ToString("O")),
-        ("$error", job.Error));
+    public Task CreateJobAsync(JobRecord job, IReadOnlyList<CollectionRecord> collections, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            transaction =>
+            {
+                if (Count(transaction, "SELECT COUNT(*) FROM jobs WHERE job_id = $id", ("$id", job.JobId)) > 0)
+                {
+                    throw new InvalidOperationException($"The job state already has a job {job.JobId}.");
+                }
+
+                Execute(
+                    transaction,
+                    "INSERT INTO jobs (job_id, definition, status, created_at, updated_at, error) VALUES ($id, $definition, $status, $created, $updated, $error)",
+                    ("$id", job.JobId),
+                    ("$definition", job.DefinitionJson),
+                    ("$status", job.Status.ToString()),
+                    ("$created", job.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
+                    ("$updated", job.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
+                    ("$error", job.Error));
+                foreach (var collection in collections)
+                {
+                    UpsertCollection(transaction, job.JobId, collection);
+                }
+            },
+            cancellationToken);
 
     public async Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
         (await QueryJobsAsync("WHERE job_id = $id", cancellationToken, ("$id", jobId)).ConfigureAwait(false)).FirstOrDefault();
 
-    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(CancellationToken cancellationToken) => QueryJobsAsync("ORDER BY created_at", cancellationToken);
+    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(CancellationToken cancellationToken) => QueryJobsAsync("ORDER BY created_at, job_id", cancellationToken);
 
     public async Task UpdateJobAsync(string jobId, JobStatus status, string? error, CancellationToken cancellationToken)
     {
@@ -101,91 +91,79 @@ public sealed class SqliteJobStateStore : IJobStateStore
         EnsureChanged(changed, $"job {jobId}");
     }
 
-    public async Task SaveCollectionPlanAsync(string jobId, CollectionRecord collection, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _connection.BeginTransaction();
-            Execute(transaction, "DELETE FROM chunks WHERE job_id = $job AND source_ns = $ns", ("$job", jobId), ("$ns", collection.SourceNamespace));
-            UpsertCollection(transaction, jobId, collection with { ChunkCount = chunks.Count });
-            foreach (var chunk in chunks)
+    public Task SavePoolSettingsAsync(string jobId, PoolSettings settings, CancellationToken cancellationToken) => ExecuteAsync(
+        """
+        INSERT INTO pool_settings (job_id, dump_workers, restore_workers, insertion_workers, updated_at) VALUES ($job, $dump, $restore, $insertion, $now)
+        ON CONFLICT (job_id) DO UPDATE SET dump_workers = excluded.dump_workers, restore_workers = excluded.restore_workers,
+            insertion_workers = excluded.insertion_workers, updated_at = excluded.updated_at
+        """,
+        cancellationToken,
+        ("$job", jobId),
+        ("$dump", settings.DumpWorkers),
+        ("$restore", settings.RestoreWorkers),
+        ("$insertion", settings.InsertionWorkers),
+        ("$now", Now()));
+
+    public async Task<PoolSettings?> GetPoolSettingsAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            "SELECT dump_workers, restore_workers, insertion_workers FROM pool_settings WHERE job_id = $job",
+            r => new PoolSettings(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)),
+            cancellationToken,
+            ("$job", jobId)).ConfigureAwait(false)).FirstOrDefault();
+
+    public Task SaveCollectionPlanAsync(string jobId, CollectionRecord collection, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            transaction =>
             {
-                Execute(
+                var started = Count(
                     transaction,
-                    """
-                    INSERT INTO chunks (job_id, source_ns, chunk_index, filter, description, status, attempts, documents, bytes, file, checksum, error)
-                    VALUES ($job, $ns, $index, $filter, $description, $status, $attempts, $documents, $bytes, $file, $checksum, $error)
-                    """,
+                    "SELECT COUNT(*) FROM chunks WHERE job_id = $job AND source_ns = $ns AND (status <> 'Planned' OR attempts > 0)",
                     ("$job", jobId),
-                    ("$ns", collection.SourceNamespace),
-                    ("$index", chunk.Index),
-                    ("$filter", chunk.Filter),
-                    ("$description", chunk.Description),
-                    ("$status", chunk.Status.ToString()),
-                    ("$attempts", chunk.Attempts),
-                    ("$documents", chunk.Documents),
-                    ("$bytes", chunk.Bytes),
-                    ("$file", chunk.File),
-                    ("$checksum", chunk.Checksum is { } c ? unchecked((long)c) : null),
-                    ("$error", chunk.Error));
-            }
-
-            transaction.Commit();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task SaveCollectionAsync(string jobId, CollectionRecord collection, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _connection.BeginTransaction();
-            UpsertCollection(transaction, jobId, collection);
-            transaction.Commit();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(string jobId, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                "SELECT source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error FROM collections WHERE job_id = $job ORDER BY rowid",
-                ("$job", jobId));
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var result = new List<CollectionRecord>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new CollectionRecord
+                    ("$ns", collection.SourceNamespace));
+                if (started > 0)
                 {
-                    SourceNamespace = reader.GetString(0),
-                    TargetNamespace = reader.GetString(1),
-                    Status = Enum.Parse<CollectionStatus>(reader.GetString(2)),
-                    EstimatedCount = reader.GetInt64(3),
-                    EstimatedBytes = reader.GetInt64(4),
-                    ChunkCount = reader.GetInt32(5),
-                    IndexErrors = reader.IsDBNull(6) ? null : reader.GetString(6),
-                    Error = reader.IsDBNull(7) ? null : reader.GetString(7),
-                });
-            }
+                    throw new InvalidOperationException($"The plan of {collection.SourceNamespace} cannot be replaced: {started} of its chunks have progress.");
+                }
 
-            return result;
-        }
-        finally
+                Execute(transaction, "DELETE FROM chunks WHERE job_id = $job AND source_ns = $ns", ("$job", jobId), ("$ns", collection.SourceNamespace));
+                UpsertCollection(transaction, jobId, collection with { ChunkCount = chunks.Count });
+                foreach (var chunk in chunks)
+                {
+                    Execute(
+                        transaction,
+                        $"INSERT INTO chunks (job_id, source_ns, {ChunkColumns}) VALUES ($job, $ns, $index, $filter, $description, $status, $attempts, $documents, $bytes, $file, $checksum, $error)",
+                        ("$job", jobId),
+                        ("$ns", collection.SourceNamespace),
+                        ("$index", chunk.Index),
+                        ("$filter", chunk.Filter),
+                        ("$description", chunk.Description),
+                        ("$status", chunk.Status.ToString()),
+                        ("$attempts", chunk.Attempts),
+                        ("$documents", chunk.Documents),
+                        ("$bytes", chunk.Bytes),
+                        ("$file", chunk.File),
+                        ("$checksum", chunk.Checksum is { } c ? unchecked((long)c) : null),
+                        ("$error", chunk.Error));
+                }
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(string jobId, CancellationToken cancellationToken) => QueryAsync(
+        $"SELECT {CollectionColumns} FROM collections WHERE job_id = $job ORDER BY rowid",
+        r => new CollectionRecord
         {
-            _gate.Release();
-        }
-    }
+            SourceNamespace = r.GetString(0),
+            TargetNamespace = r.GetString(1),
+            Status = Enum.Parse<CollectionStatus>(r.GetString(2)),
+            EstimatedCount = r.GetInt64(3),
+            EstimatedBytes = r.GetInt64(4),
+            ChunkCount = r.GetInt32(5),
+            IndexErrors = r.IsDBNull(6) ? null : r.GetString(6),
+            Error = r.IsDBNull(7) ? null : r.GetString(7),
+            VerifiedDocuments = r.IsDBNull(8) ? null : r.GetInt64(8),
+        },
+        cancellationToken,
+        ("$job", jobId));
 
     public async Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken)
     {
@@ -200,49 +178,51 @@ public sealed class SqliteJobStateStore : IJobStateStore
         EnsureChanged(changed, $"collection {sourceNamespace}");
     }
 
-    public async Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken)
+    public async Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                "SELECT chunk_index, filter, description, status, attempts, documents, bytes, file, checksum, error FROM chunks WHERE job_id = $job AND source_ns = $ns ORDER BY chunk_index",
-                ("$job", jobId),
-                ("$ns", sourceNamespace));
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var result = new List<ChunkRecord>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new ChunkRecord
-                {
-                    SourceNamespace = sourceNamespace,
-                    Index = reader.GetInt32(0),
-                    Filter = (byte[])reader.GetValue(1),
-                    Description = reader.GetString(2),
-                    Status = Enum.Parse<ChunkStatus>(reader.GetString(3)),
-                    Attempts = reader.GetInt32(4),
-                    Documents = reader.GetInt64(5),
-                    Bytes = reader.GetInt64(6),
-                    File = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    Checksum = reader.IsDBNull(8) ? null : unchecked((ulong)reader.GetInt64(8)),
-                    Error = reader.IsDBNull(9) ? null : reader.GetString(9),
-                });
-            }
-
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var changed = await ExecuteAsync(
+            "UPDATE collections SET status = 'Completed', error = NULL, index_errors = $indexErrors, verified_documents = $verified WHERE job_id = $job AND source_ns = $ns",
+            cancellationToken,
+            ("$indexErrors", indexErrors),
+            ("$verified", verifiedDocuments),
+            ("$job", jobId),
+            ("$ns", sourceNamespace)).ConfigureAwait(false);
+        EnsureChanged(changed, $"collection {sourceNamespace}");
     }
 
-    public Task RecordAttemptAsync(string jobId, string sourceNamespace, int index, CancellationToken cancellationToken) =>
-        UpdateChunkAsync("attempts = attempts + 1", jobId, sourceNamespace, index, cancellationToken);
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) => QueryAsync(
+        $"SELECT {ChunkColumns} FROM chunks WHERE job_id = $job AND source_ns = $ns ORDER BY chunk_index",
+        r => new ChunkRecord
+        {
+            SourceNamespace = sourceNamespace,
+            Index = r.GetInt32(0),
+            Filter = (byte[])r.GetValue(1),
+            Description = r.GetString(2),
+            Status = Enum.Parse<ChunkStatus>(r.GetString(3)),
+            Attempts = r.GetInt32(4),
+            Documents = r.GetInt64(5),
+            Bytes = r.GetInt64(6),
+            File = r.IsDBNull(7) ? null : r.GetString(7),
+            Checksum = r.IsDBNull(8) ? null : unchecked((ulong)r.GetInt64(8)),
+            Error = r.IsDBNull(9) ? null : r.GetString(9),
+        },
+        cancellationToken,
+        ("$job", jobId),
+        ("$ns", sourceNamespace));
 
-    public Task MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken) =>
-        UpdateChunkAsync(
+    public Task<IReadOnlyList<ChunkTotals>> GetChunkTotalsAsync(string jobId, CancellationToken cancellationToken) => QueryAsync(
+        "SELECT source_ns, status, COUNT(*), SUM(documents), SUM(bytes) FROM chunks WHERE job_id = $job GROUP BY source_ns, status ORDER BY source_ns, status",
+        r => new ChunkTotals(r.GetString(0), Enum.Parse<ChunkStatus>(r.GetString(1)), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4)),
+        cancellationToken,
+        ("$job", jobId));
+
+    public async Task RecordAttemptAsync(string jobId, string sourceNamespace, int index, CancellationToken cancellationToken) =>
+        EnsureChanged(await UpdateChunkAsync("attempts = attempts + 1", null, jobId, sourceNamespace, index, cancellationToken).ConfigureAwait(false), $"chunk {index} of {sourceNamespace}");
+
+    public Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken) =>
+        GuardedChunkUpdateAsync(
             "status = 'Dumped', documents = $documents, bytes = $bytes, file = $file, checksum = $checksum, error = NULL",
+            "status <> 'Restored'",
             jobId,
             sourceNamespace,
             index,
@@ -252,21 +232,50 @@ public sealed class SqliteJobStateStore : IJobStateStore
             ("$file", file),
             ("$checksum", unchecked((long)checksum)));
 
-    public Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken) =>
-        UpdateChunkAsync(
-            "status = 'Restored', documents = $documents, bytes = $bytes, error = NULL",
-            jobId,
-            sourceNamespace,
-            index,
-            cancellationToken,
-            ("$documents", documents),
-            ("$bytes", bytes));
+    public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken) =>
+        EnsureChanged(
+            await UpdateChunkAsync(
+                "status = 'Restored', documents = $documents, bytes = $bytes, error = NULL",
+                null,
+                jobId,
+                sourceNamespace,
+                index,
+                cancellationToken,
+                ("$documents", documents),
+                ("$bytes", bytes)).ConfigureAwait(false),
+            $"chunk {index} of {sourceNamespace}");
 
-    public Task ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
-        UpdateChunkAsync("status = 'Planned', file = NULL, checksum = NULL, error = $error", jobId, sourceNamespace, index, cancellationToken, ("$error", reason));
+    public Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
+        GuardedChunkUpdateAsync("status = 'Planned', file = NULL, checksum = NULL, error = $error", "status = 'Dumped'", jobId, sourceNamespace, index, cancellationToken, ("$error", reason));
 
-    public Task MarkChunkFailedAsync(string jobId, string sourceNamespace, int index, string error, CancellationToken cancellationToken) =>
-        UpdateChunkAsync("status = 'Failed', error = $error", jobId, sourceNamespace, index, cancellationToken, ("$error", error));
+    public Task<bool> MarkChunkFailedAsync(string jobId, string sourceNamespace, int index, string error, CancellationToken cancellationToken) =>
+        GuardedChunkUpdateAsync("status = 'Failed', error = $error", "status <> 'Restored'", jobId, sourceNamespace, index, cancellationToken, ("$error", error));
+
+    public Task RecordErrorAsync(string jobId, ErrorRecord error, CancellationToken cancellationToken) => ExecuteAsync(
+        "INSERT INTO errors (job_id, at, kind, source_ns, chunk_index, attempt, message) VALUES ($job, $at, $kind, $ns, $index, $attempt, $message)",
+        cancellationToken,
+        ("$job", jobId),
+        ("$at", error.At.ToString("O", CultureInfo.InvariantCulture)),
+        ("$kind", error.Kind.ToString()),
+        ("$ns", error.SourceNamespace),
+        ("$index", error.ChunkIndex),
+        ("$attempt", error.Attempt),
+        ("$message", error.Message));
+
+    public Task<IReadOnlyList<ErrorRecord>> GetErrorsAsync(string jobId, int limit, CancellationToken cancellationToken) => QueryAsync(
+        "SELECT at, kind, source_ns, chunk_index, attempt, message FROM errors WHERE job_id = $job ORDER BY id DESC LIMIT $limit",
+        r => new ErrorRecord
+        {
+            At = DateTimeOffset.Parse(r.GetString(0), CultureInfo.InvariantCulture),
+            Kind = Enum.Parse<ErrorKind>(r.GetString(1)),
+            SourceNamespace = r.IsDBNull(2) ? null : r.GetString(2),
+            ChunkIndex = r.IsDBNull(3) ? null : r.GetInt32(3),
+            Attempt = r.IsDBNull(4) ? null : r.GetInt32(4),
+            Message = r.GetString(5),
+        },
+        cancellationToken,
+        ("$job", jobId),
+        ("$limit", Math.Max(0, limit)));
 
     public async ValueTask DisposeAsync()
     {
@@ -274,24 +283,40 @@ public sealed class SqliteJobStateStore : IJobStateStore
         _gate.Dispose();
     }
 
-    private async Task UpdateChunkAsync(string assignments, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>An update that applies only from the states <paramref name="guard"/> allows; false when the chunk is in another one.</summary>
+    private async Task<bool> GuardedChunkUpdateAsync(string assignments, string guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        var changed = await ExecuteAsync(
-            $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index",
+        if (await UpdateChunkAsync(assignments, guard, jobId, sourceNamespace, index, cancellationToken, parameters).ConfigureAwait(false) > 0)
+        {
+            return true;
+        }
+
+        var exists = await QueryAsync(
+            "SELECT 1 FROM chunks WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index",
+            r => r.GetInt32(0),
             cancellationToken,
-            [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]).ConfigureAwait(false);
-        EnsureChanged(changed, $"chunk {index} of {sourceNamespace}");
+            ("$job", jobId),
+            ("$ns", sourceNamespace),
+            ("$index", index)).ConfigureAwait(false);
+        EnsureChanged(exists.Count, $"chunk {index} of {sourceNamespace}");
+        return false;
     }
+
+    private Task<int> UpdateChunkAsync(string assignments, string? guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        ExecuteAsync(
+            $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index{(guard is null ? string.Empty : " AND " + guard)}",
+            cancellationToken,
+            [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]);
 
     private void UpsertCollection(SqliteTransaction transaction, string jobId, CollectionRecord collection) => Execute(
         transaction,
-        """
-        INSERT INTO collections (job_id, source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error)
-        VALUES ($job, $ns, $target, $status, $count, $bytes, $chunks, $indexErrors, $error)
+        $"""
+        INSERT INTO collections (job_id, {CollectionColumns})
+        VALUES ($job, $ns, $target, $status, $count, $bytes, $chunks, $indexErrors, $error, $verified)
         ON CONFLICT (job_id, source_ns) DO UPDATE SET
             target_ns = excluded.target_ns, status = excluded.status, estimated_count = excluded.estimated_count,
             estimated_bytes = excluded.estimated_bytes, chunk_count = excluded.chunk_count,
-            index_errors = excluded.index_errors, error = excluded.error
+            index_errors = excluded.index_errors, error = excluded.error, verified_documents = excluded.verified_documents
         """,
         ("$job", jobId),
         ("$ns", collection.SourceNamespace),
@@ -301,27 +326,34 @@ public sealed class SqliteJobStateStore : IJobStateStore
         ("$bytes", collection.EstimatedBytes),
         ("$chunks", collection.ChunkCount),
         ("$indexErrors", collection.IndexErrors),
-        ("$error", collection.Error));
+        ("$error", collection.Error),
+        ("$verified", collection.VerifiedDocuments));
 
-    private async Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) => QueryAsync(
+        $"SELECT job_id, definition, status, created_at, updated_at, error FROM jobs {where}",
+        r => new JobRecord
+        {
+            JobId = r.GetString(0),
+            DefinitionJson = r.GetString(1),
+            Status = Enum.Parse<JobStatus>(r.GetString(2)),
+            CreatedAt = DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture),
+            UpdatedAt = DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture),
+            Error = r.IsDBNull(5) ? null : r.GetString(5),
+        },
+        cancellationToken,
+        parameters);
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = Command($"SELECT job_id, definition, status, created_at, updated_at, error FROM jobs {where}", parameters);
+            using var command = Command(sql, parameters);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var result = new List<JobRecord>();
+            var result = new List<T>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                result.Add(new JobRecord
-                {
-                    JobId = reader.GetString(0),
-                    DefinitionJson = reader.GetString(1),
-                    Status = Enum.Parse<JobStatus>(reader.GetString(2)),
-                    CreatedAt = DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture),
-                    UpdatedAt = DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture),
-                    Error = reader.IsDBNull(5) ? null : reader.GetString(5),
-                });
+                result.Add(map(reader));
             }
 
             return result;
@@ -329,20 +361,6 @@ public sealed class SqliteJobStateStore : IJobStateStore
         finally
         {
             _gate.Release();
-        }
-    }
-
-    private async Task EnsureSchemaVersionAsync(CancellationToken cancellationToken)
-    {
-        using var command = Command("SELECT version FROM schema_version");
-        var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        if (version is null)
-        {
-            await ExecuteAsync("INSERT INTO schema_version (version) VALUES ($v)", cancellationToken, ("$v", SchemaVersion)).ConfigureAwait(false);
-        }
-        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
-        {
-            throw new MigrationException($"The state file {Path} has schema version {version}; this mongomigrate understands version {SchemaVersion}. Use the mongomigrate that created the job.");
         }
     }
 
@@ -360,11 +378,34 @@ public sealed class SqliteJobStateStore : IJobStateStore
         }
     }
 
+    /// <summary>Runs several statements as one change: all of them are stored, or (on any error) none.</summary>
+    private async Task InTransactionAsync(Action<SqliteTransaction> body, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            body(transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private void Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(sql, parameters);
         command.Transaction = transaction;
         command.ExecuteNonQuery();
+    }
+
+    private long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        command.Transaction = transaction;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
@@ -379,7 +420,7 @@ public sealed class SqliteJobStateStore : IJobStateStore
         return command;
     }
 
-    private string Now() => _timeProvider.GetUtcNow().ToString("O");
+    private string Now() => _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
     private static void EnsureChanged(int rows, string what)
     {

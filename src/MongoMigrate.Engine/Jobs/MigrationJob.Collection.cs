@@ -1,0 +1,215 @@
+using Microsoft.Extensions.Logging;
+using MongoMigrate.Engine.Copying;
+using MongoMigrate.Engine.DumpRestore;
+using MongoMigrate.Engine.Indexes;
+using MongoMigrate.Engine.Partitioning;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Verification;
+
+namespace MongoMigrate.Engine.Jobs;
+
+/// <summary>One collection of a run, from wherever its state says it stands: plan, copy, index, verify, record.</summary>
+public sealed partial class MigrationJob
+{
+    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CancellationToken cancellationToken)
+    {
+        var (collection, target, record) = planned;
+        var key = record.SourceNamespace;
+        var progress = Progress.Add(key, target.FullName, collection.EstimatedCount, collection.EstimatedBytes);
+        try
+        {
+            if (record.Status == CollectionStatus.Completed)
+            {
+                var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
+                progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
+                progress.SetPhase(CollectionPhase.Done);
+                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
+            }
+
+            if (planned.Problem is { } problem)
+            {
+                throw new MigrationException(problem);
+            }
+
+            var chunks = await PlanIfNeededAsync(context, planned, progress, cancellationToken).ConfigureAwait(false);
+            var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
+            progress.SetChunks(
+                chunks.Count,
+                chunks.Count(c => c.Status is ChunkStatus.Dumped or ChunkStatus.Restored),
+                restored.Count,
+                restored.Sum(c => c.Documents),
+                restored.Sum(c => c.Bytes));
+            progress.SetPhase(CollectionPhase.Copying);
+            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copying, null, null, cancellationToken).ConfigureAwait(false);
+
+            var job = new CollectionJob { Source = collection, Target = target, Progress = progress, Chunks = chunks };
+            var failures = _options.Method == CopyMethod.Direct
+                ? await new DirectCopyProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false)
+                : await new DumpRestoreProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false);
+            if (failures.Count > 0)
+            {
+                var error = $"{failures.Count} of {chunks.Count} chunk(s) failed, first: chunk {failures[0].Index} after {failures[0].Attempts} attempt(s): {failures[0].Reason}";
+                return await FailAsync(context, planned, before, progress, error, failures, cancellationToken).ConfigureAwait(false);
+            }
+
+            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
+            progress.SetPhase(CollectionPhase.Indexing);
+
+            // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
+            var preparation = new TargetPreparation(context.Target, _logger);
+            var indexErrors = await context.Retry.ExecuteAsync(
+                async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+
+            VerificationResult? verification = null;
+            if (_options.Verify)
+            {
+                progress.SetPhase(CollectionPhase.Verifying);
+                verification = await VerifyAsync(context, planned, chunks, cancellationToken).ConfigureAwait(false);
+                if (!verification.IsEqual)
+                {
+                    var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
+                    await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
+                    await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+                    progress.SetPhase(CollectionPhase.Failed);
+                    return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error).ConfigureAwait(false);
+                }
+            }
+
+            await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
+            progress.SetPhase(CollectionPhase.Done);
+            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var error = ErrorDescription.Of(e);
+            _logger.LogError(e, "Collection {Namespace} failed: {Reason}", key, error);
+            return await FailAsync(context, planned, before, progress, error, [], CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CollectionOutcome> FailAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, string error, IReadOnlyList<ChunkFailure> failures, CancellationToken cancellationToken)
+    {
+        var key = planned.Record.SourceNamespace;
+        progress.SetPhase(CollectionPhase.Failed);
+        await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
+        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, failures, [], null, error).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The stored chunks, or a new plan when there is none: the collection is new, or an earlier run stopped
+    /// (or failed) before its plan was saved. Creating the target again is harmless: it exists or is empty.
+    /// </summary>
+    private async Task<IReadOnlyList<ChunkRecord>> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    {
+        var (collection, target, record) = planned;
+        if (record.Status != CollectionStatus.Pending)
+        {
+            var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
+            if (stored.Count > 0)
+            {
+                return stored;
+            }
+        }
+
+        progress.SetPhase(CollectionPhase.Planning);
+
+        // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
+        var preparation = new TargetPreparation(context.Target, _logger);
+        var uniqueErrors = await context.Retry.ExecuteAsync(
+            async token => await preparation.CreateCollectionAsync(collection, target, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        if (uniqueErrors.Count > 0)
+        {
+            // A unique index that cannot be built would let duplicates in unnoticed: stop this collection.
+            throw new MigrationException($"Could not create the unique indexes of {target}: {string.Join("; ", uniqueErrors)}");
+        }
+
+        var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
+        var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var chunks = ranges.Select((range, index) => new ChunkRecord
+        {
+            SourceNamespace = record.SourceNamespace,
+            Index = index,
+            Filter = range.ToFilter().Bytes.ToArray(),
+            Description = range.ToString(),
+        }).ToList();
+        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Planned, Error = null }, chunks, cancellationToken).ConfigureAwait(false);
+        return chunks;
+    }
+
+    private async Task<VerificationResult> VerifyAsync(MigrationContext context, PlannedCollection planned, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
+    {
+        var verifier = new CollectionVerifier(context.Source, context.Target);
+        using var gate = new SemaphoreSlim(Math.Max(1, _options.DumpWorkers));
+        var tasks = chunks.Select(async chunk =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await context.Retry.ExecuteAsync(
+                    async token => await verifier.VerifyAsync(planned.Collection.Namespace, planned.Target, new Bson.RawDocument(chunk.Filter), token).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return results.Aggregate(
+            new VerificationResult { SourceNamespace = planned.Collection.Namespace.FullName, TargetNamespace = planned.Target.FullName },
+            (total, next) => total + next);
+    }
+
+    /// <summary>A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run restored it.</summary>
+    private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error)
+    {
+        var totals = (await state.GetChunkTotalsAsync(JobId, CancellationToken.None).ConfigureAwait(false))
+            .Where(t => t.SourceNamespace == planned.Record.SourceNamespace)
+            .ToList();
+        var restored = totals.FirstOrDefault(t => t.Status == ChunkStatus.Restored);
+        return new CollectionOutcome
+        {
+            Source = planned.Record.SourceNamespace,
+            Target = planned.Record.TargetNamespace,
+            Status = status,
+            Documents = restored?.Documents ?? 0,
+            Bytes = restored?.Bytes ?? 0,
+            DocumentsBeforeRun = before.Documents,
+            BytesBeforeRun = before.Bytes,
+            Chunks = totals.Sum(t => t.Chunks),
+            FailedChunks = failures,
+            IndexErrors = indexErrors,
+            Verification = verification,
+            Error = error,
+        };
+    }
+
+    /// <summary>The outcomes of a stopped run: every collection as the state has it now.</summary>
+    private async Task<IReadOnlyList<CollectionOutcome>> OutcomesFromStateAsync(IJobStateStore state, IReadOnlyList<PlannedCollection> collections, IReadOnlyDictionary<string, (long Documents, long Bytes)> before)
+    {
+        var records = (await state.GetCollectionsAsync(JobId, CancellationToken.None).ConfigureAwait(false)).ToDictionary(r => r.SourceNamespace, StringComparer.Ordinal);
+        var outcomes = new List<CollectionOutcome>();
+        foreach (var planned in collections)
+        {
+            var record = records.GetValueOrDefault(planned.Record.SourceNamespace) ?? planned.Record;
+            var verification = record.Status == CollectionStatus.Completed ? StoredVerification(record) : null;
+            outcomes.Add(await OutcomeAsync(state, planned with { Record = record }, before.GetValueOrDefault(record.SourceNamespace), record.Status, [], Lines(record.IndexErrors), verification, record.Error).ConfigureAwait(false));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>What an earlier run's verification found, so a resumed summary still shows the proof.</summary>
+    private static VerificationResult? StoredVerification(CollectionRecord record) => record.VerifiedDocuments is { } identical
+        ? new VerificationResult { SourceNamespace = record.SourceNamespace, TargetNamespace = record.TargetNamespace, SourceDocuments = identical, TargetDocuments = identical, Identical = identical }
+        : null;
+
+    private static IReadOnlyList<string> Lines(string? text) => text is null ? [] : text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private static string? JoinOrNull(IReadOnlyList<string> lines) => lines.Count == 0 ? null : string.Join("\n", lines);
+}

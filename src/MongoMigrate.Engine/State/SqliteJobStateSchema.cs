@@ -1,0 +1,109 @@
+using Microsoft.Data.Sqlite;
+
+namespace MongoMigrate.Engine.State;
+
+/// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
+internal static class SqliteJobStateSchema
+{
+    public const int Version = 2;
+
+    /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
+    public const string Pragmas =
+        """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        PRAGMA foreign_keys = ON;
+        """;
+
+    public const string Tables =
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS jobs (
+            job_id TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            error TEXT);
+        CREATE TABLE IF NOT EXISTS pool_settings (
+            job_id TEXT PRIMARY KEY REFERENCES jobs(job_id),
+            dump_workers INTEGER NOT NULL,
+            restore_workers INTEGER NOT NULL,
+            insertion_workers INTEGER NOT NULL,
+            updated_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS collections (
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            source_ns TEXT NOT NULL,
+            target_ns TEXT NOT NULL,
+            status TEXT NOT NULL,
+            estimated_count INTEGER NOT NULL,
+            estimated_bytes INTEGER NOT NULL,
+            chunk_count INTEGER NOT NULL,
+            index_errors TEXT,
+            error TEXT,
+            verified_documents INTEGER,
+            PRIMARY KEY (job_id, source_ns));
+        CREATE TABLE IF NOT EXISTS chunks (
+            job_id TEXT NOT NULL,
+            source_ns TEXT NOT NULL,
+            chunk_index INTEGER NOT NULL,
+            filter BLOB NOT NULL,
+            description TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            documents INTEGER NOT NULL DEFAULT 0,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            file TEXT,
+            checksum INTEGER,
+            error TEXT,
+            PRIMARY KEY (job_id, source_ns, chunk_index),
+            FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
+        CREATE TABLE IF NOT EXISTS errors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source_ns TEXT,
+            chunk_index INTEGER,
+            attempt INTEGER,
+            message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS errors_by_job ON errors (job_id, id);
+        """;
+
+    /// <summary>Records the version of a new file, upgrades an older one in one transaction, refuses a newer one.</summary>
+    public static void EnsureVersion(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT version FROM schema_version";
+        var found = read.ExecuteScalar();
+        var version = found is null ? (int?)null : Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Version)
+        {
+            throw new MigrationException($"The state file {path} has schema version {version}; this mongomigrate understands up to version {Version}. Use the mongomigrate that created the job, or a newer one.");
+        }
+
+        if (version == 1)
+        {
+            // Version 1 had no verification column; its new tables were created above.
+            Execute(connection, transaction, "ALTER TABLE collections ADD COLUMN verified_documents INTEGER");
+        }
+
+        if (version != Version)
+        {
+            Execute(connection, transaction, "DELETE FROM schema_version");
+            Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

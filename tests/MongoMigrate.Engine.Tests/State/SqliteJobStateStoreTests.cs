@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Engine.Tests.State;
+
+/// <summary>The SQLite store against the contract; a crash is a copy of its files taken while its connection is still open (no close, no checkpoint), as kill -9 leaves them.</summary>
+public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mm-state-").FullName;
+    private int _crashes;
+
+    private string StatePath => Path.Combine(_folder, "state.db");
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_state_file_of_version_1_is_upgraded_in_place()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version VALUES (1);
+                CREATE TABLE jobs (job_id TEXT PRIMARY KEY, definition TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+                CREATE TABLE collections (job_id TEXT NOT NULL REFERENCES jobs(job_id), source_ns TEXT NOT NULL, target_ns TEXT NOT NULL, status TEXT NOT NULL,
+                    estimated_count INTEGER NOT NULL, estimated_bytes INTEGER NOT NULL, chunk_count INTEGER NOT NULL, index_errors TEXT, error TEXT, PRIMARY KEY (job_id, source_ns));
+                INSERT INTO jobs VALUES ('old', '{}', 'Stopped', '2025-01-01T00:00:00.0000000+00:00', '2025-01-01T00:00:00.0000000+00:00', NULL);
+                INSERT INTO collections VALUES ('old', 'a.b', 'a.b', 'Copying', 10, 100, 0, NULL, NULL);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+
+        var collection = Assert.Single(await store.GetCollectionsAsync("old", Ct));
+        Assert.Equal(CollectionStatus.Copying, collection.Status);
+        await store.CompleteCollectionAsync("old", "a.b", null, 10, Ct);
+        Assert.Equal(10, (await store.GetCollectionsAsync("old", Ct))[0].VerifiedDocuments);
+        await store.SavePoolSettingsAsync("old", new PoolSettings(1, 2, 3), Ct);
+    }
+
+    [Fact]
+    public async Task A_state_file_from_a_newer_mongomigrate_is_refused_with_what_to_do()
+    {
+        await (await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct)).DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE schema_version SET version = 99";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() => SqliteJobStateStore.OpenAsync(StatePath, Time, Ct));
+
+        Assert.Contains("version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Use the mongomigrate that created the job", error.Message, StringComparison.Ordinal);
+    }
+
+    protected override async Task<IJobStateStore> OpenAsync() => await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+
+    protected override async Task<IJobStateStore> ReopenAfterCrashAsync(IJobStateStore store)
+    {
+        var copy = Path.Combine(_folder, $"crash-{++_crashes}");
+        Directory.CreateDirectory(copy);
+        foreach (var suffix in new[] { string.Empty, "-wal" })
+        {
+            if (File.Exists(StatePath + suffix))
+            {
+                File.Copy(StatePath + suffix, Path.Combine(copy, "state.db" + suffix));
+            }
+        }
+
+        return await SqliteJobStateStore.OpenAsync(Path.Combine(copy, "state.db"), Time, Ct);
+    }
+
+    protected override async Task<IJobStateStore> ReopenAfterCloseAsync(IJobStateStore store)
+    {
+        await store.DisposeAsync();
+        return await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+    }
+}
