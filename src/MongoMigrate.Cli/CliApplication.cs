@@ -6,13 +6,19 @@ namespace MongoMigrate.Cli;
 /// <summary>Builds the command tree and runs it: parse errors exit with 2, failed work with 1.</summary>
 internal static class CliApplication
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? standardInput = null, Stream? standardOutput = null)
     {
-        using var environment = new CliEnvironment(output, error, TimeProvider.System);
+        using var environment = new CliEnvironment(output, error, TimeProvider.System)
+        {
+            OpenStandardInput = standardInput is null ? Console.OpenStandardInput : () => standardInput,
+            OpenStandardOutput = standardOutput is null ? Console.OpenStandardOutput : () => standardOutput,
+        };
         var root = new RootCommand("mongomigrate: moves MongoDB collections between deployments in parallel chunks, resumably, and proves the copy.")
         {
             DemoCommand.Create(environment),
             MigrateCommand.Create(environment),
+            DumpCommand.Create(environment),
+            RestoreCommand.Create(environment),
             JobsCommand.Create(environment),
             SandboxCommand.Create(output),
         };

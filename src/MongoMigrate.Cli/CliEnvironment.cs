@@ -34,18 +34,32 @@ internal sealed class CliEnvironment : IDisposable
     /// <summary>How often plain progress lines are written when output is redirected.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Opens the raw standard input, for an archive read from stdin (<c>--archive -</c>).</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = System.Console.OpenStandardInput;
+
+    /// <summary>Opens the raw standard output, for an archive written to stdout (<c>--archive -</c>).</summary>
+    public Func<Stream> OpenStandardOutput { get; init; } = System.Console.OpenStandardOutput;
+
     /// <summary>
     /// One coordinator per process: every job's pools come from it. A worker with no progress for 15 minutes
     /// is declared stuck, cancelled, and its chunk handed back for another attempt (chunks are idempotent).
     /// </summary>
     public WorkerPoolCoordinator Coordinator { get; } = new(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = TimeSpan.FromMinutes(15) });
 
-    public ILoggerFactory CreateLoggerFactory(string logFile, bool verbose) =>
-        LoggerFactory.Create(builder =>
+    /// <summary>A logger factory writing to <paramref name="logFile"/>, or logging nowhere when it is null.</summary>
+    public ILoggerFactory CreateLoggerFactory(string? logFile, bool verbose)
+    {
+        if (logFile is null)
+        {
+            return Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        }
+
+        return LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
             builder.AddProvider(new Output.FileLoggerProvider(logFile, verbose ? LogLevel.Debug : LogLevel.Information, TimeProvider));
         });
+    }
 
     public void Dispose() => Coordinator.Dispose();
 }

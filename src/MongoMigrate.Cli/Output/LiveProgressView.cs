@@ -8,7 +8,7 @@ namespace MongoMigrate.Cli.Output;
 /// <summary>The interactive display: a table per collection, the pools, throughput, ETA and the keys that steer the job.</summary>
 internal static class LiveProgressView
 {
-    public static async Task RunAsync(IAnsiConsole console, MigrationJob job, Task run, Func<string?> lastAction, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task RunAsync(IAnsiConsole console, IRunningJob job, Task run, Func<string?> lastAction, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         await console.Live(Render(job, lastAction()))
             .AutoClear(false)
@@ -29,7 +29,7 @@ internal static class LiveProgressView
             }).ConfigureAwait(false);
     }
 
-    private static IRenderable Render(MigrationJob job, string? lastAction)
+    private static IRenderable Render(IRunningJob job, string? lastAction)
     {
         var snapshot = job.Progress.Snapshot();
         var pools = job.Pools;
@@ -54,7 +54,7 @@ internal static class LiveProgressView
                 Markup.Escape(name),
                 phase,
                 ProgressText.Chunks(collection),
-                $"{ProgressText.Number(collection.Documents)} / {ProgressText.Number(collection.EstimatedDocuments)}",
+                collection.EstimatedDocuments > 0 ? $"{ProgressText.Number(collection.Documents)} / {ProgressText.Number(collection.EstimatedDocuments)}" : ProgressText.Number(collection.Documents),
                 SizeParser.Format(collection.Bytes),
                 ProgressText.Percent(ProgressText.CollectionPercent(collection)));
         }

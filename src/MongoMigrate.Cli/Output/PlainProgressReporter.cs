@@ -5,7 +5,7 @@ namespace MongoMigrate.Cli.Output;
 /// <summary>Progress for redirected output: one line every few seconds, until the job ends.</summary>
 internal static class PlainProgressReporter
 {
-    public static async Task RunAsync(TextWriter output, MigrationJob job, Task run, TimeSpan interval, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task RunAsync(TextWriter output, IRunningJob job, Task run, TimeSpan interval, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(interval, timeProvider);
         while (!run.IsCompleted)

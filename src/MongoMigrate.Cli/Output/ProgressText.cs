@@ -22,7 +22,7 @@ internal static class ProgressText
         + $"{Number(snapshot.Documents)} docs {SizeParser.Format(snapshot.Bytes)} | {Rate(snapshot)} | ETA {SizeParser.FormatDuration(snapshot.Eta)} "
         + $"| dump {Pool(pools?.Dump)} restore {Pool(pools?.Restore)}";
 
-    public static string Chunks(CollectionProgress collection) =>
+    public static string Chunks(CollectionProgress collection) => collection.ChunksTotal == 0 ? "-" :
         $"{collection.ChunksDumped}/{collection.ChunksRestored}/{collection.ChunksTotal}{(collection.ChunksFailed > 0 ? $" ({collection.ChunksFailed} failed)" : string.Empty)}";
 
     public static double CollectionPercent(CollectionProgress collection) =>

@@ -9,11 +9,11 @@ namespace MongoMigrate.Cli.Running;
 /// </summary>
 internal sealed class KeyboardSteering
 {
-    private readonly MigrationJob _job;
+    private readonly IRunningJob _job;
     private readonly CancellationTokenSource _stop;
     private volatile string? _lastAction;
 
-    private KeyboardSteering(MigrationJob job, CancellationTokenSource stop)
+    private KeyboardSteering(IRunningJob job, CancellationTokenSource stop)
     {
         _job = job;
         _stop = stop;
@@ -22,7 +22,7 @@ internal sealed class KeyboardSteering
     public string? LastAction => _lastAction;
 
     /// <summary>Starts listening for keys when there is a keyboard to listen to.</summary>
-    public static KeyboardSteering Start(MigrationJob job, CancellationTokenSource stop)
+    public static KeyboardSteering Start(IRunningJob job, CancellationTokenSource stop)
     {
         var steering = new KeyboardSteering(job, stop);
         if (!Console.IsInputRedirected)

@@ -14,28 +14,7 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
-        using var displayStop = new CancellationTokenSource();
-        if (!json)
-        {
-            if (environment.IsInteractive)
-            {
-                var steering = KeyboardSteering.Start(job, stop);
-                await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                // A resumed job's settings are known once it has read its state.
-                await Task.WhenAny(job.Started, run).ConfigureAwait(false);
-                if (!run.IsCompleted)
-                {
-                    var options = job.Options;
-                    await environment.Output.WriteLineAsync(
-                        $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).").ConfigureAwait(false);
-                }
-
-                await PlainProgressReporter.RunAsync(environment.Output, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
-            }
-        }
+        await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync).ConfigureAwait(false);
 
         var summary = await run.ConfigureAwait(false);
         if (json)
@@ -48,5 +27,18 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
         }
 
         return (summary, summary.Status == JobStatus.Completed ? ExitCodes.Success : ExitCodes.Failure);
+
+        // A resumed job's settings are known once it has read its state.
+        async Task<string?> OpeningLineAsync()
+        {
+            await Task.WhenAny(job.Started, run).ConfigureAwait(false);
+            if (run.IsCompleted)
+            {
+                return null;
+            }
+
+            var options = job.Options;
+            return $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).";
+        }
     }
 }

@@ -1,3 +1,5 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -8,6 +10,11 @@ namespace MongoMigrate.Engine.Copying;
 /// about 8 MiB, validation bypassed. A duplicate _id counts as already present (an earlier attempt of
 /// the same chunk wrote it), which makes re-running a chunk idempotent; any other write error fails.
 /// </summary>
+/// <remarks>
+/// The documents go through the driver's insert API as <see cref="RawBsonDocument"/>s, which writes their bytes
+/// as they are. An insert command built by hand and sent with RunCommand is not: the driver decodes it, which
+/// refuses DBPointers and documents nested deeper than 100 levels, and can change values on the way.
+/// </remarks>
 public sealed class BatchInserter(RawCommandRunner target, string collection)
 {
     public const int MaxDocumentsPerBatch = 1000;
@@ -16,6 +23,10 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
     public const int MaxBytesPerBatch = 8 * 1024 * 1024;
 
     private const int DuplicateKey = 11000;
+
+    private static readonly InsertManyOptions Unordered = new() { IsOrdered = false, BypassDocumentValidation = true };
+
+    private readonly IMongoCollection<RawBsonDocument> _collection = target.Database.GetCollection<RawBsonDocument>(collection);
 
     public async Task<InsertResult> InsertAsync(IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
     {
@@ -31,64 +42,57 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
                 end++;
             }
 
-            total += await InsertBatchAsync(documents, start, end, bytes, cancellationToken).ConfigureAwait(false);
+            total += await InsertBatchAsync(documents, start, end, cancellationToken).ConfigureAwait(false);
             start = end;
         }
 
         return total;
     }
 
-    private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, CancellationToken cancellationToken)
+    private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, CancellationToken cancellationToken)
     {
-        var command = new BsonBuilder((int)Math.Min(int.MaxValue, bytes + 256)).StartDocument()
-            .String("insert", collection)
-            .Boolean("ordered", false)
-            .Boolean("bypassDocumentValidation", true)
-            .StartArray("documents");
-        for (var i = start; i < end; i++)
+        var batch = new List<RawBsonDocument>(end - start);
+        try
         {
-            command.Document(BsonBuilder.Index(i - start), documents[i]);
-        }
-
-        var reply = await target.RunAsync(command.End().End().ToDocument(), cancellationToken).ConfigureAwait(false);
-        var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
-        long duplicates = 0;
-        if (reply.TryGetValue("writeErrors", out var errors))
-        {
-            foreach (var error in errors.AsDocument)
+            for (var i = start; i < end; i++)
             {
-                var e = error.Value.AsDocument;
-                var code = e.TryGetValue("code", out var c) && c.TryGetInt64(out var v) ? v : 0;
-                if (code == DuplicateKey && IsIdConflict(e))
+                batch.Add(RawCommandRunner.ToRawBsonDocument(documents[i]));
+            }
+
+            await _collection.InsertManyAsync(batch, Unordered, cancellationToken).ConfigureAwait(false);
+            return new InsertResult(end - start, 0);
+        }
+        catch (MongoBulkWriteException<RawBsonDocument> e)
+        {
+            long duplicates = 0;
+            foreach (var error in e.WriteErrors)
+            {
+                if (error.Code == DuplicateKey && IsIdConflict(error))
                 {
                     duplicates++;
                     continue;
                 }
 
-                var index = e.TryGetValue("index", out var i) && i.TryGetInt64(out var at) ? at : -1;
-                var message = e.TryGetValue("errmsg", out var m) && m.Type == BsonTypeCode.String ? m.AsString : "write error";
-                throw new DocumentWriteException(collection, code, message, index >= 0 ? documents[start + (int)index] : null);
+                throw new DocumentWriteException(collection, error.Code, error.Message, error.Index >= 0 && error.Index < end - start ? documents[start + error.Index] : null);
+            }
+
+            if (e.WriteConcernError is { } concern)
+            {
+                throw new DocumentWriteException(collection, concern.Code, "write concern error: " + concern.Message, null);
+            }
+
+            return new InsertResult(end - start - e.WriteErrors.Count, duplicates);
+        }
+        finally
+        {
+            foreach (var document in batch)
+            {
+                document.Dispose();
             }
         }
-
-        if (reply.TryGetValue("writeConcernError", out var concern))
-        {
-            throw new DocumentWriteException(collection, 64, "write concern error: " + BsonDebugText.Format(concern), null);
-        }
-
-        return new InsertResult(inserted, duplicates);
     }
 
     /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>
-    private static bool IsIdConflict(RawDocument error)
-    {
-        if (error.TryGetValue("keyPattern", out var pattern) && pattern.Type == BsonTypeCode.Document)
-        {
-            var keys = pattern.AsDocument;
-            return keys.Count() == 1 && keys.Contains("_id");
-        }
-
-        return error.TryGetValue("errmsg", out var message) && message.Type == BsonTypeCode.String
-            && message.AsString.Contains("index: _id_", StringComparison.Ordinal);
-    }
+    private static bool IsIdConflict(BulkWriteError error) =>
+        error.Message.Contains("index: _id_ ", StringComparison.Ordinal) || error.Message.EndsWith("index: _id_", StringComparison.Ordinal);
 }

@@ -9,6 +9,12 @@ public sealed class ChunkReader(RawCommandRunner source, string collection, RawD
     /// <summary>Documents per batch asked of the server; bytes per batch are bounded by the server's 16 MiB.</summary>
     public int BatchSize { get; init; } = 2000;
 
+    /// <summary>
+    /// Scan the _id index even without a filter, so documents come in _id order and a read that breaks off can
+    /// carry on after the last _id it delivered (a dump resumes a chunk that way).
+    /// </summary>
+    public bool HintId { get; init; }
+
     public async IAsyncEnumerable<IReadOnlyList<RawDocument>> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var find = new BsonBuilder(filter.Length + 128).StartDocument()
@@ -19,7 +25,7 @@ public sealed class ChunkReader(RawCommandRunner source, string collection, RawD
             // Capped collections: keep insertion order, which decides what a capped target evicts.
             find.StartDocument("sort").Int32("$natural", 1).End();
         }
-        else if (!filter.IsEmpty)
+        else if (!filter.IsEmpty || HintId)
         {
             find.StartDocument("hint").Int32("_id", 1).End();
         }

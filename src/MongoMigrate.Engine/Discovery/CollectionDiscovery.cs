@@ -14,10 +14,25 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
 {
     private static readonly HashSet<string> SystemDatabases = new(StringComparer.Ordinal) { "admin", "config", "local" };
 
+    /// <summary>List views in <see cref="DiscoveryResult.Views"/> instead of skipping them (a dump keeps their definitions).</summary>
+    public bool IncludeViews { get; init; }
+
+    /// <summary>Why a namespace is left out, or null when it is copied: shared by discovery and restores from dumps.</summary>
+    public static string? ReasonToSkip(NamespaceName ns, string type) =>
+        ns.Database == "admin" && ns.Collection is "system.users" or "system.roles"
+            ? "users and roles are never copied (they carry credentials): create them on the target"
+        : SystemDatabases.Contains(ns.Database) ? $"'{ns.Database}' is a system database"
+        : ns.Collection.StartsWith("system.", StringComparison.Ordinal) ? "system collections are managed by the server"
+        : type == "view" ? "views hold no data; recreate the view on the target"
+        : type == "timeseries" ? "time-series collections are not supported yet"
+        : type != "collection" ? $"collections of type '{type}' are not supported"
+        : null;
+
     public async Task<DiscoveryResult> DiscoverAsync(NamespaceSelection selection, CancellationToken cancellationToken)
     {
         var collections = new List<SourceCollection>();
         var skipped = new List<SkippedNamespace>();
+        var views = new List<SourceView>();
         foreach (var database in await ListDatabasesAsync(cancellationToken).ConfigureAwait(false))
         {
             var runner = new RawCommandRunner(source.GetDatabase(database));
@@ -32,12 +47,14 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
                 }
 
                 var type = info.TryGetValue("type", out var t) && t.Type == BsonTypeCode.String ? t.AsString : "collection";
-                var reason = SystemDatabases.Contains(database) ? $"'{database}' is a system database"
-                    : ns.Collection.StartsWith("system.", StringComparison.Ordinal) ? "system collections are managed by the server"
-                    : type == "view" ? "views hold no data; recreate the view on the target"
-                    : type == "timeseries" ? "time-series collections are not supported yet"
-                    : type != "collection" ? $"collections of type '{type}' are not supported"
-                    : null;
+                var reason = ReasonToSkip(ns, type);
+                if (IncludeViews && type == "view" && ReasonToSkip(ns, "collection") is null)
+                {
+                    var options = info.TryGetValue("options", out var o) && o.Type == BsonTypeCode.Document ? Copy(o.AsDocument) : RawDocument.Empty;
+                    views.Add(new SourceView(ns, options));
+                    continue;
+                }
+
                 if (reason is not null)
                 {
                     logger.LogInformation("Skipping {Namespace}: {Reason}", ns, reason);
@@ -49,7 +66,7 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
             }
         }
 
-        return new DiscoveryResult(collections, skipped);
+        return new DiscoveryResult(collections, skipped) { Views = views };
     }
 
     private async Task<List<string>> ListDatabasesAsync(CancellationToken cancellationToken)

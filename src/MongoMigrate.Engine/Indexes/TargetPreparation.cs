@@ -51,6 +51,42 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         return await BuildIndexesAsync(runner, targetNs, source.Indexes.Where(IndexSpecification.IsUnique), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the collection (or view) with the given options only; an existing one is kept as it is.
+    /// Returns false when it already existed.
+    /// </summary>
+    public async Task<bool> CreateWithOptionsAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken) =>
+        await CreateWithOptionsAsync(new RawCommandRunner(target.GetDatabase(targetNs.Database)), source, targetNs, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Builds every secondary index after the data is in: the unique ones first, so that a dump whose data breaks a
+    /// unique constraint is reported before time goes into the others. Returns the problems of each group (one line each).
+    /// </summary>
+    public async Task<(List<string> Unique, List<string> Other)> BuildAllIndexesAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(targetNs.Database));
+        var unique = await BuildIndexesAsync(runner, targetNs, source.Indexes.Where(IndexSpecification.IsUnique), cancellationToken).ConfigureAwait(false);
+        var other = await BuildIndexesAsync(runner, targetNs, source.Indexes.Where(i => !IndexSpecification.IsUnique(i)), cancellationToken).ConfigureAwait(false);
+        return (unique, other);
+    }
+
+    /// <summary>Whether a collection or view of that name exists on the target.</summary>
+    public async Task<bool> ExistsAsync(NamespaceName ns, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
+        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1)
+            .StartDocument("filter").String("name", ns.Collection).End()
+            .Boolean("nameOnly", true)
+            .StartDocument("cursor").End()
+            .End().ToDocument();
+        var reply = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
+    }
+
+    /// <summary>Drops a collection or view if it exists.</summary>
+    public Task DropAsync(NamespaceName ns, CancellationToken cancellationToken) =>
+        DropAsync(new RawCommandRunner(target.GetDatabase(ns.Database)), ns, cancellationToken);
+
     /// <summary>Builds the non-unique secondary indexes, after the data is in. Returns index problems (one line each).</summary>
     public Task<List<string>> BuildRemainingIndexesAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {
@@ -58,7 +94,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         return BuildIndexesAsync(runner, targetNs, source.Indexes.Where(i => !IndexSpecification.IsUnique(i)), cancellationToken);
     }
 
-    private async Task CreateWithOptionsAsync(RawCommandRunner runner, SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
+    private async Task<bool> CreateWithOptionsAsync(RawCommandRunner runner, SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {
         var create = new BsonBuilder(source.Options.Length + 64).StartDocument().String("create", targetNs.Collection);
         foreach (var option in source.Options)
@@ -69,11 +105,13 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         try
         {
             await runner.RunAsync(create.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (MongoCommandException e) when (e.Code == 48)
         {
             // NamespaceExists: created by an earlier run of this job, or empty and kept.
             logger.LogDebug("{Namespace} already exists on the target", targetNs);
+            return false;
         }
     }
 
@@ -87,9 +125,11 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
                 continue;
             }
 
+            // ignoreUnknownIndexOptions: specs from older servers may carry options newer ones refuse (4.1.9+).
             var command = new BsonBuilder().StartDocument()
                 .String("createIndexes", targetNs.Collection)
                 .StartArray("indexes").Document("0", IndexSpecification.ForCreate(spec)).End()
+                .Boolean("ignoreUnknownIndexOptions", true)
                 .End().ToDocument();
             try
             {

@@ -14,7 +14,7 @@ namespace MongoMigrate.Engine.Jobs;
 /// collection through the job's shared dump and restore pools (largest first), builds the remaining
 /// indexes, verifies, and records every step so that an interrupted job resumes where it stopped.
 /// </summary>
-public sealed partial class MigrationJob
+public sealed partial class MigrationJob : IRunningJob
 {
     private const string StateFileName = "state.db";
 

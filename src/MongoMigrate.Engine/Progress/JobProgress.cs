@@ -13,6 +13,7 @@ public sealed class JobProgress(TimeProvider timeProvider)
     private readonly Queue<(long Timestamp, long Bytes, long Documents)> _samples = new();
     private readonly long _started = timeProvider.GetTimestamp();
     private string _phase = "starting";
+    private Func<long>? _estimatedBytes;
 
     public string Phase
     {
@@ -21,6 +22,12 @@ public sealed class JobProgress(TimeProvider timeProvider)
     }
 
     public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
+
+    /// <summary>
+    /// Estimates the job's total bytes when its collections cannot estimate their own (a restore from an archive
+    /// knows only the archive's size); asked at each snapshot. Null goes back to the sum of the collections' estimates.
+    /// </summary>
+    public void SetEstimatedBytes(Func<long>? estimate) => Volatile.Write(ref _estimatedBytes, estimate);
 
     public CollectionProgress Add(string source, string target, long estimatedDocuments, long estimatedBytes)
     {
@@ -44,7 +51,8 @@ public sealed class JobProgress(TimeProvider timeProvider)
 
         var bytes = collections.Sum(c => c.Bytes);
         var documents = collections.Sum(c => c.Documents);
-        var estimatedBytes = collections.Sum(c => Math.Max(c.EstimatedBytes, c.Bytes));
+        var estimate = Volatile.Read(ref _estimatedBytes);
+        var estimatedBytes = estimate is not null ? Math.Max(estimate(), bytes) : collections.Sum(c => Math.Max(c.EstimatedBytes, c.Bytes));
         var now = timeProvider.GetTimestamp();
         double bytesPerSecond, documentsPerSecond;
         lock (_lock)

@@ -13,6 +13,9 @@ public sealed class RawCommandRunner(IMongoDatabase database)
 {
     public string DatabaseName => database.DatabaseNamespace.DatabaseName;
 
+    /// <summary>The database, for the driver's CRUD API where raw documents must pass through untouched (inserts).</summary>
+    public IMongoDatabase Database => database;
+
     /// <summary>Sends <paramref name="command"/> to the primary; a reply with ok:0 throws MongoCommandException as the driver does.</summary>
     public async Task<RawDocument> RunAsync(RawDocument command, CancellationToken cancellationToken)
     {

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using MongoMigrate.Engine.DumpJobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Cli.Output;
+
+/// <summary>The end-of-run report of a dump or restore: readable text, or one JSON object for scripts (--json).</summary>
+internal static class DumpSummaryWriter
+{
+    public static async Task WriteTextAsync(TextWriter output, DumpJobSummary summary)
+    {
+        var verb = summary.Status switch
+        {
+            JobStatus.Completed => "completed",
+            JobStatus.Stopped => "stopped",
+            _ => "finished with failures",
+        };
+        var direction = summary.Operation == "dump" ? "to" : "from";
+        var name = summary.Operation == "dump" ? "Dump" : "Restore";
+        await output.WriteLineAsync($"{name} {summary.JobId} {direction} {summary.Location} {verb} in {SizeParser.FormatDuration(summary.Elapsed)}.").ConfigureAwait(false);
+        foreach (var n in summary.Namespaces.OrderBy(n => n.Source, StringComparer.Ordinal))
+        {
+            var label = summary.Operation == "restore" && n.Source != n.Target ? $"{n.Source} -> {n.Target}" : n.Source;
+            var what = n.Kind == "view" ? "view" : $"{ProgressText.Number(n.Documents),12} docs {SizeParser.Format(n.Bytes),10}";
+            var present = n.AlreadyPresent > 0 ? $" ({ProgressText.Number(n.AlreadyPresent)} already present)" : string.Empty;
+            await output.WriteLineAsync($"  {label,-40} {what}  {n.Status.ToString().ToLowerInvariant()}{present}").ConfigureAwait(false);
+            if (n.Error is { } error)
+            {
+                await output.WriteLineAsync($"    failed: {error}").ConfigureAwait(false);
+            }
+
+            foreach (var problem in n.IndexErrors)
+            {
+                await output.WriteLineAsync($"    index not built: {problem}").ConfigureAwait(false);
+            }
+
+            foreach (var note in n.Notes)
+            {
+                await output.WriteLineAsync($"    note: {note}").ConfigureAwait(false);
+            }
+        }
+
+        foreach (var skipped in summary.Skipped)
+        {
+            await output.WriteLineAsync($"  skipped {skipped.Namespace}: {skipped.Reason}").ConfigureAwait(false);
+        }
+
+        foreach (var note in summary.Notes)
+        {
+            await output.WriteLineAsync($"  note: {note}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(
+            $"Total: {ProgressText.Number(summary.Documents)} documents, {SizeParser.Format(summary.Bytes)}; "
+            + $"{summary.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(summary.BytesPerSecond)}/s.").ConfigureAwait(false);
+        if (summary.Reason is { } reason)
+        {
+            await output.WriteLineAsync(reason).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task WriteJsonAsync(TextWriter output, DumpJobSummary summary)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("jobId", summary.JobId);
+            json.WriteString("operation", summary.Operation);
+            json.WriteString("status", summary.Status.ToString().ToLowerInvariant());
+            json.WriteString("location", summary.Location);
+            json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
+            json.WriteNumber("documents", summary.Documents);
+            json.WriteNumber("alreadyPresent", summary.AlreadyPresent);
+            json.WriteNumber("bytes", summary.Bytes);
+            json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
+            json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
+            if (summary.Reason is { } reason)
+            {
+                json.WriteString("reason", reason);
+            }
+
+            json.WriteStartArray("namespaces");
+            foreach (var n in summary.Namespaces)
+            {
+                json.WriteStartObject();
+                json.WriteString("source", n.Source);
+                json.WriteString("target", n.Target);
+                json.WriteString("kind", n.Kind);
+                json.WriteString("status", n.Status.ToString().ToLowerInvariant());
+                json.WriteNumber("documents", n.Documents);
+                json.WriteNumber("alreadyPresent", n.AlreadyPresent);
+                json.WriteNumber("bytes", n.Bytes);
+                if (n.Crc is { } crc)
+                {
+                    // As the archive's EOF block stores it: the CRC-64's bit pattern as a signed 64-bit integer.
+                    json.WriteNumber("crc", unchecked((long)crc));
+                }
+
+                WriteStrings(json, "indexErrors", n.IndexErrors);
+                WriteStrings(json, "notes", n.Notes);
+                if (n.Error is { } error)
+                {
+                    json.WriteString("error", error);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("skipped");
+            foreach (var s in summary.Skipped)
+            {
+                json.WriteStartObject();
+                json.WriteString("namespace", s.Namespace.FullName);
+                json.WriteString("reason", s.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            WriteStrings(json, "notes", summary.Notes);
+            json.WriteEndObject();
+        }
+
+        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

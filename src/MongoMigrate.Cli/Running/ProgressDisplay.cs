@@ -1,0 +1,41 @@
+using MongoMigrate.Cli.Output;
+using MongoMigrate.Engine.Jobs;
+
+namespace MongoMigrate.Cli.Running;
+
+/// <summary>
+/// Shows a running job until it ends: the live view and steering keys on a terminal, plain lines every few seconds
+/// when output is redirected (or when stdout carries data), nothing with --json.
+/// </summary>
+internal static class ProgressDisplay
+{
+    /// <param name="environment">The console and clock.</param>
+    /// <param name="job">The job to show.</param>
+    /// <param name="run">The job's run; the display ends with it.</param>
+    /// <param name="stop">Cancelled by the stop key.</param>
+    /// <param name="json">--json: show nothing.</param>
+    /// <param name="plainOutput">Where plain lines go; the live view is used only when this is the terminal's stdout.</param>
+    /// <param name="firstLine">The line that opens the plain output, once the job can tell it; null for none.</param>
+    public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine)
+    {
+        if (json)
+        {
+            return;
+        }
+
+        using var displayStop = new CancellationTokenSource();
+        if (environment.IsInteractive && ReferenceEquals(plainOutput, environment.Output))
+        {
+            var steering = KeyboardSteering.Start(job, stop);
+            await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+            return;
+        }
+
+        if (await firstLine().ConfigureAwait(false) is { } line)
+        {
+            await plainOutput.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        await PlainProgressReporter.RunAsync(plainOutput, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+    }
+}

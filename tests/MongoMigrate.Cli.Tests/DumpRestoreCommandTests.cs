@@ -1,0 +1,173 @@
+using System.IO.Compression;
+using System.Text.Json;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoMigrate.Sandbox;
+using MongoMigrate.Testing;
+
+namespace MongoMigrate.Cli.Tests;
+
+/// <summary>`mongomigrate dump` and `restore` as scripts use them: exit codes, one-line errors, JSON summaries, stdin and stdout.</summary>
+public sealed class DumpRestoreCommandTests : IAsyncLifetime
+{
+    private SandboxServer _source = null!;
+    private SandboxServer _target = null!;
+    private string _folder = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _source = await SandboxServer.StartAsync(cancellationToken: ct);
+        _target = await SandboxServer.StartAsync(cancellationToken: ct);
+        _folder = Directory.CreateTempSubdirectory("mm-cli-dump-").FullName;
+        using var client = new MongoClient(_source.ConnectionString);
+        var app = client.GetDatabase("app");
+        await app.GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: ct);
+        await app.GetCollection<BsonDocument>("things").Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{v: 1}", new CreateIndexOptions { Unique = true }), cancellationToken: ct);
+        await app.GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _target.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("--out", "dump", false)]
+    [InlineData("--out", "dump", true)]
+    [InlineData("--archive", "dump.archive", false)]
+    [InlineData("--archive", "dump.archive.gz", true)]
+    public async Task A_dump_restored_elsewhere_gives_the_same_collections_and_indexes(string option, string name, bool gzip)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_folder, name);
+        string[] dumpArgs = ["dump", "--source", _source.ConnectionString, option, path, "-j", "2", "--json", .. gzip ? new[] { "--gzip" } : []];
+        var (code, output, error) = await CliRunner.RunAsync(dumpArgs);
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal("completed", json.RootElement.GetProperty("status").GetString());
+            Assert.Equal(501, json.RootElement.GetProperty("documents").GetInt64());
+        }
+
+        var input = option == "--out" ? "--dir" : "--archive";
+        (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, input, path, "--work-dir", Path.Combine(_folder, "work"), "--json");
+
+        Assert.True(code == 0, error + output);
+        using var summary = JsonDocument.Parse(output);
+        Assert.Equal("restore", summary.RootElement.GetProperty("operation").GetString());
+        Assert.Equal(501, summary.RootElement.GetProperty("documents").GetInt64());
+        using var client = new MongoClient(_target.ConnectionString);
+        var things = client.GetDatabase("app").GetCollection<BsonDocument>("things");
+        Assert.Equal(500, await things.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+        var indexes = await (await things.Indexes.ListAsync(ct)).ToListAsync(ct);
+        Assert.Contains(indexes, i => i["name"] == "v_1" && i.GetValue("unique", false).ToBoolean());
+    }
+
+    [Fact]
+    public async Task An_archive_piped_from_dump_to_restore_through_stdout_and_stdin_restores_everything()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var pipe = new MemoryStream();
+        var (code, output, error) = await CliRunner.RunWithStreamsAsync(null, pipe, "dump", "--source", _source.ConnectionString, "--archive", "-", "--gzip");
+        Assert.True(code == 0, error);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("Dump ", error, StringComparison.Ordinal);
+        Assert.Equal([0x1F, 0x8B], pipe.ToArray()[..2]);
+
+        pipe.Position = 0;
+        (code, output, error) = await CliRunner.RunWithStreamsAsync(pipe, null, "restore", "--target", _target.ConnectionString, "--archive", "--work-dir", Path.Combine(_folder, "work"), "--from", "app.*", "--to", "copy.*");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("app.things -> copy.things", output, StringComparison.Ordinal);
+        using var client = new MongoClient(_target.ConnectionString);
+        Assert.Equal(500, await client.GetDatabase("copy").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task A_broken_archive_fails_with_one_line_naming_the_file_and_offset()
+    {
+        var path = FixturePaths.Require("mongo-tools", "mongorestore", "testdata", "bad-format.archive");
+
+        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", path, "--work-dir", Path.Combine(_folder, "work"));
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("completed", output, StringComparison.Ordinal);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("mongomigrate: The dump cannot be read: " + path, line, StringComparison.Ordinal);
+        Assert.Contains("offset", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_truncated_bson_file_fails_its_collection_and_the_summary_says_where()
+    {
+        var file = Path.Combine(_folder, "broken", "db", "c.bson");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.Copy(FixturePaths.Require("mongo-tools", "bsondump", "testdata", "partial_file.bson"), file);
+
+        var (code, output, _) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", Path.Combine(_folder, "broken"), "--work-dir", Path.Combine(_folder, "work"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"failed: {file}: document at offset 164 declares 48 bytes but only 13 remain", output, StringComparison.Ordinal);
+        Assert.Contains("1 namespace(s) failed", output.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dump_of_users_and_roles_restores_nothing_and_says_why()
+    {
+        var dump = FixturePaths.Require("mongo-tools", "mongorestore", "testdata", "usersdump");
+
+        var (code, _, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("admin.system.roles, admin.system.users: users and roles are never restored", error, StringComparison.Ordinal);
+        Assert.Contains("admin.system.version: the auth schema", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_text_summary_reports_what_was_left_out()
+    {
+        var dump = FixturePaths.Require("mongo-tools", "test", "qa-tests", "jstests", "restore", "testdata", "dump_with_oplog");
+
+        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work"), "--nsInclude", "test.*");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("test.data", output, StringComparison.Ordinal);
+        Assert.Contains("note: left out the legacy collection option flags", output, StringComparison.Ordinal);
+        Assert.Contains("oplog.bson (525 bytes) was not replayed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_interrupted_dump_never_leaves_a_gzip_archive_that_looks_complete()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_folder, "a.archive.gz");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--archive", path, "--gzip");
+        Assert.True(code == 0, error);
+
+        // A complete one is one gzip stream that any gzip reader opens to the end.
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await gzip.CopyToAsync(Stream.Null, ct);
+        Assert.Empty(Directory.EnumerateFiles(_folder, ".*partial*"));
+    }
+
+    [Theory]
+    [InlineData("dump with both outputs", "dump --source mongodb://a --out x --archive y", "--out DIR or --archive FILE")]
+    [InlineData("dump with no output", "dump --source mongodb://a", "--out DIR or --archive FILE")]
+    [InlineData("dump with zero readers", "dump --source mongodb://a --out x -j 0", "-j must be between 1 and 256")]
+    [InlineData("dump with a rename", "dump --source mongodb://a --out x --from a.* --to b.*", "Unrecognized")]
+    [InlineData("restore with both inputs", "restore --target mongodb://a --dir x --archive y", "--dir DIR or --archive FILE")]
+    [InlineData("restore with unpaired renames", "restore --target mongodb://a --dir x --from a.*", "--from")]
+    [InlineData("restore resumed without a job id", "restore --target mongodb://a --dir x --resume", "--resume needs --job-id")]
+    [InlineData("restore with zero insertion workers", "restore --target mongodb://a --dir x --insertion-workers 0", "--insertion-workers")]
+    public async Task Bad_command_lines_are_usage_errors_with_one_line(string why, string commandLine, string mentions)
+    {
+        var (code, _, error) = await CliRunner.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.True(code == 2, $"{why}: exit {code}, {error}");
+        Assert.Contains(mentions, error, StringComparison.Ordinal);
+    }
+}
