@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/MongoMigrate.Bench.Migration -- [--docs N] [--size BYTES] [--collections N]\n"
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
-        + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll]";
+        + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
     public long Documents { get; init; } = 200_000;
@@ -42,6 +42,12 @@ public sealed record BenchOptions
 
     /// <summary>The mongomigrate.dll to run; the one built beside the harness by default.</summary>
     public string? CliPath { get; init; }
+
+    /// <summary>
+    /// A command put in front of every contender process, for profiling (e.g. <c>perf record -g -o /tmp/{name}.data --</c>;
+    /// {name} becomes the contender's name). It costs CPU of its own: never for published figures.
+    /// </summary>
+    public string? Wrap { get; init; }
 
     /// <summary>The arguments as given, recorded with the results so that a run can be reproduced.</summary>
     public IReadOnlyList<string> CommandLine { get; init; } = [];
@@ -89,6 +95,9 @@ public sealed record BenchOptions
                     break;
                 case "--out":
                     options = options with { ResultsDirectory = Next() };
+                    break;
+                case "--wrap":
+                    options = options with { Wrap = Next() };
                     break;
                 case "--cli":
                     options = options with { CliPath = Next() };

@@ -42,7 +42,7 @@ public static class MigrationBenchmark
             {
                 await log.WriteLineAsync($"Scenario {scenario.Name}: {scenario.Title}").ConfigureAwait(false);
                 var clock = Stopwatch.StartNew();
-                results.Add(await ScenarioRunner.RunAsync(session, scenario, log, cancellationToken).ConfigureAwait(false));
+                results.Add(await ScenarioRunner.RunAsync(session, scenario, options.Wrap, log, cancellationToken).ConfigureAwait(false));
                 await log.WriteLineAsync($"  ({clock.Elapsed.TotalSeconds:N0} s)").ConfigureAwait(false);
             }
         }

@@ -9,7 +9,8 @@ namespace MongoMigrate.Bench.Migration.Contenders;
 /// <summary>
 /// The target's write limit: insert commands serialized before the run (the source's documents, in the
 /// engine's batch sizes) are read from a file and sent as they are by several writers at once. The client
-/// does no BSON work at all, so this is what the target server can take in.
+/// does no BSON work at all (a BsonDocumentCommand over a RawBsonDocument goes to the wire as its bytes),
+/// so this is what the target server can take in.
 /// </summary>
 public static class WriteLimit
 {
@@ -28,7 +29,7 @@ public static class WriteLimit
                 await foreach (var command in commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     using var request = new RawBsonDocument(command);
-                    var reply = await database.RunCommandAsync(new ObjectCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
+                    var reply = await database.RunCommandAsync(new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
                     Interlocked.Add(ref documents, reply["n"].ToInt64());
                     reply.Dispose();
                 }

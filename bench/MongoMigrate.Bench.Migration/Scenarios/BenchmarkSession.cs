@@ -98,7 +98,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="contender"/> once against an empty target and measures it.</summary>
-    public async Task<ContenderSample> RunAsync(Contender contender, int round, int position, CancellationToken cancellationToken)
+    public async Task<ContenderSample> RunAsync(Contender contender, int round, int position, string? wrap, CancellationToken cancellationToken)
     {
         await TargetState.ResetAsync(_targetClient, cancellationToken).ConfigureAwait(false);
         var work = Path.Combine(_scratch, "work");
@@ -114,8 +114,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var targetBefore = _target.CpuTime;
         var machineBefore = MachineCpu.Read();
         var steps = new List<ProcessMeasurement>();
-        foreach (var step in contender.Steps(context))
+        foreach (var original in contender.Steps(context))
         {
+            var step = Wrapped(original, wrap, contender.Name);
             var measured = await MeasuredProcess.RunAsync(step.FileName, step.Arguments, ContenderTimeout, cancellationToken).ConfigureAwait(false);
             steps.Add(measured);
             if (measured.ExitCode != 0)
@@ -167,6 +168,17 @@ public sealed class BenchmarkSession : IAsyncDisposable
         {
             // Temporary files; the OS cleans them up.
         }
+    }
+
+    private static ProcessStep Wrapped(ProcessStep step, string? wrap, string name)
+    {
+        if (string.IsNullOrWhiteSpace(wrap))
+        {
+            return step;
+        }
+
+        var words = wrap.Replace("{name}", name, StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new ProcessStep(words[0], [.. words.Skip(1), step.FileName, .. step.Arguments]);
     }
 
     private static string? ProblemWith(Contender contender, List<ProcessMeasurement> steps)

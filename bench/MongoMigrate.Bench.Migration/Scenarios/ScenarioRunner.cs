@@ -9,7 +9,7 @@ namespace MongoMigrate.Bench.Migration.Scenarios;
 /// </summary>
 public static class ScenarioRunner
 {
-    public static async Task<ScenarioResult> RunAsync(BenchmarkSession session, Scenario scenario, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<ScenarioResult> RunAsync(BenchmarkSession session, Scenario scenario, string? wrap, TextWriter log, CancellationToken cancellationToken)
     {
         var totals = await session.LoadAsync(scenario.Dataset, log, cancellationToken).ConfigureAwait(false);
         var runnable = new List<Contenders.Contender>();
@@ -34,7 +34,7 @@ public static class ScenarioRunner
             for (var i = 0; i < runnable.Count; i++)
             {
                 var contender = runnable[(i + round) % runnable.Count];
-                var sample = await session.RunAsync(contender, round + 1, i + 1, cancellationToken).ConfigureAwait(false);
+                var sample = await session.RunAsync(contender, round + 1, i + 1, wrap, cancellationToken).ConfigureAwait(false);
                 samples[contender.Name].Add(sample);
                 await log.WriteLineAsync(Describe(scenario, contender.Name, round, sample, totals.Bytes)).ConfigureAwait(false);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -16,6 +17,12 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
     public const int MaxBytesPerBatch = 8 * 1024 * 1024;
 
     private const int DuplicateKey = 11000;
+
+    /// <summary>
+    /// Command buffers of finished inserts, reused by the next ones: a batch is up to 8 MiB, and a fresh
+    /// buffer for each would be a large-object allocation, zeroed and page-faulted every time.
+    /// </summary>
+    private readonly ConcurrentBag<BsonBuilder> _builders = [];
 
     public async Task<InsertResult> InsertAsync(IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
     {
@@ -40,17 +47,34 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
 
     private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, CancellationToken cancellationToken)
     {
-        var command = new BsonBuilder((int)Math.Min(int.MaxValue, bytes + 256)).StartDocument()
-            .String("insert", collection)
-            .Boolean("ordered", false)
-            .Boolean("bypassDocumentValidation", true)
-            .StartArray("documents");
-        for (var i = start; i < end; i++)
+        if (!_builders.TryTake(out var command))
         {
-            command.Document(BsonBuilder.Index(i - start), documents[i]);
+            command = new BsonBuilder((int)Math.Min(int.MaxValue, bytes + 256));
         }
 
-        var reply = await target.RunAsync(command.End().End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        RawDocument reply;
+        try
+        {
+            command.Clear();
+            command.StartDocument()
+                .String("insert", collection)
+                .Boolean("ordered", false)
+                .Boolean("bypassDocumentValidation", true)
+                .StartArray("documents");
+            for (var i = start; i < end; i++)
+            {
+                command.Document(BsonBuilder.Index(i - start), documents[i]);
+            }
+
+            // The builder's own bytes are sent (no copy); it is reused only after the driver is done with them.
+            command.End().End();
+            reply = await target.RunAsync(new RawDocument(command.WrittenMemory), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _builders.Add(command);
+        }
+
         var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
         long duplicates = 0;
         if (reply.TryGetValue("writeErrors", out var errors))
