@@ -6,9 +6,9 @@ using MongoMigrate.Engine.ServerCommands;
 namespace MongoMigrate.Bench.Migration.Contenders;
 
 /// <summary>
-/// The source's read limit: every collection drained with raw cursors, several collections at once,
-/// documents counted and dropped. Nothing is parsed beyond the reply's framing, so this is what the
-/// source server (and the loopback) can hand out.
+/// The source's read limit: every collection drained with raw cursors (replies in pooled buffers, as the
+/// engine reads), several collections at once, documents counted and dropped. Nothing is parsed beyond
+/// the reply's framing, so this is what the source server (and the loopback) can hand out.
 /// </summary>
 public static class ReadLimit
 {
@@ -24,14 +24,14 @@ public static class ReadLimit
         {
             // No batch size: the first batch is the server's default, every getMore fills its 16 MiB.
             var find = new BsonBuilder().StartDocument().String("find", name).StartDocument("filter").End().End().ToDocument();
-            var cursor = await RawCursor.OpenAsync(runner, find, null, token).ConfigureAwait(false);
+            var cursor = await RawCursor.OpenPooledAsync(runner, find, null, token).ConfigureAwait(false);
             long n = 0, b = 0;
-            while (await cursor.NextBatchAsync(token).ConfigureAwait(false) is { } batch)
+            while (await cursor.NextRawBatchAsync(token).ConfigureAwait(false) is { } batch)
             {
-                n += batch.Count;
-                foreach (var document in batch)
+                using (batch)
                 {
-                    b += document.Length;
+                    n += batch.Count;
+                    b += batch.Bytes;
                 }
             }
 

@@ -64,7 +64,7 @@ public sealed class DirectCopyProcessor
         var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
-        var buffer = Channel.CreateBounded<IReadOnlyList<RawDocument>>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
+        var buffer = Channel.CreateBounded<RawBatch>(new BoundedChannelOptions(_context.Options.InsertionWorkers * 2) { SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writers = Enumerable.Range(0, _context.Options.InsertionWorkers)
             .Select(_ => WriteAsync(buffer.Reader, inserter, chunk, stop.Token))
@@ -75,15 +75,9 @@ public sealed class DirectCopyProcessor
             var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
             await foreach (var batch in chunkReader.ReadAsync(stop.Token).ConfigureAwait(false))
             {
-                long batchBytes = 0;
-                foreach (var document in batch)
-                {
-                    batchBytes += document.Length;
-                }
-
                 documents += batch.Count;
-                bytes += batchBytes;
-                reader.ReportProgress(batch.Count, batchBytes);
+                bytes += batch.Bytes;
+                reader.ReportProgress(batch.Count, batch.Bytes);
                 await buffer.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
             }
         }
@@ -109,10 +103,12 @@ public sealed class DirectCopyProcessor
         await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(ChannelReader<IReadOnlyList<RawDocument>> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
+    private async Task WriteAsync(ChannelReader<RawBatch> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
     {
         await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // The batch's pooled buffer goes back once its documents are on the target (or the chunk failed).
+            using var owned = batch;
             using var slot = await _writePool.AcquireAsync(_job.Priority, cancellationToken).ConfigureAwait(false);
             var workerId = _writePool.NextWorkerId();
             var worker = _writePool.RegisterWorker(_job.Key, workerId, $"chunk {chunk.Index} {chunk.Description}", cancellationToken);
@@ -120,12 +116,7 @@ public sealed class DirectCopyProcessor
             try
             {
                 var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(batch, token).ConfigureAwait(false), worker.CancellationToken).ConfigureAwait(false);
-                long batchBytes = 0;
-                foreach (var document in batch)
-                {
-                    batchBytes += document.Length;
-                }
-
+                var batchBytes = batch.Bytes;
                 var insertedBytes = result.AlreadyPresent == 0 ? batchBytes : batchBytes * result.Inserted / Math.Max(1, batch.Count);
                 _job.Progress.AddCopied(result.Inserted, insertedBytes);
                 worker.ReportProgress(batch.Count, batchBytes);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
@@ -36,6 +37,21 @@ public sealed class RawCommandRunner(IMongoDatabase database)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/>, but the reply is copied into a pooled buffer that the caller gives back by
+    /// disposing it (for bulk reads, whose replies are megabytes each), and the driver's own buffers are
+    /// released at once.
+    /// </summary>
+    public async Task<PooledReply> RunPooledAsync(RawDocument command, CancellationToken cancellationToken)
+    {
+        using var request = Wrap(command);
+        using var reply = await database.RunCommandAsync(new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
+        var slice = reply.Slice;
+        var buffer = ArrayPool<byte>.Shared.Rent(slice.Length);
+        slice.GetBytes(0, buffer, 0, slice.Length);
+        return new PooledReply(buffer, slice.Length);
     }
 
     /// <summary>The bytes of a driver RawBsonDocument as a RawDocument, without copying when the buffer allows it.</summary>
