@@ -129,6 +129,11 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var sourceCpu = (_source.CpuTime - sourceBefore).TotalSeconds;
         var targetCpu = (_target.CpuTime - targetBefore).TotalSeconds;
         var error = ProblemWith(contender, steps);
+        if (error is { Length: > 400 })
+        {
+            error = error[..400] + "...";
+        }
+
         var checkedDocuments = contender.WritesTarget
             ? await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false)
             : ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1;

@@ -124,10 +124,15 @@ public sealed partial class MigrationJob
 
         Progress.Phase = "copying";
         var outcomes = new List<CollectionOutcome>();
+
+        // Chunks are copied through the pools, but planning, index building and verification run per collection.
+        // Unbounded, a thousand small collections would all send their metadata commands at once, overflow the
+        // driver's wait queue for connections and fail (MongoWaitQueueFullException, found by the benchmark).
+        using var metadataGate = new SemaphoreSlim(MetadataConcurrency(_options));
         try
         {
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
-                .Select(c => RunCollectionAsync(context, c.Collection, c.Target, c.Record, cancellationToken))
+                .Select(c => RunCollectionAsync(context, c.Collection, c.Target, c.Record, metadataGate, cancellationToken))
                 .ToList();
             outcomes.AddRange(await Task.WhenAll(tasks).ConfigureAwait(false));
         }
@@ -157,7 +162,10 @@ public sealed partial class MigrationJob
         Reason = reason,
     };
 
-    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, CollectionRecord record, CancellationToken cancellationToken)
+    /// <summary>Collections that may plan, build indexes or verify at the same time: as many as there are workers to copy their chunks.</summary>
+    internal static int MetadataConcurrency(MigrationOptions options) => Math.Clamp(options.DumpWorkers + options.RestoreWorkers, 2, 64);
+
+    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, CollectionRecord record, SemaphoreSlim metadataGate, CancellationToken cancellationToken)
     {
         var key = collection.Namespace.FullName;
         var progress = Progress.Add(key, target.FullName, collection.EstimatedCount, collection.EstimatedBytes);
@@ -171,7 +179,17 @@ public sealed partial class MigrationJob
                 return Outcome(record.Status, collection, target, done, [], [], null, null);
             }
 
-            var chunks = await PlanIfNeededAsync(context, collection, target, record, progress, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<ChunkRecord> chunks;
+            await metadataGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                chunks = await PlanIfNeededAsync(context, collection, target, record, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                metadataGate.Release();
+            }
+
             progress.SetChunks(
                 chunks.Count,
                 chunks.Count(c => c.Status is ChunkStatus.Dumped or ChunkStatus.Restored),
@@ -194,27 +212,15 @@ public sealed partial class MigrationJob
             }
 
             await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Indexing);
-            var indexErrors = await new TargetPreparation(context.Target, _logger).BuildRemainingIndexesAsync(collection, target, cancellationToken).ConfigureAwait(false);
-
-            VerificationResult? verification = null;
-            if (_options.Verify)
+            await metadataGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                progress.SetPhase(CollectionPhase.Verifying);
-                verification = await VerifyAsync(context, collection, target, chunks, cancellationToken).ConfigureAwait(false);
-                if (!verification.IsEqual)
-                {
-                    var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
-                    await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-                    progress.SetPhase(CollectionPhase.Failed);
-                    return Outcome(CollectionStatus.Failed, collection, target, chunks, [], indexErrors, verification, error);
-                }
+                return await FinishCollectionAsync(context, collection, target, chunks, progress, cancellationToken).ConfigureAwait(false);
             }
-
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Completed, null, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Done);
-            var final = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
-            return Outcome(CollectionStatus.Completed, collection, target, final, [], indexErrors, verification, null);
+            finally
+            {
+                metadataGate.Release();
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -224,6 +230,33 @@ public sealed partial class MigrationJob
             await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, CancellationToken.None).ConfigureAwait(false);
             return Outcome(CollectionStatus.Failed, collection, target, [], [], [], null, error);
         }
+    }
+
+    /// <summary>After the copy: the remaining indexes, the verification, the final state.</summary>
+    private async Task<CollectionOutcome> FinishCollectionAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, IReadOnlyList<ChunkRecord> chunks, CollectionProgress progress, CancellationToken cancellationToken)
+    {
+        var key = collection.Namespace.FullName;
+        progress.SetPhase(CollectionPhase.Indexing);
+        var indexErrors = await new TargetPreparation(context.Target, _logger).BuildRemainingIndexesAsync(collection, target, cancellationToken).ConfigureAwait(false);
+
+        VerificationResult? verification = null;
+        if (_options.Verify)
+        {
+            progress.SetPhase(CollectionPhase.Verifying);
+            verification = await VerifyAsync(context, collection, target, chunks, cancellationToken).ConfigureAwait(false);
+            if (!verification.IsEqual)
+            {
+                var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
+                await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
+                progress.SetPhase(CollectionPhase.Failed);
+                return Outcome(CollectionStatus.Failed, collection, target, chunks, [], indexErrors, verification, error);
+            }
+        }
+
+        await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Completed, null, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
+        progress.SetPhase(CollectionPhase.Done);
+        var final = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
+        return Outcome(CollectionStatus.Completed, collection, target, final, [], indexErrors, verification, null);
     }
 
     private async Task<IReadOnlyList<ChunkRecord>> PlanIfNeededAsync(MigrationContext context, SourceCollection collection, Namespaces.NamespaceName target, CollectionRecord record, CollectionProgress progress, CancellationToken cancellationToken)
