@@ -34,8 +34,11 @@ internal sealed class CliEnvironment : IDisposable
     /// <summary>How often plain progress lines are written when output is redirected.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>One coordinator per process: every job's pools come from it, under one global limit.</summary>
-    public WorkerPoolCoordinator Coordinator { get; } = new();
+    /// <summary>
+    /// One coordinator per process: every job's pools come from it. A worker with no progress for 15 minutes
+    /// is declared stuck, cancelled, and its chunk handed back for another attempt (chunks are idempotent).
+    /// </summary>
+    public WorkerPoolCoordinator Coordinator { get; } = new(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = TimeSpan.FromMinutes(15) });
 
     public ILoggerFactory CreateLoggerFactory(string logFile, bool verbose) =>
         LoggerFactory.Create(builder =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MongoMigrate.Bson;
@@ -66,23 +67,67 @@ public sealed class DumpRestoreProcessor
     /// <summary>Changes the job's restore workers (shared by all its collections) at once.</summary>
     public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _context.Coordinator.AdjustRestoreWorkers(_jobId, newCount);
 
+    /// <summary>
+    /// Dumps chunks as disk budget and dump slots allow. The budget is reserved before a chunk queues for
+    /// a slot, never while holding one: a dump that waits for disk room must not keep a worker slot from
+    /// the restores that free it.
+    /// </summary>
     private async Task<IReadOnlyList<ChunkFailure>> ParallelDumpChunksAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> restoreQueue, CancellationToken cancellationToken)
     {
+        var reserved = new ConcurrentDictionary<int, long>();
+        var budgeted = Channel.CreateBounded<ChunkRecord>(new BoundedChannelOptions(1) { SingleWriter = true });
+        using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var feeder = FeedWithBudgetAsync(chunks, budgeted.Writer, reserved, stopFeeding.Token);
         try
         {
             var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), async (chunk, worker, token) =>
             {
-                var dumped = await DumpChunkAsync(chunk, worker, token).ConfigureAwait(false);
+                var dumped = await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false);
                 await restoreQueue.WriteAsync(dumped, token).ConfigureAwait(false);
             });
-            var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
+            var result = await runner.RunAsync(budgeted.Reader, cancellationToken).ConfigureAwait(false);
             return await RecordFailuresAsync(result, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            await stopFeeding.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await feeder.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            // Whatever is still reserved belongs to chunks that failed or were abandoned.
+            foreach (var bytes in reserved.Values)
+            {
+                _context.DiskBudget.Release(bytes);
+            }
+
             restoreQueue.TryComplete();
         }
     }
+
+    private async Task FeedWithBudgetAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> output, ConcurrentDictionary<int, long> reserved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var estimate = EstimatedChunkBytes();
+            foreach (var chunk in chunks)
+            {
+                await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+                reserved[chunk.Index] = estimate;
+                await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private long EstimatedChunkBytes() => Math.Clamp(_job.Source.EstimatedBytes, 1, _context.Options.ChunkSizeBytes);
 
     private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<ChunkRecord> chunks, CancellationToken cancellationToken)
     {
@@ -102,9 +147,9 @@ public sealed class DumpRestoreProcessor
     };
 
     /// <summary>Reads a chunk from the source into its file; records it as dumped with count and checksum.</summary>
-    private async Task<ChunkRecord> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, CancellationToken cancellationToken)
+    private async Task<ChunkRecord> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
     {
-        var estimate = Math.Clamp(_job.Source.EstimatedBytes, 1, _context.Options.ChunkSizeBytes);
+        var estimate = EstimatedChunkBytes();
         var available = _context.ChunkFiles.AvailableBytes();
         if (available < estimate)
         {
@@ -112,55 +157,53 @@ public sealed class DumpRestoreProcessor
                 $"The work folder {_context.ChunkFiles.JobDirectory} has {available / (1024 * 1024)} MB free but a chunk of {_job.Key} needs about {estimate / (1024 * 1024)} MB. Free some space or point --work-dir at a larger disk, then resume.");
         }
 
-        await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
-        var reserved = estimate;
-        try
+        if (!reservations.ContainsKey(chunk.Index))
         {
-            await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
-            var relative = ChunkFiles.RelativePath(_job.Source.Namespace, chunk.Index, _context.Options.Gzip);
-            var path = _context.ChunkFiles.FullPath(relative);
-            var crc = new Crc64();
-            long documents = 0, bytes = 0;
-            var writer = BsonFileWriter.Create(path, _context.Options.Gzip, System.IO.Compression.CompressionLevel.Fastest);
-            await using (writer.ConfigureAwait(false))
-            {
-                var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
-                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
-                await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    // The writer has copied every document (or written it out) when WriteAsync returns.
-                    using var owned = batch;
-                    long batchBytes = 0;
-                    foreach (var document in batch)
-                    {
-                        crc.Append(document.Span);
-                        await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
-                        batchBytes += document.Length;
-                    }
+            await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+            reservations[chunk.Index] = estimate;
+        }
 
-                    documents += batch.Count;
-                    bytes += batchBytes;
-                    worker.ReportProgress(batch.Count, batchBytes);
+        await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        var relative = ChunkFiles.RelativePath(_job.Source.Namespace, chunk.Index, _context.Options.Gzip);
+        var path = _context.ChunkFiles.FullPath(relative);
+        var crc = new Crc64();
+        long documents = 0, bytes = 0;
+        var writer = BsonFileWriter.Create(path, _context.Options.Gzip, System.IO.Compression.CompressionLevel.Fastest);
+        await using (writer.ConfigureAwait(false))
+        {
+            var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
+            var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+            await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // The writer has copied every document (or written it out) when WriteAsync returns.
+                using var owned = batch;
+                long batchBytes = 0;
+                foreach (var document in batch)
+                {
+                    crc.Append(document.Span);
+                    await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
+                    batchBytes += document.Length;
                 }
 
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                documents += batch.Count;
+                bytes += batchBytes;
+                worker.ReportProgress(batch.Count, batchBytes);
             }
 
-            var onDisk = new FileInfo(path).Length;
-            _context.DiskBudget.Adjust(onDisk - reserved);
-            reserved = onDisk;
-            await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false);
-            _job.Progress.ChunkDumped();
-            reserved = 0;
-            return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+
+        await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false);
+        _job.Progress.ChunkDumped();
+
+        // From here the restore owns the file's bytes in the budget; the reservation becomes the file's size.
+        var onDisk = new FileInfo(path).Length;
+        if (reservations.TryRemove(chunk.Index, out var reserved))
         {
-            if (reserved > 0)
-            {
-                _context.DiskBudget.Release(reserved);
-            }
+            _context.DiskBudget.Adjust(onDisk - reserved);
         }
+
+        return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
     }
 
     /// <summary>Checks a chunk's file, inserts its documents with the chunk's insertion workers, proves the count, deletes the file.</summary>
@@ -178,7 +221,19 @@ public sealed class DumpRestoreProcessor
             _context.Logger.LogWarning("{Reason}; dumping the chunk again", e.Message);
             await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
             _context.DiskBudget.Release(fileBytes);
-            chunk = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, cancellationToken).ConfigureAwait(false);
+            var reservation = new ConcurrentDictionary<int, long>();
+            try
+            {
+                chunk = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, reservation, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var leftover in reservation.Values)
+                {
+                    _context.DiskBudget.Release(leftover);
+                }
+            }
+
             path = _context.ChunkFiles.FullPath(chunk.File!);
             fileBytes = new FileInfo(path).Length;
         }
