@@ -13,7 +13,7 @@ public sealed record BenchOptions
         + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
-    public long Documents { get; init; } = 200_000;
+    public long Documents { get; init; } = 500_000;
 
     /// <summary>Average document size in bytes (a padded body).</summary>
     public int DocumentSize { get; init; } = 1024;
