@@ -10,7 +10,8 @@ public sealed record BenchOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/MongoMigrate.Bench.Migration -- [--docs N] [--size BYTES] [--collections N]\n"
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
-        + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']";
+        + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
+        + "       ... -- --report bench/results/migration-DATE.json   (reprints a result file's tables and targets)";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
     public long Documents { get; init; } = 500_000;
@@ -48,6 +49,9 @@ public sealed record BenchOptions
     /// {name} becomes the contender's name). It costs CPU of its own: never for published figures.
     /// </summary>
     public string? Wrap { get; init; }
+
+    /// <summary>A result file to read and print again (tables and targets) instead of measuring.</summary>
+    public string? ReportFile { get; init; }
 
     /// <summary>The arguments as given, recorded with the results so that a run can be reproduced.</summary>
     public IReadOnlyList<string> CommandLine { get; init; } = [];
@@ -95,6 +99,9 @@ public sealed record BenchOptions
                     break;
                 case "--out":
                     options = options with { ResultsDirectory = Next() };
+                    break;
+                case "--report":
+                    options = options with { ReportFile = Next() };
                     break;
                 case "--wrap":
                     options = options with { Wrap = Next() };

@@ -72,6 +72,17 @@ public static class MigrationBenchmark
         return (report, path);
     }
 
+    /// <summary>Reads a result file, checks its targets again with the current rules, prints it and rewrites its Markdown.</summary>
+    public static async Task<BenchmarkReport> ReprintAsync(string path, TextWriter log, CancellationToken cancellationToken)
+    {
+        var stored = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+        var report = stored with { Targets = TargetEvaluation.Evaluate(stored.Scenarios) };
+        var markdown = MarkdownReport.Format(report);
+        await log.WriteLineAsync(markdown).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), markdown, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
     /// <summary>bench/results of the repository the harness was built in, else ./bench-results.</summary>
     private static string DefaultResultsDirectory()
     {

@@ -26,5 +26,11 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options.ReportFile is { } file)
+{
+    await MigrationBenchmark.ReprintAsync(file, Console.Out, stop.Token);
+    return 0;
+}
+
 var (report, _) = await MigrationBenchmark.RunAsync(options, Console.Out, stop.Token);
 return report.Scenarios.SelectMany(s => s.Contenders).SelectMany(c => c.Samples).Any(s => s.Error is not null) ? 1 : 0;
