@@ -3,7 +3,10 @@ using MongoMigrate.Engine.ServerCommands;
 
 namespace MongoMigrate.Engine.Copying;
 
-/// <summary>Reads one chunk of a source collection as raw batches: a find with the chunk's _id filter, then getMores.</summary>
+/// <summary>
+/// Reads one chunk of a source collection as raw batches: a find with the chunk's _id filter, then getMores.
+/// Each batch holds a pooled reply buffer: dispose it once its documents are written.
+/// </summary>
 public sealed class ChunkReader(RawCommandRunner source, string collection, RawDocument filter, bool naturalOrder)
 {
     /// <summary>Documents per batch asked of the server; bytes per batch are bounded by the server's 16 MiB.</summary>
@@ -15,7 +18,7 @@ public sealed class ChunkReader(RawCommandRunner source, string collection, RawD
     /// </summary>
     public bool HintId { get; init; }
 
-    public async IAsyncEnumerable<IReadOnlyList<RawDocument>> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RawBatch> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var find = new BsonBuilder(filter.Length + 128).StartDocument()
             .String("find", collection)
@@ -31,14 +34,18 @@ public sealed class ChunkReader(RawCommandRunner source, string collection, RawD
         }
 
         find.Int32("batchSize", BatchSize).Boolean("noCursorTimeout", false);
-        var cursor = await RawCursor.OpenAsync(source, find.End().ToDocument(), BatchSize, cancellationToken).ConfigureAwait(false);
+        var cursor = await RawCursor.OpenPooledAsync(source, find.End().ToDocument(), BatchSize, cancellationToken).ConfigureAwait(false);
         try
         {
-            while (await cursor.NextBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
+            while (await cursor.NextRawBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
             {
                 if (batch.Count > 0)
                 {
                     yield return batch;
+                }
+                else
+                {
+                    batch.Dispose();
                 }
             }
         }

@@ -58,7 +58,7 @@ public sealed class DirectCopyProcessor
         long documents = 0, bytes = 0;
 
         // A failed read stops the writers, a failed write stops the read; the chunk is then retried whole.
-        await BoundedPipeline.RunAsync<IReadOnlyList<RawDocument>>(
+        await BoundedPipeline.RunAsync<RawBatch>(
             _context.Options.InsertionWorkers * 2,
             _context.Options.InsertionWorkers,
             async (buffer, token) =>
@@ -66,15 +66,9 @@ public sealed class DirectCopyProcessor
                 var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in chunkReader.ReadAsync(token).ConfigureAwait(false))
                 {
-                    long batchBytes = 0;
-                    foreach (var document in batch)
-                    {
-                        batchBytes += document.Length;
-                    }
-
                     documents += batch.Count;
-                    bytes += batchBytes;
-                    reader.ReportProgress(batch.Count, batchBytes);
+                    bytes += batch.Bytes;
+                    reader.ReportProgress(batch.Count, batch.Bytes);
                     await buffer.WriteAsync(batch, token).ConfigureAwait(false);
                 }
             },
@@ -89,10 +83,12 @@ public sealed class DirectCopyProcessor
         }
     }
 
-    private async Task WriteAsync(ChannelReader<IReadOnlyList<RawDocument>> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
+    private async Task WriteAsync(ChannelReader<RawBatch> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
     {
         await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            // The batch's pooled buffer goes back once its documents are on the target (or the chunk failed).
+            using var owned = batch;
             using var slot = await _writePool.AcquireAsync(_job.Priority, cancellationToken).ConfigureAwait(false);
             var workerId = _writePool.NextWorkerId();
             var worker = _writePool.RegisterWorker(_job.Key, workerId, $"chunk {chunk.Index} {chunk.Description}", cancellationToken);
@@ -100,12 +96,7 @@ public sealed class DirectCopyProcessor
             try
             {
                 var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(batch, token).ConfigureAwait(false), worker.CancellationToken).ConfigureAwait(false);
-                long batchBytes = 0;
-                foreach (var document in batch)
-                {
-                    batchBytes += document.Length;
-                }
-
+                var batchBytes = batch.Bytes;
                 var insertedBytes = result.AlreadyPresent == 0 ? batchBytes : batchBytes * result.Inserted / Math.Max(1, batch.Count);
                 _job.Progress.AddCopied(result.Inserted, insertedBytes);
                 worker.ReportProgress(batch.Count, batchBytes);

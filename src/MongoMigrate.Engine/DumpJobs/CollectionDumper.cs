@@ -95,15 +95,11 @@ internal sealed class CollectionDumper(
         {
             await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                // The sink copies the documents before it returns; the batch's pooled reply goes back after.
+                using var owned = batch;
                 await sink.AppendAsync(chunk, attempt, batch, cancellationToken).ConfigureAwait(false);
-                long bytes = 0;
-                foreach (var document in batch)
-                {
-                    bytes += document.Length;
-                }
-
-                progress.AddCopied(batch.Count, bytes);
-                worker.ReportProgress(batch.Count, bytes);
+                progress.AddCopied(batch.Count, batch.Bytes);
+                worker.ReportProgress(batch.Count, batch.Bytes);
             }
         }
         catch (Exception e) when (!chunk.CanResume && e is not (OperationCanceledException or DumpOutputException))

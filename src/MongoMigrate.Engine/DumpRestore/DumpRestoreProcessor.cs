@@ -215,6 +215,8 @@ public sealed class DumpRestoreProcessor
                 var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    // The writer has copied every document (or written it out) when WriteAsync returns.
+                    using var owned = batch;
                     long batchBytes = 0;
                     foreach (var document in batch)
                     {

@@ -13,7 +13,7 @@ namespace MongoMigrate.Engine.Jobs;
 /// <summary>One collection of a run, from wherever its state says it stands: plan, copy, index, verify, record.</summary>
 public sealed partial class MigrationJob
 {
-    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CancellationToken cancellationToken)
+    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, SemaphoreSlim metadataGate, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         var key = record.SourceNamespace;
@@ -33,7 +33,7 @@ public sealed partial class MigrationJob
                 throw new MigrationException(problem);
             }
 
-            var chunks = await PlanIfNeededAsync(context, planned, progress, cancellationToken).ConfigureAwait(false);
+            var chunks = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
             progress.SetChunks(
                 chunks.Count,
@@ -55,32 +55,38 @@ public sealed partial class MigrationJob
             }
 
             await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Indexing);
+            return await GatedAsync(metadataGate, FinishAsync, cancellationToken).ConfigureAwait(false);
 
-            // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
-            var preparation = new TargetPreparation(context.Target, _logger);
-            var indexErrors = await context.Retry.ExecuteAsync(
-                async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-
-            VerificationResult? verification = null;
-            if (_options.Verify)
+            // After the copy: the remaining indexes, the verification, the final state.
+            async Task<CollectionOutcome> FinishAsync()
             {
-                progress.SetPhase(CollectionPhase.Verifying);
-                verification = await VerifyAsync(context, planned, chunks, cancellationToken).ConfigureAwait(false);
-                if (!verification.IsEqual)
-                {
-                    var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
-                    await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-                    await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
-                    progress.SetPhase(CollectionPhase.Failed);
-                    return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error).ConfigureAwait(false);
-                }
-            }
+                progress.SetPhase(CollectionPhase.Indexing);
 
-            await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
-            progress.SetPhase(CollectionPhase.Done);
-            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null).ConfigureAwait(false);
+                // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
+                var preparation = new TargetPreparation(context.Target, _logger);
+                var indexErrors = await context.Retry.ExecuteAsync(
+                    async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+
+                VerificationResult? verification = null;
+                if (_options.Verify)
+                {
+                    progress.SetPhase(CollectionPhase.Verifying);
+                    verification = await VerifyAsync(context, planned, chunks, cancellationToken).ConfigureAwait(false);
+                    if (!verification.IsEqual)
+                    {
+                        var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
+                        await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
+                        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+                        progress.SetPhase(CollectionPhase.Failed);
+                        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error).ConfigureAwait(false);
+                    }
+                }
+
+                await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
+                progress.SetPhase(CollectionPhase.Done);
+                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +95,27 @@ public sealed partial class MigrationJob
             return await FailAsync(context, planned, before, progress, error, [], CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Planning, index builds and verification run per collection, outside the pools: unbounded, a thousand small
+    /// collections would send their metadata commands all at once and overflow the driver's wait queue for
+    /// connections (MongoWaitQueueFullException, found by the benchmark). The gate lets as many run as there are workers.
+    /// </summary>
+    private static async Task<T> GatedAsync<T>(SemaphoreSlim gate, Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Collections that may plan, build indexes or verify at the same time: as many as there are workers to copy their chunks.</summary>
+    internal static int MetadataConcurrency(MigrationOptions options) => Math.Clamp(options.DumpWorkers + options.RestoreWorkers, 2, 64);
 
     private async Task<CollectionOutcome> FailAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, string error, IReadOnlyList<ChunkFailure> failures, CancellationToken cancellationToken)
     {

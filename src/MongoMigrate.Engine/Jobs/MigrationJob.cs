@@ -154,6 +154,7 @@ public sealed partial class MigrationJob : IRunningJob
         IReadOnlyList<PlannedCollection> collections = [];
         IReadOnlyList<Discovery.SkippedNamespace> skipped = [];
         IReadOnlyDictionary<string, (long Documents, long Bytes)> before = new Dictionary<string, (long, long)>();
+        using var metadataGate = new SemaphoreSlim(MetadataConcurrency(_options));
         try
         {
             Progress.Phase = "discovering";
@@ -173,7 +174,7 @@ public sealed partial class MigrationJob : IRunningJob
             before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
             Progress.Phase = "copying";
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
-                .Select(c => RunCollectionAsync(context, c, before.GetValueOrDefault(c.Record.SourceNamespace), cancellationToken))
+                .Select(c => RunCollectionAsync(context, c, before.GetValueOrDefault(c.Record.SourceNamespace), metadataGate, cancellationToken))
                 .ToList();
             var outcomes = await Task.WhenAll(tasks).ConfigureAwait(false);
             return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);

@@ -10,31 +10,57 @@ public sealed class RawCursor
 {
     private readonly RawCommandRunner _runner;
     private readonly int? _batchSize;
-    private RawDocument? _firstReply;
+    private readonly bool _pooled;
+    private (RawDocument Reply, PooledReply? Owner)? _firstReply;
     private long _cursorId = -1;
     private string _collection = string.Empty;
 
-    private RawCursor(RawCommandRunner runner, RawDocument firstReply, int? batchSize)
+    private RawCursor(RawCommandRunner runner, RawDocument firstReply, PooledReply? owner, int? batchSize)
     {
         _runner = runner;
-        _firstReply = firstReply;
+        _firstReply = (firstReply, owner);
         _batchSize = batchSize;
+        _pooled = owner is not null;
     }
 
     /// <summary>Runs the command that opens the cursor.</summary>
     public static async Task<RawCursor> OpenAsync(RawCommandRunner runner, RawDocument command, int? getMoreBatchSize, CancellationToken cancellationToken)
     {
         var reply = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
-        return new RawCursor(runner, reply, getMoreBatchSize);
+        return new RawCursor(runner, reply, null, getMoreBatchSize);
+    }
+
+    /// <summary>
+    /// Opens a cursor whose every reply is read into a pooled buffer: each <see cref="RawBatch"/> from
+    /// <see cref="NextRawBatchAsync"/> owns one, and returns it when disposed. For bulk reads.
+    /// </summary>
+    public static async Task<RawCursor> OpenPooledAsync(RawCommandRunner runner, RawDocument command, int? getMoreBatchSize, CancellationToken cancellationToken)
+    {
+        var reply = await runner.RunPooledAsync(command, cancellationToken).ConfigureAwait(false);
+        return new RawCursor(runner, reply.Document, reply, getMoreBatchSize);
     }
 
     /// <summary>The next batch of documents, or null when the cursor is exhausted.</summary>
     public async Task<List<RawDocument>?> NextBatchAsync(CancellationToken cancellationToken)
     {
+        var batch = await NextReplyAsync(cancellationToken).ConfigureAwait(false);
+        return batch?.Documents;
+    }
+
+    /// <summary>The next batch with the reply it points into (disposing it returns a pooled reply), or null when the cursor is exhausted.</summary>
+    public async Task<RawBatch?> NextRawBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = await NextReplyAsync(cancellationToken).ConfigureAwait(false);
+        return batch is { } b ? new RawBatch(b.Documents, b.Owner) : null;
+    }
+
+    private async Task<(List<RawDocument> Documents, PooledReply? Owner)?> NextReplyAsync(CancellationToken cancellationToken)
+    {
         RawDocument reply;
+        PooledReply? owner = null;
         if (_firstReply is { } first)
         {
-            reply = first;
+            (reply, owner) = first;
             _firstReply = null;
         }
         else if (_cursorId == 0)
@@ -49,9 +75,30 @@ public sealed class RawCursor
                 getMore.Int32("batchSize", size);
             }
 
-            reply = await _runner.RunAsync(getMore.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            if (_pooled)
+            {
+                owner = await _runner.RunPooledAsync(getMore.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+                reply = owner.Document;
+            }
+            else
+            {
+                reply = await _runner.RunAsync(getMore.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            }
         }
 
+        try
+        {
+            return (Parse(reply), owner);
+        }
+        catch
+        {
+            owner?.Dispose();
+            throw;
+        }
+    }
+
+    private List<RawDocument> Parse(RawDocument reply)
+    {
         var cursor = reply["cursor"].AsDocument;
         _cursorId = cursor["id"].TryGetInt64(out var id) ? id : 0;
         if (_cursorId != 0)

@@ -1,0 +1,27 @@
+namespace MongoMigrate.Bench.Migration.Contenders;
+
+/// <summary>One way of moving the dataset, run as one or more child processes whose costs add up.</summary>
+public sealed record Contender
+{
+    public required string Name { get; init; }
+
+    /// <summary>One line for the table's legend.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>False for the read limit, which only drains the source.</summary>
+    public bool WritesTarget { get; init; } = true;
+
+    /// <summary>A mongomigrate command the contender needs (e.g. "dump"); it is reported as not available without it.</summary>
+    public string? RequiresCommand { get; init; }
+
+    /// <summary>True when the CLI prints a --json summary whose status must be "completed".</summary>
+    public bool PrintsMigrationSummary { get; init; }
+
+    public required Func<ContenderContext, IReadOnlyList<ProcessStep>> Steps { get; init; }
+}
+
+/// <summary>One child process: dotnet and its arguments.</summary>
+public sealed record ProcessStep(string FileName, IReadOnlyList<string> Arguments);
+
+/// <summary>Where a contender finds the servers, the programs and the scratch space of its run.</summary>
+public sealed record ContenderContext(string CliDll, string HarnessDll, string Source, string Target, string WorkDirectory, string BatchFile);

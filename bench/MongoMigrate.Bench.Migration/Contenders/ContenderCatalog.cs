@@ -1,0 +1,73 @@
+using System.Globalization;
+using MongoMigrate.Bench.Migration.Processes;
+
+namespace MongoMigrate.Bench.Migration.Contenders;
+
+/// <summary>The contenders of issue 7: the servers' limits, the hand-written copy, and the engine's ways of copying.</summary>
+public static class ContenderCatalog
+{
+    public const string Direct = "direct";
+    public const string DumpRestore = "dump-restore";
+    public const string DumpRestoreGzip = "dump-restore-gzip";
+    public const string Archive = "dump-archive";
+
+    /// <summary>The main table, in this order.</summary>
+    public static IReadOnlyList<Contender> MainTable(int workers) =>
+    [
+        Limit(ReadLimit.Name, $"source read limit: every collection drained with raw cursors, {workers} at once", workers, writesTarget: false),
+        Limit(WriteLimit.Name, $"target write limit: pre-serialized insert commands of 1000 documents replayed by {workers} writers", workers, writesTarget: true),
+        Limit(HandWrittenCopy.Name, "hand-written copy: one cursor per collection into BsonDocument, InsertMany of 1000, one collection at a time", workers, writesTarget: true),
+        Migrate(Direct, $"mongomigrate migrate --method direct ({workers} dump and {workers} restore workers, no verification)", "direct", gzip: false, workers),
+        Migrate(DumpRestore, "mongomigrate migrate --method dump-restore (chunk files on local disk)", "dump-restore", gzip: false, workers),
+        Migrate(DumpRestoreGzip, "mongomigrate migrate --method dump-restore --gzip", "dump-restore", gzip: true, workers),
+        new Contender
+        {
+            Name = Archive,
+            Description = "mongomigrate dump --archive, then mongomigrate restore --archive (one file, two processes)",
+            RequiresCommand = "dump",
+            Steps = context =>
+            {
+                var archive = Path.Combine(context.WorkDirectory, "bench.archive");
+                return
+                [
+                    new ProcessStep(DotnetHost.Path, [context.CliDll, "dump", "--source", context.Source, "--archive", archive]),
+                    new ProcessStep(DotnetHost.Path, [context.CliDll, "restore", "--target", context.Target, "--archive", archive]),
+                ];
+            },
+        },
+    ];
+
+    /// <summary>The engine's direct copy with <paramref name="workers"/> dump and restore workers, for the scaling runs.</summary>
+    public static Contender DirectWith(int workers) =>
+        Migrate($"{Direct}-w{workers}", $"mongomigrate migrate --method direct with {workers} dump and {workers} restore workers", "direct", gzip: false, workers);
+
+    public static Contender Limit(string name, string description, int workers, bool writesTarget) => new()
+    {
+        Name = name,
+        Description = description,
+        WritesTarget = writesTarget,
+        Steps = context => [new ProcessStep(DotnetHost.Path, [context.HarnessDll, .. new ChildArguments(name, context.Source, context.Target, workers, context.BatchFile).ToArguments()])],
+    };
+
+    public static Contender Migrate(string name, string description, string method, bool gzip, int workers) => new()
+    {
+        Name = name,
+        Description = description,
+        PrintsMigrationSummary = true,
+        Steps = context =>
+        {
+            var count = workers.ToString(CultureInfo.InvariantCulture);
+            List<string> args =
+            [
+                context.CliDll, "migrate", "--source", context.Source, "--target", context.Target, "--method", method,
+                "--dump-workers", count, "--restore-workers", count, "--work-dir", context.WorkDirectory, "--no-verify", "--json",
+            ];
+            if (gzip)
+            {
+                args.Add("--gzip");
+            }
+
+            return [new ProcessStep(DotnetHost.Path, args)];
+        },
+    };
+}

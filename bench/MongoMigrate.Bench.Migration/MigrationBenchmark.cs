@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Reflection;
+using MongoMigrate.Bench.Migration.Processes;
+using MongoMigrate.Bench.Migration.Reporting;
+using MongoMigrate.Bench.Migration.Scenarios;
+
+namespace MongoMigrate.Bench.Migration;
+
+/// <summary>
+/// One harness run: starts the two sandbox processes, measures every scenario, checks the targets, prints
+/// the tables and writes the JSON and Markdown results. The smoke test calls this directly.
+/// </summary>
+public static class MigrationBenchmark
+{
+    public const string ReproduceCommand = "dotnet run -c Release --project bench/MongoMigrate.Bench.Migration --";
+
+    /// <summary>The report, also written as migration-*.json and .md under the results folder (returned as ReportPath).</summary>
+    public static async Task<(BenchmarkReport Report, string ReportPath)> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var harnessDll = typeof(MigrationBenchmark).Assembly.Location;
+        var cliDll = Path.GetFullPath(options.CliPath ?? Path.Combine(AppContext.BaseDirectory, "mongomigrate.dll"));
+        if (!File.Exists(cliDll))
+        {
+            throw new FileNotFoundException($"mongomigrate.dll was not found at {cliDll}; build src/MongoMigrate.Cli or pass --cli PATH.", cliDll);
+        }
+
+        var optimized = IsOptimized(typeof(MigrationBenchmark).Assembly);
+        var date = DateTimeOffset.UtcNow;
+        var loadBefore = MachineCpu.LoadAverage();
+        await log.WriteLineAsync($"Machine: {MachineInfo.Current()}; load average {loadBefore:F2}.").ConfigureAwait(false);
+        await log.WriteLineAsync($"Children measured by {(MeasuredProcess.UsesRusage ? "GNU time (rusage at exit)" : "polling (GNU time not found at /usr/bin/time)")}; CLI {cliDll}.").ConfigureAwait(false);
+        if (!optimized)
+        {
+            await log.WriteLineAsync("WARNING: this is a Debug build; run with -c Release for figures worth publishing.").ConfigureAwait(false);
+        }
+
+        var results = new List<ScenarioResult>();
+        var session = await BenchmarkSession.StartAsync(cliDll, harnessDll, cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            foreach (var scenario in ScenarioPlan.Create(options))
+            {
+                await log.WriteLineAsync($"Scenario {scenario.Name}: {scenario.Title}").ConfigureAwait(false);
+                var clock = Stopwatch.StartNew();
+                results.Add(await ScenarioRunner.RunAsync(session, scenario, options.Wrap, log, cancellationToken).ConfigureAwait(false));
+                await log.WriteLineAsync($"  ({clock.Elapsed.TotalSeconds:N0} s)").ConfigureAwait(false);
+            }
+        }
+
+        var report = new BenchmarkReport
+        {
+            Date = date,
+            Machine = MachineInfo.Current(),
+            Command = $"{ReproduceCommand} {string.Join(' ', options.CommandLine)}".Trim().TrimEnd('-').Trim(),
+            Measurement = MeasuredProcess.UsesRusage ? "rusage" : "polling",
+            OptimizedBuild = optimized,
+            LoadAverageBefore = loadBefore,
+            LoadAverageAfter = MachineCpu.LoadAverage(),
+            Scenarios = results,
+            Targets = TargetEvaluation.Evaluate(results),
+        };
+
+        var markdown = MarkdownReport.Format(report);
+        await log.WriteLineAsync().ConfigureAwait(false);
+        await log.WriteLineAsync(markdown).ConfigureAwait(false);
+        var folder = options.ResultsDirectory ?? DefaultResultsDirectory();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"migration-{date:yyyyMMdd-HHmmss}.json");
+        await File.WriteAllTextAsync(path, report.ToJson(), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), markdown, cancellationToken).ConfigureAwait(false);
+        await log.WriteLineAsync($"Results: {path}").ConfigureAwait(false);
+        return (report, path);
+    }
+
+    /// <summary>Reads a result file, checks its targets again with the current rules, prints it and rewrites its Markdown.</summary>
+    public static async Task<BenchmarkReport> ReprintAsync(string path, TextWriter log, CancellationToken cancellationToken)
+    {
+        var stored = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+        var report = stored with { Targets = TargetEvaluation.Evaluate(stored.Scenarios) };
+        var markdown = MarkdownReport.Format(report);
+        await log.WriteLineAsync(markdown).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), markdown, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>bench/results of the repository the harness was built in, else ./bench-results.</summary>
+    private static string DefaultResultsDirectory()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "MongoMigrate.slnx")))
+                {
+                    return Path.Combine(folder.FullName, "bench", "results");
+                }
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
+    }
+
+    private static bool IsOptimized(Assembly assembly) =>
+        assembly.GetCustomAttribute<DebuggableAttribute>() is not { IsJITOptimizerDisabled: true };
+}

@@ -1,0 +1,43 @@
+using MongoMigrate.Bench.Migration.Contenders;
+
+namespace MongoMigrate.Bench.Migration.Scenarios;
+
+/// <summary>Which scenarios a run measures: the main table, and with --scaling the worker, collection-count and dataset-size runs.</summary>
+public static class ScenarioPlan
+{
+    public const string Main = "main";
+    public const string Workers = "workers";
+    public const string FewCollections = "collections-few";
+    public const string ManyCollections = "collections-many";
+    public const string SmallDataset = "documents-small";
+    public const string LargeDataset = "documents-large";
+
+    public static IReadOnlyList<Scenario> Create(BenchOptions options)
+    {
+        var main = ContenderCatalog.MainTable(options.Workers)
+            .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var scenarios = new List<Scenario> { new(Main, $"All contenders: {options.MainDataset}", options.MainDataset, main, options.Repeat) };
+        if (!options.Scaling)
+        {
+            return scenarios;
+        }
+
+        scenarios.Add(new Scenario(Workers, $"mongomigrate --method direct with 1, 2, 4 and 8 workers: {options.MainDataset}", options.MainDataset, [.. new[] { 1, 2, 4, 8 }.Select(ContenderCatalog.DirectWith)], options.Repeat));
+
+        var limits = ContenderCatalog.MainTable(options.Workers).ToDictionary(c => c.Name);
+        Contender[] perCollection = [limits[ReadLimit.Name], limits[HandWrittenCopy.Name], limits[ContenderCatalog.Direct]];
+        var many = options.Quick ? 100 : 1000;
+        var few = options.MainDataset with { Collections = 10 };
+        scenarios.Add(new Scenario(FewCollections, $"Few collections: {few}", few, perCollection, options.Repeat));
+        var manyShape = options.MainDataset with { Collections = many };
+        scenarios.Add(new Scenario(ManyCollections, $"Many small collections: {manyShape}", manyShape, perCollection, options.Repeat));
+
+        Contender[] perSize = [limits[ReadLimit.Name], limits[ContenderCatalog.Direct], limits[ContenderCatalog.DumpRestore]];
+        var small = options.MainDataset with { Documents = options.Quick ? 10_000 : 100_000 };
+        var large = options.MainDataset with { Documents = options.Quick ? 100_000 : 1_000_000 };
+        scenarios.Add(new Scenario(SmallDataset, $"Small dataset: {small}", small, perSize, options.Repeat));
+        scenarios.Add(new Scenario(LargeDataset, $"Large dataset: {large}", large, perSize, options.Repeat));
+        return scenarios;
+    }
+}

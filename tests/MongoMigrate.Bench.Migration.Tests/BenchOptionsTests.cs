@@ -1,0 +1,40 @@
+using MongoMigrate.Datasets;
+
+namespace MongoMigrate.Bench.Migration.Tests;
+
+public sealed class BenchOptionsTests
+{
+    [Fact]
+    public void Arguments_set_the_dataset_and_the_rounds()
+    {
+        var options = BenchOptions.Parse(["--docs", "1_000_000", "--size", "2048", "--collections", "1000", "--ids", "mixed", "--repeat", "5", "--scaling"]);
+
+        Assert.Equal(1_000_000, options.Documents);
+        Assert.Equal(2048, options.DocumentSize);
+        Assert.Equal(1000, options.Collections);
+        Assert.Equal(IdKind.Mixed, options.Ids);
+        Assert.Equal(5, options.Repeat);
+        Assert.True(options.Scaling);
+    }
+
+    [Fact]
+    public void Quick_shrinks_the_dataset_and_the_rounds_unless_they_are_given()
+    {
+        var quick = BenchOptions.Parse(["--quick"]);
+        var given = BenchOptions.Parse(["--quick", "--docs", "5000", "--repeat", "2"]);
+
+        Assert.Equal((20_000, 1), (quick.Documents, quick.Repeat));
+        Assert.Equal((5000, 2), (given.Documents, given.Repeat));
+    }
+
+    [Theory]
+    [InlineData("--docs", "0")]
+    [InlineData("--ids", "guid")]
+    [InlineData("--frobnicate", "1")]
+    public void Bad_arguments_are_refused_with_a_message(string name, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => BenchOptions.Parse([name, value]));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+}

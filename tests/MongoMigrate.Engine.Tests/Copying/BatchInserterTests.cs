@@ -1,0 +1,33 @@
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Copying;
+using MongoMigrate.Engine.ServerCommands;
+using MongoMigrate.Testing;
+
+namespace MongoMigrate.Engine.Tests.Copying;
+
+public class BatchInserterTests(MongoServerFixture server) : IClassFixture<MongoServerFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Concurrent_inserts_through_one_inserter_store_every_document_unchanged()
+    {
+        // The inserter reuses its command buffers: batches sent at the same time must never share one.
+        var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("inserter")));
+        var inserter = new BatchInserter(runner, "c");
+        var batches = Enumerable.Range(0, 8).Select(b => Enumerable.Range(0, 2500).Select(i => new BsonBuilder().StartDocument()
+            .Int64("_id", (b * 10_000L) + i)
+            .Double("negativeZero", -0.0)
+            .String("padding", new string((char)('a' + b), 200 + (i % 50)))
+            .End().ToDocument()).ToList()).ToList();
+
+        var first = await Task.WhenAll(batches.Select(batch => inserter.InsertAsync(batch, Ct)));
+        var again = await Task.WhenAll(batches.Concat(batches).Select(batch => inserter.InsertAsync(batch, Ct)));
+
+        Assert.All(first, r => Assert.Equal((2500L, 0L), (r.Inserted, r.AlreadyPresent)));
+        Assert.All(again, r => Assert.Equal((0L, 2500L), (r.Inserted, r.AlreadyPresent)));
+        var find = new BsonBuilder().StartDocument().String("find", "c").StartDocument("sort").Int32("_id", 1).End().End().ToDocument();
+        var stored = await (await RawCursor.OpenAsync(runner, find, null, Ct)).ToListAsync(Ct);
+        Assert.Equal(batches.SelectMany(b => b).Select(d => Convert.ToHexString(d.Span)), stored.Select(d => Convert.ToHexString(d.Span)));
+    }
+}
