@@ -70,6 +70,9 @@ public class ArchiveWriterTests
         var namespaces = Enumerable.Range(0, writers).Select(i => new ArchiveNamespace("db" + (i % 2), "c" + i, new CollectionMetadata { CollectionName = "c" + i })).ToList();
         var output = new MemoryStream();
         var options = new ArchiveWriterOptions { LeaveOpen = true, MaxSegmentDocuments = 50, MaxSegmentBytes = 4096 };
+        // Every 250 documents the writers wait for each other, so their segments interleave however the threads are scheduled.
+        const int phase = 250;
+        var meetings = Enumerable.Range(0, perNamespace / phase).Select(_ => new WriterMeeting(writers)).ToArray();
         await using (var writer = await ArchiveWriter.CreateAsync(output, Header, namespaces, options, TestContext.Current.CancellationToken))
         {
             await Task.WhenAll(namespaces.Select((ns, n) => Task.Run(
@@ -78,11 +81,12 @@ public class ArchiveWriterTests
                     var w = writer.OpenNamespace(ns.Database, ns.Collection);
                     for (var i = 0; i < perNamespace; i++)
                     {
-                        await w.WriteAsync(Document(n, i), TestContext.Current.CancellationToken);
-                        if (i % 97 == 0)
+                        if (i > 0 && i % phase == 0)
                         {
-                            await Task.Yield();
+                            await meetings[(i / phase) - 1].ArriveAsync();
                         }
+
+                        await w.WriteAsync(Document(n, i), TestContext.Current.CancellationToken);
                     }
 
                     await w.CompleteAsync(TestContext.Current.CancellationToken);
@@ -230,4 +234,21 @@ public class ArchiveWriterTests
 
     private static byte[] Document(int ns, int i) =>
         new BsonBuilder().StartDocument().Int32("_id", i).Int32("ns", ns).String("pad", new string((char)('a' + (i % 26)), i % 40)).End().ToArray();
+
+    /// <summary>Writers wait here until all of them have arrived.</summary>
+    private sealed class WriterMeeting(int expected)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public Task ArriveAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) == expected)
+            {
+                _all.SetResult();
+            }
+
+            return _all.Task;
+        }
+    }
 }
