@@ -31,7 +31,7 @@ public static class ContenderCatalog
                 return
                 [
                     new ProcessStep(DotnetHost.Path, [context.CliDll, "dump", "--source", context.Source, "--archive", archive]),
-                    new ProcessStep(DotnetHost.Path, [context.CliDll, "restore", "--target", context.Target, "--archive", archive]),
+                    new ProcessStep(DotnetHost.Path, [context.CliDll, "restore", "--target", context.Target, "--archive", archive, "--work-dir", Path.Combine(context.WorkDirectory, "restore-state")]),
                 ];
             },
         },
