@@ -24,7 +24,7 @@ public class ArchiveBenchmarks
     private List<ArchiveNamespace> _namespaces = [];
 
     [GlobalSetup]
-    public void Setup()
+    public async Task SetupAsync()
     {
         // 256 distinct documents (256 KiB, more than deflate's 32 KiB window) of word-like text, so gzip sees
         // realistic input instead of one document repeated.
@@ -42,8 +42,8 @@ public class ArchiveBenchmarks
         }).ToArray();
 
         _namespaces = Enumerable.Range(0, Producers).Select(i => new ArchiveNamespace("bench", "c" + i, new CollectionMetadata())).ToList();
-        _plainArchive = WriteAsync(new ArchiveWriterOptions(), 1, keep: true).GetAwaiter().GetResult();
-        _gzipArchive = WriteAsync(new ArchiveWriterOptions { Gzip = true }, 1, keep: true).GetAwaiter().GetResult();
+        _plainArchive = await WriteAsync(new ArchiveWriterOptions(), 1, keep: true);
+        _gzipArchive = await WriteAsync(new ArchiveWriterOptions { Gzip = true }, 1, keep: true);
         _crcData = new byte[64 * 1024 * 1024];
         random.NextBytes(_crcData);
     }

@@ -112,32 +112,7 @@ public static class BsonValues
         value is >= int.MinValue and <= int.MaxValue ? Int32((int)value) : Int64(value);
 
     /// <summary>The server's name for a BSON type, as used by $type and in error messages.</summary>
-    public static string TypeName(BsonTypeCode type) => type switch
-    {
-        BsonTypeCode.EndOfDocument => "missing",
-        BsonTypeCode.Double => "double",
-        BsonTypeCode.String => "string",
-        BsonTypeCode.Document => "object",
-        BsonTypeCode.Array => "array",
-        BsonTypeCode.Binary => "binData",
-        BsonTypeCode.Undefined => "undefined",
-        BsonTypeCode.ObjectId => "objectId",
-        BsonTypeCode.Boolean => "bool",
-        BsonTypeCode.DateTime => "date",
-        BsonTypeCode.Null => "null",
-        BsonTypeCode.RegularExpression => "regex",
-        BsonTypeCode.DbPointer => "dbPointer",
-        BsonTypeCode.JavaScript => "javascript",
-        BsonTypeCode.Symbol => "symbol",
-        BsonTypeCode.JavaScriptWithScope => "javascriptWithScope",
-        BsonTypeCode.Int32 => "int",
-        BsonTypeCode.Timestamp => "timestamp",
-        BsonTypeCode.Int64 => "long",
-        BsonTypeCode.Decimal128 => "decimal",
-        BsonTypeCode.MinKey => "minKey",
-        BsonTypeCode.MaxKey => "maxKey",
-        _ => "unknown",
-    };
+    public static string TypeName(BsonTypeCode type) => type == BsonTypeCode.EndOfDocument ? "missing" : BsonTypeNames.Of(type);
 
     /// <summary>The value as the server prints it in messages: <c>a: 5</c> when named.</summary>
     public static string Describe(string name, RawBsonValue value) => name + ": " + BsonDebugText.Format(value);
