@@ -125,16 +125,7 @@ internal static class SummaryWriter
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("skipped");
-            foreach (var s in summary.Skipped)
-            {
-                json.WriteStartObject();
-                json.WriteString("namespace", s.Namespace.FullName);
-                json.WriteString("reason", s.Reason);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            SkippedJson.Write(json, summary.Skipped);
             json.WriteEndObject();
         }
 
