@@ -1,5 +1,6 @@
 using System.Globalization;
 using MongoMigrate.Bench.Migration.Data;
+using MongoMigrate.Bench.Migration.Scenarios;
 using MongoMigrate.Datasets;
 
 namespace MongoMigrate.Bench.Migration;
@@ -10,7 +11,7 @@ public sealed record BenchOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/MongoMigrate.Bench.Migration -- [--docs N] [--size BYTES] [--collections N]\n"
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
-        + "         [--only NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
+        + "         [--only NAME,NAME...] [--scenarios NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
         + "       ... -- --report bench/results/migration-DATE.json   (reprints a result file's tables and targets)";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
@@ -37,6 +38,12 @@ public sealed record BenchOptions
 
     /// <summary>Only these contenders (names as in the table); all when empty.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
+
+    /// <summary>
+    /// Only these scenarios (main, workers, collections-few, collections-many, documents-small, documents-large);
+    /// all that the other options ask for when empty. Naming a scaling scenario implies --scaling.
+    /// </summary>
+    public IReadOnlyList<string> Scenarios { get; init; } = [];
 
     /// <summary>Where the JSON and Markdown results are written; bench/results of the repository by default.</summary>
     public string? ResultsDirectory { get; init; }
@@ -97,6 +104,9 @@ public sealed record BenchOptions
                 case "--only":
                     options = options with { Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] };
                     break;
+                case "--scenarios":
+                    options = options with { Scenarios = ParseScenarios(name, Next()) };
+                    break;
                 case "--out":
                     options = options with { ResultsDirectory = Next() };
                     break;
@@ -138,6 +148,15 @@ public sealed record BenchOptions
         "mixed" => IdKind.Mixed,
         _ => throw new ArgumentException($"--ids must be objectid, int64, string, uuid or mixed, not '{text}'."),
     };
+
+    private static string[] ParseScenarios(string name, string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !ScenarioPlan.Names.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+        return unknown.Count == 0 && names.Length > 0
+            ? names
+            : throw new ArgumentException($"{name} takes names from {string.Join(", ", ScenarioPlan.Names)}, not '{text}'.");
+    }
 
     private static long PositiveLong(string name, string text) =>
         long.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0

@@ -10,17 +10,31 @@ namespace MongoMigrate.Bson;
 /// Writes BSON bytes directly: documents and arrays are opened and closed, lengths are patched in place,
 /// and raw values are copied without being decoded. The result is exactly the bytes that were described.
 /// </summary>
-public sealed class BsonBuilder
+public sealed class BsonBuilder : IDisposable
 {
     private static readonly string[] IndexNames = Enumerable.Range(0, 1024).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     private byte[] _buffer;
     private int _length;
     private readonly Stack<int> _open = new();
+    private readonly ArrayPool<byte>? _pool;
+    private bool _returned;
 
     public BsonBuilder(int initialCapacity = 256)
     {
         _buffer = new byte[Math.Max(initialCapacity, 16)];
+    }
+
+    /// <summary>
+    /// A builder whose buffer is rented from <paramref name="pool"/> (and rented again, larger, when it grows),
+    /// for commands of megabytes built over and over: fresh arrays of that size would be large-object heap
+    /// allocations that only a full collection frees. Dispose gives the buffer back; the written bytes are
+    /// invalid from then on.
+    /// </summary>
+    public BsonBuilder(int initialCapacity, ArrayPool<byte> pool)
+    {
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(initialCapacity, 16));
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -348,9 +362,36 @@ public sealed class BsonBuilder
         if (_length + count > _buffer.Length)
         {
             var size = Math.Max(_buffer.Length * 2, _length + count);
-            Array.Resize(ref _buffer, size);
+            if (_pool is null)
+            {
+                Array.Resize(ref _buffer, size);
+            }
+            else
+            {
+                ObjectDisposedException.ThrowIf(_returned, this);
+                var bigger = _pool.Rent(size);
+                _buffer.AsSpan(0, _length).CopyTo(bigger);
+                _pool.Return(_buffer);
+                _buffer = bigger;
+            }
         }
 
         return _buffer;
+    }
+
+    /// <summary>Returns a pooled buffer to its pool (nothing to do for a builder that owns its array).</summary>
+    public void Dispose()
+    {
+        if (_pool is null || _returned)
+        {
+            return;
+        }
+
+        _returned = true;
+        var buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        _open.Clear();
+        _pool.Return(buffer);
     }
 }

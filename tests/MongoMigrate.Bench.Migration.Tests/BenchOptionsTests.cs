@@ -1,3 +1,4 @@
+using MongoMigrate.Bench.Migration.Scenarios;
 using MongoMigrate.Datasets;
 
 namespace MongoMigrate.Bench.Migration.Tests;
@@ -27,10 +28,24 @@ public sealed class BenchOptionsTests
         Assert.Equal((5000, 2), (given.Documents, given.Repeat));
     }
 
+    [Fact]
+    public void Scenarios_picks_the_scaling_runs_to_measure_without_the_others()
+    {
+        var options = BenchOptions.Parse(["--scenarios", "collections-few, collections-many"]);
+
+        var names = ScenarioPlan.Create(options).Select(s => s.Name).ToList();
+
+        Assert.Equal([ScenarioPlan.FewCollections, ScenarioPlan.ManyCollections], names);
+        Assert.Equal(
+            [ScenarioPlan.Main, ScenarioPlan.Workers, ScenarioPlan.FewCollections, ScenarioPlan.ManyCollections, ScenarioPlan.SmallDataset, ScenarioPlan.LargeDataset],
+            ScenarioPlan.Create(BenchOptions.Parse(["--scaling"])).Select(s => s.Name).ToList());
+    }
+
     [Theory]
     [InlineData("--docs", "0")]
     [InlineData("--ids", "guid")]
     [InlineData("--frobnicate", "1")]
+    [InlineData("--scenarios", "main,everything")]
     public void Bad_arguments_are_refused_with_a_message(string name, string value)
     {
         var error = Assert.Throws<ArgumentException>(() => BenchOptions.Parse([name, value]));

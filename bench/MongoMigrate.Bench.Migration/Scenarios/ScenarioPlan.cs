@@ -12,7 +12,20 @@ public static class ScenarioPlan
     public const string SmallDataset = "documents-small";
     public const string LargeDataset = "documents-large";
 
+    /// <summary>Every scenario's name, in the order they run.</summary>
+    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset];
+
     public static IReadOnlyList<Scenario> Create(BenchOptions options)
+    {
+        if (options.Scenarios.Count == 0)
+        {
+            return All(options);
+        }
+
+        return [.. All(options with { Scaling = true }).Where(s => options.Scenarios.Contains(s.Name, StringComparer.OrdinalIgnoreCase))];
+    }
+
+    private static List<Scenario> All(BenchOptions options)
     {
         var main = ContenderCatalog.MainTable(options.Workers)
             .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Name, StringComparer.OrdinalIgnoreCase))

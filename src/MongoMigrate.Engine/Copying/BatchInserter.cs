@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Buffers;
+using System.Text;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -23,11 +24,8 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
 
     private const int DuplicateKey = 11000;
 
-    /// <summary>
-    /// Command buffers of finished inserts, reused by the next ones: a batch is up to 8 MiB, and a fresh
-    /// buffer for each would be a large-object allocation, zeroed and page-faulted every time.
-    /// </summary>
-    private readonly ConcurrentBag<BsonBuilder> _builders = [];
+    /// <summary>The insert command's bytes around its documents (field names, flags, the collection's name).</summary>
+    private readonly int _header = 128 + Encoding.UTF8.GetByteCount(collection);
 
     public async Task<InsertResult> InsertAsync(IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
     {
@@ -52,15 +50,14 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
 
     private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, CancellationToken cancellationToken)
     {
-        if (!_builders.TryTake(out var command))
-        {
-            command = new BsonBuilder((int)Math.Min(int.MaxValue, bytes + 256));
-        }
-
+        // The command's buffer comes from the shared pool, sized for the whole batch: a batch is up to 8 MiB,
+        // and a fresh array for each would be a large-object allocation that only a full collection frees,
+        // so the process would grow with the amount copied. Per document: type, index name, NUL.
+        var size = bytes + ((end - start) * 6L) + _header;
         RawDocument reply;
+        var command = new BsonBuilder((int)Math.Min(int.MaxValue, size), ArrayPool<byte>.Shared);
         try
         {
-            command.Clear();
             command.StartDocument()
                 .String("insert", collection)
                 .Boolean("ordered", false)
@@ -77,7 +74,7 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         }
         finally
         {
-            _builders.Add(command);
+            command.Dispose();
         }
 
         var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;

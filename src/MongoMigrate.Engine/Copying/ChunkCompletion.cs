@@ -7,12 +7,27 @@ using MongoMigrate.Engine.State;
 namespace MongoMigrate.Engine.Copying;
 
 /// <summary>
-/// The last step of every chunk: count the chunk's _id range on the target and only then record it as
-/// restored. A retried chunk whose documents were partly written before is thus proven complete.
+/// The last step of every chunk: prove the chunk's documents are on the target, and only then record it as
+/// restored. When this attempt's inserts were acknowledged for every document, none of them already there,
+/// the acknowledgements are the proof. Otherwise (an earlier attempt or run wrote some of them, or the
+/// answers do not add up) the chunk's _id range is counted on the target: a retried chunk whose documents
+/// were partly written before is thus proven complete. Documents someone else wrote into the range are
+/// left to the final verification, which reports them.
 /// </summary>
 internal static class ChunkCompletion
 {
-    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, long bytes, CancellationToken cancellationToken)
+    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, long bytes, InsertResult inserted, CancellationToken cancellationToken)
+    {
+        if (inserted.AlreadyPresent != 0 || inserted.Inserted != documents)
+        {
+            await CountOnTargetAsync(context, job, chunk, documents, cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.State.MarkChunkRestoredAsync(context.JobId, job.Key, chunk.Index, documents, bytes, cancellationToken).ConfigureAwait(false);
+        job.Progress.ChunkRestored();
+    }
+
+    private static async Task CountOnTargetAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
         var count = new BsonBuilder(chunk.Filter.Length + 64).StartDocument()
@@ -26,9 +41,6 @@ internal static class ChunkCompletion
             throw new ChunkCountMismatchException(
                 $"Chunk {chunk.Index} of {job.Key} ({chunk.Description}): the source gave {documents} documents but the target holds {onTarget} in that _id range.");
         }
-
-        await context.State.MarkChunkRestoredAsync(context.JobId, job.Key, chunk.Index, documents, bytes, cancellationToken).ConfigureAwait(false);
-        job.Progress.ChunkRestored();
     }
 
     /// <summary>Whether an error may be cured by running the chunk again.</summary>

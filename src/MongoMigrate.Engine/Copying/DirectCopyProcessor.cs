@@ -56,10 +56,11 @@ public sealed class DirectCopyProcessor
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
         long documents = 0, bytes = 0;
+        var inserted = new InsertTally();
 
         // A failed read stops the writers, a failed write stops the read; the chunk is then retried whole.
         await BoundedPipeline.RunAsync<RawBatch>(
-            _context.Options.InsertionWorkers * 2,
+            _context.Options.InsertionWorkers,
             _context.Options.InsertionWorkers,
             async (buffer, token) =>
             {
@@ -72,10 +73,10 @@ public sealed class DirectCopyProcessor
                     await buffer.WriteAsync(batch, token).ConfigureAwait(false);
                 }
             },
-            (batches, token) => WriteAsync(batches, inserter, chunk, token),
+            (batches, token) => WriteAsync(batches, inserter, chunk, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, inserted.Total, cancellationToken).ConfigureAwait(false);
         if (chunk.File is { } file)
         {
             // Dumped by an earlier dump-restore run of the job, copied directly now: its file has no use left.
@@ -83,7 +84,7 @@ public sealed class DirectCopyProcessor
         }
     }
 
-    private async Task WriteAsync(ChannelReader<RawBatch> batches, BatchInserter inserter, ChunkRecord chunk, CancellationToken cancellationToken)
+    private async Task WriteAsync(ChannelReader<RawBatch> batches, BatchInserter inserter, ChunkRecord chunk, InsertTally inserted, CancellationToken cancellationToken)
     {
         await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -96,6 +97,7 @@ public sealed class DirectCopyProcessor
             try
             {
                 var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(batch, token).ConfigureAwait(false), worker.CancellationToken).ConfigureAwait(false);
+                inserted.Add(result);
                 var batchBytes = batch.Bytes;
                 var insertedBytes = result.AlreadyPresent == 0 ? batchBytes : batchBytes * result.Inserted / Math.Max(1, batch.Count);
                 _job.Progress.AddCopied(result.Inserted, insertedBytes);

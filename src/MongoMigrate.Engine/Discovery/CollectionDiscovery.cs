@@ -14,6 +14,9 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
 {
     private static readonly HashSet<string> SystemDatabases = new(StringComparer.Ordinal) { "admin", "config", "local" };
 
+    /// <summary>Collections described at the same time (each takes a connection to the source).</summary>
+    public int Concurrency { get; init; } = 8;
+
     /// <summary>List views in <see cref="DiscoveryResult.Views"/> instead of skipping them (a dump keeps their definitions).</summary>
     public bool IncludeViews { get; init; }
 
@@ -30,7 +33,7 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
 
     public async Task<DiscoveryResult> DiscoverAsync(NamespaceSelection selection, CancellationToken cancellationToken)
     {
-        var collections = new List<SourceCollection>();
+        var selected = new List<(RawCommandRunner Runner, NamespaceName Namespace, RawDocument Info)>();
         var skipped = new List<SkippedNamespace>();
         var views = new List<SourceView>();
         foreach (var database in await ListDatabasesAsync(cancellationToken).ConfigureAwait(false))
@@ -62,10 +65,16 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
                     continue;
                 }
 
-                collections.Add(await DescribeAsync(runner, ns, info, cancellationToken).ConfigureAwait(false));
+                selected.Add((runner, ns, info));
             }
         }
 
+        // Indexes and sizes take two round trips per collection: a thousand collections are described several at a time.
+        var collections = new SourceCollection[selected.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, selected.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (i, token) => collections[i] = await DescribeAsync(selected[i].Runner, selected[i].Namespace, selected[i].Info, token).ConfigureAwait(false)).ConfigureAwait(false);
         return new DiscoveryResult(collections, skipped) { Views = views };
     }
 

@@ -303,8 +303,9 @@ public sealed class DumpRestoreProcessor
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
+        var inserted = new InsertTally();
         await BoundedPipeline.RunAsync<DocumentBatch>(
-            _context.Options.InsertionWorkers * 2,
+            _context.Options.InsertionWorkers,
             _context.Options.InsertionWorkers,
             async (batches, token) =>
             {
@@ -333,15 +334,15 @@ public sealed class DumpRestoreProcessor
                     }
                 }
             },
-            (batches, token) => InsertBatchesAsync(batches, inserter, worker, token),
+            (batches, token) => InsertBatchesAsync(batches, inserter, worker, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, inserted.Total, cancellationToken).ConfigureAwait(false);
         _context.ChunkFiles.Delete(chunk.File!);
         _context.DiskBudget.Release(fileBytes);
     }
 
-    private async Task InsertBatchesAsync(ChannelReader<DocumentBatch> batches, BatchInserter inserter, WorkerContext worker, CancellationToken cancellationToken)
+    private async Task InsertBatchesAsync(ChannelReader<DocumentBatch> batches, BatchInserter inserter, WorkerContext worker, InsertTally inserted, CancellationToken cancellationToken)
     {
         await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -354,6 +355,7 @@ public sealed class DumpRestoreProcessor
                 }
 
                 var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(documents, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                inserted.Add(result);
                 var insertedBytes = result.AlreadyPresent == 0 ? batch.Length : batch.Length * result.Inserted / Math.Max(1, batch.Count);
                 _job.Progress.AddCopied(result.Inserted, insertedBytes);
                 worker.ReportProgress(batch.Count, batch.Length);

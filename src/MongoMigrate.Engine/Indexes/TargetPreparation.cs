@@ -14,32 +14,46 @@ namespace MongoMigrate.Engine.Indexes;
 /// </summary>
 public sealed class TargetPreparation(IMongoClient target, ILogger logger)
 {
+    /// <summary>Target collections checked or dropped at the same time (each takes a connection to the target).</summary>
+    public int Concurrency { get; init; } = 8;
+
     /// <summary>Throws a one-line error naming every target collection that already holds documents.</summary>
     public async Task EnsureTargetsEmptyAsync(IEnumerable<NamespaceName> targets, bool dropTarget, CancellationToken cancellationToken)
     {
-        var nonEmpty = new List<string>();
-        foreach (var ns in targets)
+        // Only the targets that exist need a look: one listCollections per database finds them, so a fresh target
+        // costs a round trip per database, not per collection. Those are checked (or dropped) several at a time.
+        var existing = new List<NamespaceName>();
+        foreach (var database in targets.GroupBy(ns => ns.Database, StringComparer.Ordinal))
         {
-            var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
-            if (dropTarget)
-            {
-                await DropAsync(runner, ns, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var find = new BsonBuilder().StartDocument().String("find", ns.Collection).StartDocument("projection").Int32("_id", 1).End()
-                .Int32("limit", 1).Boolean("singleBatch", true).End().ToDocument();
-            var reply = await runner.RunAsync(find, cancellationToken).ConfigureAwait(false);
-            if (!reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty)
-            {
-                nonEmpty.Add(ns.FullName);
-            }
+            var names = await CollectionNamesAsync(database.Key, cancellationToken).ConfigureAwait(false);
+            existing.AddRange(database.Where(ns => names.Contains(ns.Collection)));
         }
 
-        if (nonEmpty.Count > 0)
+        var nonEmpty = new bool[existing.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, existing.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var ns = existing[i];
+                var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
+                if (dropTarget)
+                {
+                    await DropAsync(runner, ns, token).ConfigureAwait(false);
+                    return;
+                }
+
+                var find = new BsonBuilder().StartDocument().String("find", ns.Collection).StartDocument("projection").Int32("_id", 1).End()
+                    .Int32("limit", 1).Boolean("singleBatch", true).End().ToDocument();
+                var reply = await runner.RunAsync(find, token).ConfigureAwait(false);
+                nonEmpty[i] = !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
+            }).ConfigureAwait(false);
+
+        var full = existing.Where((_, i) => nonEmpty[i]).Select(ns => ns.FullName).ToList();
+        if (full.Count > 0)
         {
             throw new MigrationException(
-                $"The target already holds documents in {string.Join(", ", nonEmpty)}. Empty or drop them, pick other names with --from/--to, or pass --drop-target to replace them.");
+                $"The target already holds documents in {string.Join(", ", full)}. Empty or drop them, pick other names with --from/--to, or pass --drop-target to replace them.");
         }
     }
 
@@ -81,6 +95,21 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
             .End().ToDocument();
         var reply = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
         return !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
+    }
+
+    /// <summary>The names of the collections and views of a target database.</summary>
+    private async Task<HashSet<string>> CollectionNamesAsync(string database, CancellationToken cancellationToken)
+    {
+        var runner = new RawCommandRunner(target.GetDatabase(database));
+        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1).Boolean("nameOnly", true).StartDocument("cursor").End().End().ToDocument();
+        var cursor = await RawCursor.OpenAsync(runner, command, null, cancellationToken).ConfigureAwait(false);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var info in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(info["name"].AsString);
+        }
+
+        return names;
     }
 
     /// <summary>Drops a collection or view if it exists.</summary>

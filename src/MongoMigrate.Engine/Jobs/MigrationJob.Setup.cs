@@ -12,7 +12,9 @@ public sealed partial class MigrationJob
 {
     private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("Found {Count} collection(s) on the source in {Milliseconds:F0} ms", discovery.Collections.Count, _time.GetElapsedTime(started).TotalMilliseconds);
         if (discovery.Collections.Count == 0)
         {
             var selection = _options.Selection.ToString();
@@ -31,9 +33,11 @@ public sealed partial class MigrationJob
 
         // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
         var preparation = new TargetPreparation(context.Target, _logger);
+        started = _time.GetTimestamp();
         await context.Retry.ExecuteAsync(
             async token => await preparation.EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("{Checked} {Count} target collection(s) in {Milliseconds:F0} ms", _options.DropTarget ? "Dropped" : "Checked", planned.Count, _time.GetElapsedTime(started).TotalMilliseconds);
 
         var result = planned.Select(p => new PlannedCollection(
             p.Collection,

@@ -4,8 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace MongoMigrate.Engine.State;
 
 /// <summary>
-/// Job state in an SQLite file (WAL journal, full sync): each change is one small transaction, so a process
-/// killed at any moment leaves the state of the last completed change. One connection, used one call at a time.
+/// Job state in an SQLite file (WAL journal, full sync): each change is atomic and durable before its call
+/// returns, so a process killed at any moment leaves the state of the last completed change. One connection,
+/// used by one thread; changes made at the same time share a commit (see <see cref="SqliteCommitQueue"/>).
 /// </summary>
 public sealed class SqliteJobStateStore : IJobStateStore
 {
@@ -13,13 +14,14 @@ public sealed class SqliteJobStateStore : IJobStateStore
     private const string CollectionColumns = "source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error, verified_documents";
 
     private readonly SqliteConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteCommitQueue _queue;
     private readonly TimeProvider _timeProvider;
 
     private SqliteJobStateStore(SqliteConnection connection, TimeProvider timeProvider)
     {
         _connection = connection;
         _timeProvider = timeProvider;
+        _queue = new SqliteCommitQueue(connection);
     }
 
     public string Path => _connection.DataSource;
@@ -279,34 +281,36 @@ public sealed class SqliteJobStateStore : IJobStateStore
 
     public async ValueTask DisposeAsync()
     {
+        await _queue.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
-        _gate.Dispose();
     }
 
     /// <summary>An update that applies only from the states <paramref name="guard"/> allows; false when the chunk is in another one.</summary>
-    private async Task<bool> GuardedChunkUpdateAsync(string assignments, string guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        if (await UpdateChunkAsync(assignments, guard, jobId, sourceNamespace, index, cancellationToken, parameters).ConfigureAwait(false) > 0)
-        {
-            return true;
-        }
+    private Task<bool> GuardedChunkUpdateAsync(string assignments, string guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        _queue.RunAsync(
+            transaction =>
+            {
+                if (Execute(transaction, ChunkUpdate(assignments, guard), [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]) > 0)
+                {
+                    return true;
+                }
 
-        var exists = await QueryAsync(
-            "SELECT 1 FROM chunks WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index",
-            r => r.GetInt32(0),
-            cancellationToken,
-            ("$job", jobId),
-            ("$ns", sourceNamespace),
-            ("$index", index)).ConfigureAwait(false);
-        EnsureChanged(exists.Count, $"chunk {index} of {sourceNamespace}");
-        return false;
-    }
+                var exists = Count(
+                    transaction,
+                    "SELECT COUNT(*) FROM chunks WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index",
+                    ("$job", jobId),
+                    ("$ns", sourceNamespace),
+                    ("$index", index));
+                EnsureChanged((int)exists, $"chunk {index} of {sourceNamespace}");
+                return false;
+            },
+            cancellationToken);
 
     private Task<int> UpdateChunkAsync(string assignments, string? guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        ExecuteAsync(
-            $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index{(guard is null ? string.Empty : " AND " + guard)}",
-            cancellationToken,
-            [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]);
+        ExecuteAsync(ChunkUpdate(assignments, guard), cancellationToken, [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]);
+
+    private static string ChunkUpdate(string assignments, string? guard) =>
+        $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index{(guard is null ? string.Empty : " AND " + guard)}";
 
     private void UpsertCollection(SqliteTransaction transaction, string jobId, CollectionRecord collection) => Execute(
         transaction,
@@ -343,74 +347,51 @@ public sealed class SqliteJobStateStore : IJobStateStore
         cancellationToken,
         parameters);
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(sql, parameters);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var result = new List<T>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        _queue.RunAsync<IReadOnlyList<T>>(
+            transaction =>
             {
-                result.Add(map(reader));
-            }
+                using var command = Command(transaction, sql, parameters);
+                using var reader = command.ExecuteReader();
+                var result = new List<T>();
+                while (reader.Read())
+                {
+                    result.Add(map(reader));
+                }
 
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+                return result;
+            },
+            cancellationToken);
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(sql, parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        _queue.RunAsync(transaction => Execute(transaction, sql, parameters), cancellationToken);
 
     /// <summary>Runs several statements as one change: all of them are stored, or (on any error) none.</summary>
-    private async Task InTransactionAsync(Action<SqliteTransaction> body, CancellationToken cancellationToken)
+    private Task InTransactionAsync(Action<SqliteTransaction> body, CancellationToken cancellationToken) =>
+        _queue.RunAsync(
+            transaction =>
+            {
+                body(transaction);
+                return true;
+            },
+            cancellationToken);
+
+    private static int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _connection.BeginTransaction();
-            body(transaction);
-            transaction.Commit();
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        using var command = Command(transaction, sql, parameters);
+        return command.ExecuteNonQuery();
     }
 
-    private void Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private static long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        command.Transaction = transaction;
-        command.ExecuteNonQuery();
-    }
-
-    private long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(sql, parameters);
-        command.Transaction = transaction;
+        using var command = Command(transaction, sql, parameters);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    private static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {

@@ -26,7 +26,7 @@ public sealed class FaultToleranceTests(JobTestBed bed) : IClassFixture<JobTestB
         { "getMore failing with HostUnreachable", CopyMethod.Direct },
         { "insert failing with NotWritablePrimary labelled RetryableWriteError", CopyMethod.DumpRestore },
         { "insert written but its reply lost", CopyMethod.Direct },
-        { "count failing with a closed connection", CopyMethod.Direct },
+        { "count failing with a closed connection after an insert's reply was lost", CopyMethod.Direct },
         { "5 ms of added latency on every reply", CopyMethod.DumpRestore },
     };
 
@@ -50,6 +50,53 @@ public sealed class FaultToleranceTests(JobTestBed bed) : IClassFixture<JobTestB
         Assert.True(summary.Status == JobStatus.Completed, summary.Reason);
         Assert.True(summary.Verified);
         await _bed.AssertTargetEqualsSourceAsync(Ct, database);
+    }
+
+    [Theory]
+    [InlineData(CopyMethod.Direct)]
+    [InlineData(CopyMethod.DumpRestore)]
+    public async Task A_chunk_whose_inserts_all_went_in_is_recorded_without_counting_the_target(CopyMethod method)
+    {
+        // Every count refused: a clean copy needs none, the acknowledged inserts prove each chunk.
+        var database = $"nocount{method}";
+        _bed.Target.Faults.Add(new FailPoint { Commands = ["count"], ErrorCode = 2, Times = null });
+        MigrationSummary summary;
+        try
+        {
+            summary = await _bed.Job(_bed.Options(method, database, database)).RunAsync(Ct);
+        }
+        finally
+        {
+            _bed.Target.Faults.Clear();
+        }
+
+        Assert.True(summary.Status == JobStatus.Completed, summary.Reason);
+        Assert.True(summary.Verified);
+        await _bed.AssertTargetEqualsSourceAsync(Ct, database);
+    }
+
+    [Fact]
+    public async Task A_chunk_that_found_some_of_its_documents_already_on_the_target_is_counted_before_it_is_recorded()
+    {
+        // An insert written but its reply lost: the retry finds those documents there, so only a count can prove
+        // the chunk. With every count refused, the chunk cannot be recorded as restored.
+        const string jobId = "mustcount";
+        _bed.Target.Faults.Add(new FailPoint { Commands = ["insert"], AfterExecution = true, CloseConnection = true, Times = 1 });
+        _bed.Target.Faults.Add(new FailPoint { Commands = ["count"], ErrorCode = 2, Times = null });
+        MigrationSummary failed;
+        try
+        {
+            failed = await _bed.Job(_bed.Options(CopyMethod.Direct, jobId, jobId)).RunAsync(Ct);
+        }
+        finally
+        {
+            _bed.Target.Faults.Clear();
+        }
+
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        var chunk = Assert.Single(failed.Collections.SelectMany(c => c.FailedChunks));
+        Assert.Contains("count", chunk.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.All(failed.Collections.Where(c => c.FailedChunks.Count == 0), c => Assert.Equal(CollectionStatus.Completed, c.Status));
     }
 
     [Fact]
@@ -147,7 +194,9 @@ public sealed class FaultToleranceTests(JobTestBed bed) : IClassFixture<JobTestB
             case "insert written but its reply lost":
                 target.Faults.Add(new FailPoint { Commands = ["insert"], AfterExecution = true, CloseConnection = true, Times = 4 });
                 break;
-            case "count failing with a closed connection":
+            case "count failing with a closed connection after an insert's reply was lost":
+                // The retried insert finds its documents there, so the chunk is proven by a count, which fails first.
+                target.Faults.Add(new FailPoint { Commands = ["insert"], AfterExecution = true, CloseConnection = true, Times = 2 });
                 target.Faults.CloseConnectionOn("count", 3);
                 break;
             case "5 ms of added latency on every reply":

@@ -364,6 +364,51 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
         Assert.Equal(new PoolSettings(2, 3, 4), await reopened.GetPoolSettingsAsync(JobId, Ct));
     }
 
+    [Fact]
+    public async Task Changes_made_at_the_same_time_each_take_effect_or_fail_alone_and_all_survive_a_crash()
+    {
+        var store = await PlannedStoreAsync(chunks: 200);
+
+        // Two hundred chunk changes at once, and twenty that name chunks the plan does not have.
+        var changes = Enumerable.Range(0, 220).Select(i => Task.Run(
+            () => i < 200
+                ? store.MarkChunkRestoredAsync(JobId, Orders, i, documents: i, bytes: 10L * i, Ct)
+                : store.RecordAttemptAsync(JobId, Orders, 1000 + i, Ct),
+            Ct)).ToList();
+        var outcomes = await Task.WhenAll(changes.Select(async t =>
+        {
+            try
+            {
+                await t;
+                return null;
+            }
+            catch (InvalidOperationException e)
+            {
+                return e;
+            }
+        }));
+
+        Assert.All(outcomes.Take(200), Assert.Null);
+        Assert.All(outcomes.Skip(200), e => Assert.Contains("no chunk", e!.Message, StringComparison.Ordinal));
+        var afterCrash = await ReopenAfterCrashAsync(store);
+        _opened.Add(afterCrash);
+        var chunks = await afterCrash.GetChunksAsync(JobId, Orders, Ct);
+        Assert.Equal(200, chunks.Count);
+        Assert.All(chunks, c => Assert.Equal((ChunkStatus.Restored, (long)c.Index, 10L * c.Index), (c.Status, c.Documents, c.Bytes)));
+    }
+
+    [Fact]
+    public async Task A_change_cancelled_before_it_is_made_is_not_made()
+    {
+        var store = await PlannedStoreAsync(chunks: 1);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkChunkRestoredAsync(JobId, Orders, 0, 1, 1, cancelled.Token));
+
+        Assert.Equal(ChunkStatus.Planned, Assert.Single(await store.GetChunksAsync(JobId, Orders, Ct)).Status);
+    }
+
     /// <summary>A store holding nothing yet; later calls of one test open the same place.</summary>
     protected abstract Task<IJobStateStore> OpenAsync();
 
