@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace MongoMigrate.Engine.State;
 
 /// <summary>
 /// Runs the operations on one SQLite connection, one after the other, on a thread of its own, and commits the
-/// operations that queued up while the previous commit was syncing as one transaction (group commit), each in a
-/// savepoint of its own: an operation that fails is undone alone, and none of a batch is durable before the
-/// commit that ends it. A caller's task completes after its operation is committed, so a change a caller saw
-/// succeed survives a crash exactly as with one transaction per change, but a thousand collections changing
-/// state at once share a few syncs of the file instead of waiting for one each, and no thread of the pool is
-/// blocked on the disk.
+/// operations that queued up while the previous commit was syncing as one transaction (group commit). When one
+/// of them fails, the transaction is rolled back and each runs again in a transaction of its own, so it fails
+/// alone; none of a batch is durable before the commit that ends it. A caller's task completes after its
+/// operation is committed, so a change a caller saw succeed survives a crash exactly as with one transaction per
+/// change, but a thousand collections changing state at once share a few syncs of the file instead of waiting
+/// for one each, and no thread of the pool is blocked on the disk.
 /// </summary>
 internal sealed class SqliteCommitQueue : IAsyncDisposable
 {
@@ -94,31 +93,41 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
 
     private void Commit(List<IOperation> batch)
     {
-        var done = new List<IOperation>(batch.Count);
+        var live = batch.Where(operation => !operation.CancelIfRequested()).ToList();
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        if (live.Count == 1 || !TryCommitTogether(live))
+        {
+            // One of them failed: the others must not fail with it, so each runs again in a transaction of its own.
+            foreach (var operation in live)
+            {
+                CommitAlone(operation);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs every operation in one transaction and commits it. False, with nothing stored, when one of them
+    /// throws; a failed commit fails them all (none of them is stored).
+    /// </summary>
+    private bool TryCommitTogether(List<IOperation> operations)
+    {
         try
         {
             using var transaction = _connection.BeginTransaction();
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var operation in operations)
             {
-                var operation = batch[i];
-                if (operation.CancelIfRequested())
-                {
-                    continue;
-                }
-
-                var savepoint = "op" + i.ToString(CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
                 try
                 {
                     operation.Execute(transaction);
-                    transaction.Release(savepoint);
-                    done.Add(operation);
                 }
-                catch (Exception e)
+                catch (Exception)
                 {
-                    operation.Fail(e);
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    // Disposing the transaction rolls back what the others did; they run again alone.
+                    return false;
                 }
             }
 
@@ -126,19 +135,37 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Nothing of this batch is stored: every operation that was waiting for the commit fails with its reason.
-            foreach (var operation in batch)
+            foreach (var operation in operations)
             {
                 operation.Fail(e);
             }
 
-            return;
+            return true;
         }
 
-        foreach (var operation in done)
+        foreach (var operation in operations)
         {
             operation.Complete();
         }
+
+        return true;
+    }
+
+    private void CommitAlone(IOperation operation)
+    {
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            operation.Execute(transaction);
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            operation.Fail(e);
+            return;
+        }
+
+        operation.Complete();
     }
 
     private interface IOperation
