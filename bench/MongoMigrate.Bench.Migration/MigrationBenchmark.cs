@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.Json;
 using MongoMigrate.Bench.Migration.Processes;
 using MongoMigrate.Bench.Migration.Reporting;
 using MongoMigrate.Bench.Migration.Scenarios;
@@ -32,6 +33,13 @@ public static class MigrationBenchmark
         if (!optimized)
         {
             await log.WriteLineAsync("WARNING: this is a Debug build; run with -c Release for figures worth publishing.").ConfigureAwait(false);
+        }
+
+        if (!IsPublishedTool(cliDll))
+        {
+            await log.WriteLineAsync(
+                "NOTE: measuring the build output, which compiles as it runs (about twice the CPU per GB of the published tool, docs/benchmarks.md). "
+                + "For what users run: dotnet publish src/MongoMigrate.Cli -c Release -r linux-x64 --self-contained false -o /tmp/mm-r2r, then --cli /tmp/mm-r2r/mongomigrate.dll.").ConfigureAwait(false);
         }
 
         var results = new List<ScenarioResult>();
@@ -98,6 +106,22 @@ public static class MigrationBenchmark
         }
 
         return Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
+    }
+
+    /// <summary>Whether the CLI is a published one: its runtime settings turn tiered compilation off (see the CLI's project file).</summary>
+    internal static bool IsPublishedTool(string cliDll)
+    {
+        var settings = Path.ChangeExtension(cliDll, ".runtimeconfig.json");
+        if (!File.Exists(settings))
+        {
+            return false;
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(settings));
+        return json.RootElement.TryGetProperty("runtimeOptions", out var runtime)
+            && runtime.TryGetProperty("configProperties", out var properties)
+            && properties.TryGetProperty("System.Runtime.TieredCompilation", out var tiered)
+            && tiered.ValueKind == JsonValueKind.False;
     }
 
     private static bool IsOptimized(Assembly assembly) =>

@@ -8,6 +8,28 @@ public sealed class MigrationBenchmarkSmokeTests
 {
     private const int Documents = 400;
 
+    [Fact]
+    public void Only_a_tool_published_without_tiered_compilation_counts_as_the_published_tool()
+    {
+        var folder = Directory.CreateTempSubdirectory("mm-bench-cli-").FullName;
+        try
+        {
+            var dll = Path.Combine(folder, "mongomigrate.dll");
+            var settings = Path.Combine(folder, "mongomigrate.runtimeconfig.json");
+            Assert.False(MigrationBenchmark.IsPublishedTool(dll));
+
+            File.WriteAllText(settings, """{ "runtimeOptions": { "configProperties": { "System.GC.Server": false } } }""");
+            Assert.False(MigrationBenchmark.IsPublishedTool(dll));
+
+            File.WriteAllText(settings, """{ "runtimeOptions": { "configProperties": { "System.Runtime.TieredCompilation": false } } }""");
+            Assert.True(MigrationBenchmark.IsPublishedTool(dll));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact(Timeout = 240_000)]
     public async Task A_tiny_run_measures_every_contender_and_writes_a_result_file()
     {
@@ -51,6 +73,7 @@ public sealed class MigrationBenchmarkSmokeTests
 
             Assert.Contains(report.Targets, t => t.Target.StartsWith("direct: throughput ≥ 2 × the hand-written copy", StringComparison.Ordinal) && t.Met is not null);
             Assert.Contains("| direct |", log.ToString(), StringComparison.Ordinal);
+            Assert.Contains("NOTE: measuring the build output", log.ToString(), StringComparison.Ordinal);
         }
         finally
         {
