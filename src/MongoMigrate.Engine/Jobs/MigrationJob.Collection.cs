@@ -33,7 +33,7 @@ public sealed partial class MigrationJob
                 throw new MigrationException(problem);
             }
 
-            var chunks = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (chunks, saved) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
             progress.SetChunks(
                 chunks.Count,
@@ -42,7 +42,10 @@ public sealed partial class MigrationJob
                 restored.Sum(c => c.Documents),
                 restored.Sum(c => c.Bytes));
             progress.SetPhase(CollectionPhase.Copying);
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copying, null, null, cancellationToken).ConfigureAwait(false);
+            if (!saved)
+            {
+                await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copying, null, null, cancellationToken).ConfigureAwait(false);
+            }
 
             var job = new CollectionJob { Source = collection, Target = target, Progress = progress, Chunks = chunks };
             var failures = _options.Method == CopyMethod.Direct
@@ -129,8 +132,10 @@ public sealed partial class MigrationJob
     /// <summary>
     /// The stored chunks, or a new plan when there is none: the collection is new, or an earlier run stopped
     /// (or failed) before its plan was saved. Creating the target again is harmless: it exists or is empty.
+    /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
+    /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<IReadOnlyList<ChunkRecord>> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -138,7 +143,7 @@ public sealed partial class MigrationJob
             var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                return stored;
+                return (stored, false);
             }
         }
 
@@ -164,8 +169,8 @@ public sealed partial class MigrationJob
             Filter = range.ToFilter().Bytes.ToArray(),
             Description = range.ToString(),
         }).ToList();
-        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Planned, Error = null }, chunks, cancellationToken).ConfigureAwait(false);
-        return chunks;
+        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Copying, Error = null }, chunks, cancellationToken).ConfigureAwait(false);
+        return (chunks, true);
     }
 
     private async Task<VerificationResult> VerifyAsync(MigrationContext context, PlannedCollection planned, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
