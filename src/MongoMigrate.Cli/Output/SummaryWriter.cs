@@ -23,7 +23,7 @@ internal static class SummaryWriter
             var check = c.Verification is { } v
                 ? v.IsEqual ? $"verified: {ProgressText.Number(v.Identical)} identical" : $"NOT equal: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
                 : c.Status.ToString().ToLowerInvariant();
-            await output.WriteLineAsync($"  {name,-40} {ProgressText.Number(c.Documents),12} docs {SizeParser.Format(c.Bytes),10} {c.Chunks,5} chunks  {check}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {name,-40} {ProgressText.Number(c.Documents),12} docs {SizeParser.Format(c.Bytes),10} {c.Chunks,5} {(c.Chunks == 1 ? "chunk " : "chunks")}  {check}").ConfigureAwait(false);
             if (c.Error is { } error)
             {
                 await output.WriteLineAsync($"    failed: {error}").ConfigureAwait(false);
