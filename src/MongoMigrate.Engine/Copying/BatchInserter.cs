@@ -68,7 +68,7 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
                 command.Document(BsonBuilder.Index(i - start), documents[i]);
             }
 
-            // The builder's own bytes are sent (no copy); it is reused only after the driver is done with them.
+            // The builder's own bytes are sent (no copy); they go back to the pool only after the driver is done with them.
             command.End().End();
             reply = await target.RunAsync(new RawDocument(command.WrittenMemory), cancellationToken).ConfigureAwait(false);
         }
@@ -93,7 +93,7 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
 
                 var index = e.TryGetValue("index", out var i) && i.TryGetInt64(out var at) ? at : -1;
                 var message = e.TryGetValue("errmsg", out var m) && m.Type == BsonTypeCode.String ? m.AsString : "write error";
-                throw new DocumentWriteException(collection, code, message, index >= 0 ? documents[start + (int)index] : null);
+                throw new DocumentWriteException(collection, code, message, index >= 0 && index < end - start ? documents[start + (int)index] : null);
             }
         }
 

@@ -217,17 +217,15 @@ public sealed class DumpRestoreProcessor
                 {
                     // The writer has copied every document (or written it out) when WriteAsync returns.
                     using var owned = batch;
-                    long batchBytes = 0;
                     foreach (var document in batch)
                     {
                         crc.Append(document.Span);
                         await writer.WriteAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
-                        batchBytes += document.Length;
                     }
 
                     documents += batch.Count;
-                    bytes += batchBytes;
-                    worker.ReportProgress(batch.Count, batchBytes);
+                    bytes += batch.Bytes;
+                    worker.ReportProgress(batch.Count, batch.Bytes);
                 }
 
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -15,9 +15,6 @@ public sealed class RawCommandRunner(IMongoDatabase database)
 {
     public string DatabaseName => database.DatabaseNamespace.DatabaseName;
 
-    /// <summary>The database, for the driver's CRUD API where raw documents must pass through untouched (inserts).</summary>
-    public IMongoDatabase Database => database;
-
     /// <summary>Sends <paramref name="command"/> to the primary; a reply with ok:0 throws MongoCommandException as the driver does.</summary>
     /// <remarks>
     /// The command must be a BsonDocumentCommand over a RawBsonDocument. The driver looks for $db, lsid and
@@ -60,10 +57,6 @@ public sealed class RawCommandRunner(IMongoDatabase database)
     /// <summary>The bytes of a driver RawBsonDocument as a RawDocument, without copying when the buffer allows it.</summary>
     public static RawDocument ToRawDocument(RawBsonDocument document) => ToRawDocument(document, out _);
 
-    /// <summary>A driver RawBsonDocument over our bytes (copied once into an array the driver can own).</summary>
-    public static RawBsonDocument ToRawBsonDocument(RawDocument document) =>
-        new(new ByteArrayBuffer(document.Bytes.ToArray(), isReadOnly: true));
-
     private static RawDocument ToRawDocument(RawBsonDocument document, out bool copied)
     {
         var slice = document.Slice;
@@ -82,7 +75,7 @@ public sealed class RawCommandRunner(IMongoDatabase database)
         return new RawDocument(bytes);
     }
 
-    /// <summary>A read-only driver view of the command's own bytes.</summary>
+    /// <summary>A read-only driver view of the command's own bytes (copied only when they are not in an array).</summary>
     private static RawBsonDocument Wrap(RawDocument command)
     {
         if (MemoryMarshal.TryGetArray(command.Bytes, out var segment) && segment.Array is { } array)
@@ -91,6 +84,6 @@ public sealed class RawCommandRunner(IMongoDatabase database)
             return new RawBsonDocument(segment.Offset == 0 ? buffer : buffer.GetSlice(segment.Offset, segment.Count));
         }
 
-        return ToRawBsonDocument(command);
+        return new RawBsonDocument(new ByteArrayBuffer(command.Bytes.ToArray(), isReadOnly: true));
     }
 }

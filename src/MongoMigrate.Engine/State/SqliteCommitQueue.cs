@@ -99,9 +99,10 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
             return;
         }
 
+        // A lone operation needs no second try; when one of several fails, the others must not fail with it,
+        // so each runs again in a transaction of its own.
         if (live.Count == 1 || !TryCommitTogether(live))
         {
-            // One of them failed: the others must not fail with it, so each runs again in a transaction of its own.
             foreach (var operation in live)
             {
                 CommitAlone(operation);
