@@ -14,7 +14,7 @@ public static class ContenderCatalog
     /// <summary>The main table, in this order.</summary>
     public static IReadOnlyList<Contender> MainTable(int workers) =>
     [
-        Limit(ReadLimit.Name, $"source read limit: every collection drained with raw cursors, {workers} at once", workers, writesTarget: false),
+        Limit(ReadLimit.Name, $"source read limit: every collection drained with raw cursors in batches of {ReadLimit.BatchSize}, {workers} at once", workers, writesTarget: false),
         Limit(WriteLimit.Name, $"target write limit: pre-serialized insert commands of 1000 documents replayed by {workers} writers", workers, writesTarget: true),
         Limit(HandWrittenCopy.Name, "hand-written copy: one cursor per collection into BsonDocument, InsertMany of 1000, one collection at a time", workers, writesTarget: true),
         Migrate(Direct, $"mongomigrate migrate --method direct ({workers} dump and {workers} restore workers, no verification)", "direct", gzip: false, workers),
