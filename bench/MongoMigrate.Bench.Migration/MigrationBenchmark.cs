@@ -39,7 +39,7 @@ public static class MigrationBenchmark
         {
             await log.WriteLineAsync(
                 "NOTE: measuring the build output, which compiles as it runs (about twice the CPU per GB of the published tool, docs/benchmarks.md). "
-                + "For what users run: dotnet publish src/MongoMigrate.Cli -c Release -r linux-x64 --self-contained false -o /tmp/mm-r2r, then --cli /tmp/mm-r2r/mongomigrate.dll.").ConfigureAwait(false);
+                + "For what users run: dotnet publish src/MongoMigrate.Cli -c Release -r linux-x64 --self-contained -o /tmp/mm, then --cli /tmp/mm/mongomigrate.dll.").ConfigureAwait(false);
         }
 
         var results = new List<ScenarioResult>();
