@@ -6,7 +6,8 @@ namespace MongoMigrate.Bench.Migration.Tests;
 /// <summary>The harness end to end on tiny data, so that it keeps working as the engine and the CLI change.</summary>
 public sealed class MigrationBenchmarkSmokeTests
 {
-    private const int Documents = 400;
+    /// <summary>Two collections of 1,200: more than one batch of the read limit's, so its getMores are counted too.</summary>
+    private const int Documents = 2 * (ReadLimit.BatchSize + 200);
 
     [Fact]
     public void Only_a_tool_published_without_tiered_compilation_counts_as_the_published_tool()
