@@ -11,7 +11,7 @@ public sealed record BenchOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/MongoMigrate.Bench.Migration -- [--docs N] [--size BYTES] [--collections N]\n"
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
-        + "         [--only NAME,NAME...] [--scenarios NAME,NAME...] [--out DIR] [--cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
+        + "         [--only NAME,NAME...] [--scenarios NAME,NAME...] [--out DIR] [--publish | --cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
         + "       ... -- --report bench/results/migration-DATE.json   (reprints a result file's tables and targets)";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
@@ -50,6 +50,9 @@ public sealed record BenchOptions
 
     /// <summary>The mongomigrate.dll to run; the one built beside the harness by default.</summary>
     public string? CliPath { get; init; }
+
+    /// <summary>Publishes the CLI as README says (self-contained, compiled ahead of time) and measures that.</summary>
+    public bool Publish { get; init; }
 
     /// <summary>
     /// A command put in front of every contender process, for profiling (e.g. <c>perf record -g -o /tmp/{name}.data --</c>;
@@ -119,9 +122,17 @@ public sealed record BenchOptions
                 case "--cli":
                     options = options with { CliPath = Next() };
                     break;
+                case "--publish":
+                    options = options with { Publish = true };
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");
             }
+        }
+
+        if (options.Publish && options.CliPath is not null)
+        {
+            throw new ArgumentException("--publish and --cli both name the tool to measure; give one of them.");
         }
 
         if (options.Quick)

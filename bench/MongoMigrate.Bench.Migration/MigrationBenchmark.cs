@@ -19,7 +19,14 @@ public static class MigrationBenchmark
     public static async Task<(BenchmarkReport Report, string ReportPath)> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var harnessDll = typeof(MigrationBenchmark).Assembly.Location;
-        var cliDll = Path.GetFullPath(options.CliPath ?? Path.Combine(AppContext.BaseDirectory, "mongomigrate.dll"));
+        var cliPath = options.CliPath;
+        if (options.Publish)
+        {
+            var root = RepositoryRoot() ?? throw new InvalidOperationException("--publish needs the repository (MongoMigrate.slnx) above the current folder or the harness; run it from the checkout, or pass --cli.");
+            cliPath = await ToolPublisher.PublishAsync(root, Path.Combine(Path.GetTempPath(), "mongomigrate-bench-tool"), log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var cliDll = Path.GetFullPath(cliPath ?? Path.Combine(AppContext.BaseDirectory, "mongomigrate.dll"));
         if (!File.Exists(cliDll))
         {
             throw new FileNotFoundException($"mongomigrate.dll was not found at {cliDll}; build src/MongoMigrate.Cli or pass --cli PATH.", cliDll);
@@ -39,7 +46,7 @@ public static class MigrationBenchmark
         {
             await log.WriteLineAsync(
                 "NOTE: measuring the build output, which compiles as it runs (about twice the CPU per GB of the published tool, docs/benchmarks.md). "
-                + "For what users run: dotnet publish src/MongoMigrate.Cli -c Release -r linux-x64 --self-contained -o /tmp/mm, then --cli /tmp/mm/mongomigrate.dll.").ConfigureAwait(false);
+                + "For what users run, add --publish (or publish it yourself and pass --cli PATH/mongomigrate.dll).").ConfigureAwait(false);
         }
 
         var results = new List<ScenarioResult>();
@@ -92,7 +99,11 @@ public static class MigrationBenchmark
     }
 
     /// <summary>bench/results of the repository the harness was built in, else ./bench-results.</summary>
-    private static string DefaultResultsDirectory()
+    private static string DefaultResultsDirectory() =>
+        RepositoryRoot() is { } root ? Path.Combine(root, "bench", "results") : Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
+
+    /// <summary>The checkout (the folder with MongoMigrate.slnx) above the current folder or the harness, if any.</summary>
+    internal static string? RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
@@ -100,12 +111,12 @@ public static class MigrationBenchmark
             {
                 if (File.Exists(Path.Combine(folder.FullName, "MongoMigrate.slnx")))
                 {
-                    return Path.Combine(folder.FullName, "bench", "results");
+                    return folder.FullName;
                 }
             }
         }
 
-        return Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
+        return null;
     }
 
     /// <summary>Whether the CLI is a published one: its runtime settings turn tiered compilation off (see the CLI's project file).</summary>

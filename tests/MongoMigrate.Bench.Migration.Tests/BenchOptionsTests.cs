@@ -41,6 +41,17 @@ public sealed class BenchOptionsTests
             ScenarioPlan.Create(BenchOptions.Parse(["--scaling"])).Select(s => s.Name).ToList());
     }
 
+    [Fact]
+    public void Publish_measures_a_freshly_published_tool_and_cannot_be_given_with_cli()
+    {
+        Assert.True(BenchOptions.Parse(["--publish", "--scaling"]).Publish);
+        Assert.False(BenchOptions.Parse(["--scaling"]).Publish);
+
+        var error = Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--publish", "--cli", "/tmp/mm/mongomigrate.dll"]));
+
+        Assert.Contains("--publish and --cli", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--docs", "0")]
     [InlineData("--ids", "guid")]
