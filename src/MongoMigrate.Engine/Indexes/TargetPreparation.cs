@@ -116,6 +116,10 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
     public Task DropAsync(NamespaceName ns, CancellationToken cancellationToken) =>
         DropAsync(new RawCommandRunner(target.GetDatabase(ns.Database)), ns, cancellationToken);
 
+    /// <summary>Whether <see cref="BuildRemainingIndexesAsync"/> has anything to build for this collection.</summary>
+    public static bool HasRemainingIndexes(SourceCollection source) =>
+        source.Indexes.Any(i => !IndexSpecification.IsUnique(i) && !IndexSpecification.IsIdIndex(i));
+
     /// <summary>Builds the non-unique secondary indexes, after the data is in. Returns index problems (one line each).</summary>
     public Task<List<string>> BuildRemainingIndexesAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {

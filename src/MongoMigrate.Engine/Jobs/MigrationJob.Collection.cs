@@ -57,7 +57,15 @@ public sealed partial class MigrationJob
                 return await FailAsync(context, planned, before, progress, error, failures, cancellationToken).ConfigureAwait(false);
             }
 
-            await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
+            // The copied mark tells a resumed run that index builds or the verification are what is left. With
+            // neither to do, the collection goes straight to completed: one sync of the state less per collection,
+            // which a thousand small collections notice. A crash in between leaves it copying with every chunk
+            // restored, which a resumed run finishes the same way.
+            if (_options.Verify || TargetPreparation.HasRemainingIndexes(collection))
+            {
+                await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return await GatedAsync(metadataGate, FinishAsync, cancellationToken).ConfigureAwait(false);
 
             // After the copy: the remaining indexes, the verification, the final state.

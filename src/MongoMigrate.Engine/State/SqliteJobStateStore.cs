@@ -15,12 +15,14 @@ public sealed class SqliteJobStateStore : IJobStateStore
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommitQueue _queue;
+    private readonly SqliteStatements _statements;
     private readonly TimeProvider _timeProvider;
 
     private SqliteJobStateStore(SqliteConnection connection, TimeProvider timeProvider)
     {
         _connection = connection;
         _timeProvider = timeProvider;
+        _statements = new SqliteStatements(connection);
         _queue = new SqliteCommitQueue(connection);
     }
 
@@ -281,7 +283,9 @@ public sealed class SqliteJobStateStore : IJobStateStore
 
     public async ValueTask DisposeAsync()
     {
+        // The queue's thread is the only user of the statements: they go once it has stopped.
         await _queue.DisposeAsync().ConfigureAwait(false);
+        _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -351,8 +355,7 @@ public sealed class SqliteJobStateStore : IJobStateStore
         _queue.RunAsync<IReadOnlyList<T>>(
             transaction =>
             {
-                using var command = Command(transaction, sql, parameters);
-                using var reader = command.ExecuteReader();
+                using var reader = Command(transaction, sql, parameters).ExecuteReader();
                 var result = new List<T>();
                 while (reader.Read())
                 {
@@ -376,30 +379,15 @@ public sealed class SqliteJobStateStore : IJobStateStore
             },
             cancellationToken);
 
-    private static int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(transaction, sql, parameters).ExecuteNonQuery();
 
-    private static long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(transaction, sql, parameters);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    private long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Convert.ToInt64(Command(transaction, sql, parameters).ExecuteScalar(), CultureInfo.InvariantCulture);
 
-    private static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    /// <summary>A prepared statement, reused: only ever called from an operation running on the queue's thread.</summary>
+    private SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        _statements.For(transaction, sql, parameters);
 
     private string Now() => _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 

@@ -247,6 +247,31 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         await TargetComparisonFor("idx", "idxcopy");
     }
 
+    [Fact]
+    public async Task A_collection_is_marked_copied_only_when_index_builds_or_a_verification_come_after_its_copy()
+    {
+        var db = _bed.SourceClient.GetDatabase("marks");
+        await db.GetCollection<BsonDocument>("plain").InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument("_id", i)), cancellationToken: Ct);
+        var indexed = db.GetCollection<BsonDocument>("indexed");
+        await indexed.InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "k", i % 3 } }), cancellationToken: Ct);
+        await indexed.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{k: 1}"), cancellationToken: Ct);
+        var options = _bed.Options(CopyMethod.Direct, "marks") with { Selection = new Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksnoverify.*")]), Verify = false };
+
+        var unverified = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var first = await _bed.Job(options, Spy((change, _) => unverified.Enqueue(change))).RunAsync(Ct);
+        var verified = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var second = await _bed.Job(
+            options with { JobId = "marks-verified", Verify = true, Selection = new Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksverified.*")]) },
+            Spy((change, _) => verified.Enqueue(change))).RunAsync(Ct);
+
+        Assert.Equal((JobStatus.Completed, JobStatus.Completed), (first.Status, second.Status));
+        Assert.Single(unverified, c => c == "UpdateCollection(Copied)");
+        Assert.Equal(2, unverified.Count(c => c == "CompleteCollection"));
+        Assert.Equal(2, verified.Count(c => c == "UpdateCollection(Copied)"));
+        await TargetComparisonFor("marks", "marksnoverify");
+        await TargetComparisonFor("marks", "marksverified");
+    }
+
     private Task TargetComparisonFor(string source, string target) =>
         MongoMigrate.Testing.TargetComparison.AssertEqualAsync(_bed.SourceClient, _bed.TargetClient, source, target, Ct);
 
