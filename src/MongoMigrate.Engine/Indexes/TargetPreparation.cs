@@ -117,15 +117,18 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         DropAsync(new RawCommandRunner(target.GetDatabase(ns.Database)), ns, cancellationToken);
 
     /// <summary>Whether <see cref="BuildRemainingIndexesAsync"/> has anything to build for this collection.</summary>
-    public static bool HasRemainingIndexes(SourceCollection source) =>
-        source.Indexes.Any(i => !IndexSpecification.IsUnique(i) && !IndexSpecification.IsIdIndex(i));
+    public static bool HasRemainingIndexes(SourceCollection source) => RemainingIndexes(source).Any();
 
     /// <summary>Builds the non-unique secondary indexes, after the data is in. Returns index problems (one line each).</summary>
     public Task<List<string>> BuildRemainingIndexesAsync(SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(target.GetDatabase(targetNs.Database));
-        return BuildIndexesAsync(runner, targetNs, source.Indexes.Where(i => !IndexSpecification.IsUnique(i)), cancellationToken);
+        return BuildIndexesAsync(runner, targetNs, RemainingIndexes(source), cancellationToken);
     }
+
+    /// <summary>The indexes built after the data: all but the unique ones (built before it) and _id's own.</summary>
+    private static IEnumerable<RawDocument> RemainingIndexes(SourceCollection source) =>
+        source.Indexes.Where(i => !IndexSpecification.IsUnique(i) && !IndexSpecification.IsIdIndex(i));
 
     private async Task<bool> CreateWithOptionsAsync(RawCommandRunner runner, SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {
