@@ -7,8 +7,12 @@ namespace MongoMigrate.Cli;
 /// <summary>What the commands share: the console, the clock, the process-wide worker pool coordinator.</summary>
 internal sealed class CliEnvironment : IDisposable
 {
+    private readonly Lazy<WorkerPoolCoordinator> _coordinator;
+    private TimeSpan? _stuckWorkerTimeout = TimeSpan.FromMinutes(15);
+
     public CliEnvironment(TextWriter output, TextWriter error, TimeProvider timeProvider, bool? interactive = null)
     {
+        _coordinator = new(() => new WorkerPoolCoordinator(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = _stuckWorkerTimeout }, timeProvider));
         Output = output;
         Error = error;
         TimeProvider = timeProvider;
@@ -41,10 +45,25 @@ internal sealed class CliEnvironment : IDisposable
     public Func<Stream> OpenStandardOutput { get; init; } = System.Console.OpenStandardOutput;
 
     /// <summary>
-    /// One coordinator per process: every job's pools come from it. A worker with no progress for 15 minutes
-    /// is declared stuck, cancelled, and its chunk handed back for another attempt (chunks are idempotent).
+    /// A worker with no progress for this long is declared stuck, cancelled, and its chunk handed back for another
+    /// attempt (chunks are idempotent); null turns the check off. Set it before <see cref="Coordinator"/> is first used.
     /// </summary>
-    public WorkerPoolCoordinator Coordinator { get; } = new(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = TimeSpan.FromMinutes(15) });
+    public TimeSpan? StuckWorkerTimeout
+    {
+        get => _stuckWorkerTimeout;
+        set
+        {
+            if (_coordinator.IsValueCreated)
+            {
+                throw new InvalidOperationException("The worker pools already exist: set the stuck-worker timeout before the job starts.");
+            }
+
+            _stuckWorkerTimeout = value;
+        }
+    }
+
+    /// <summary>One coordinator per process, created on first use: every job's pools come from it.</summary>
+    public WorkerPoolCoordinator Coordinator => _coordinator.Value;
 
     /// <summary>A logger factory writing to <paramref name="logFile"/>, or logging nowhere when it is null.</summary>
     public ILoggerFactory CreateLoggerFactory(string? logFile, bool verbose)
@@ -61,5 +80,11 @@ internal sealed class CliEnvironment : IDisposable
         });
     }
 
-    public void Dispose() => Coordinator.Dispose();
+    public void Dispose()
+    {
+        if (_coordinator.IsValueCreated)
+        {
+            _coordinator.Value.Dispose();
+        }
+    }
 }

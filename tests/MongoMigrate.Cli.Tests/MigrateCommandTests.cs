@@ -114,6 +114,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [InlineData("a bad method", "migrate --method teleport", 2, "teleport")]
     [InlineData("zero workers", "migrate --source mongodb://a --target mongodb://b --dump-workers 0", 2, "--dump-workers")]
     [InlineData("resume without a job id", "migrate --source mongodb://a --target mongodb://b --resume", 2, "--job-id")]
+    [InlineData("a bad stuck-worker timeout", "migrate --source mongodb://a --target mongodb://b --stuck-after soon", 2, "--stuck-after")]
     public async Task Bad_command_lines_fail_with_the_contracts_exit_code_and_one_line(string why, string commandLine, int expectedCode, string mentions)
     {
         var (code, _, error) = await CliRunner.RunAsync(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -18,6 +18,26 @@ internal static class CommonOptions
 
     public static Option<bool> Verbose() => new("--verbose") { Description = "Log in detail and show stack traces of errors." };
 
+    public static Option<bool> Adaptive() => new("--adaptive") { Description = "Let the worker counts follow the measured throughput (between 1 and four times the given counts); +/- still work." };
+
+    public static Option<string> StuckAfter() => new("--stuck-after") { Description = "A worker with no progress for this long (e.g. 90s, 15m; 'off' for never) is cancelled and its chunk retried. 15m by default." };
+
+    /// <summary>Applies --stuck-after to the process's worker pools; call before the job is created.</summary>
+    public static void UseStuckAfter(CliEnvironment environment, string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        if (!DurationParser.TryParse(text, out var duration))
+        {
+            throw new UsageException($"--stuck-after '{text}' is not a duration: use e.g. 90s, 15m, 1h, or off.");
+        }
+
+        environment.StuckWorkerTimeout = duration;
+    }
+
     /// <summary>Pairs --from and --to; a mismatch is a usage error.</summary>
     public static IReadOnlyList<(string From, string To)> Renames(string[]? from, string[]? to)
     {

@@ -31,9 +31,11 @@ internal static class DumpCommand
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for the server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var adaptive = CommonOptions.Adaptive();
+        var stuckAfter = CommonOptions.StuckAfter();
         var command = new Command("dump", "Dump collections to a mongodump directory (--out) or archive (--archive), in parallel; mongorestore reads the result.")
         {
-            source, output, archive, gzip, include, exclude, parallel, chunkSize, workDir, connectTimeout, json, verbose,
+            source, output, archive, gzip, include, exclude, parallel, chunkSize, workDir, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
@@ -67,10 +69,12 @@ internal static class DumpCommand
                 throw new UsageException(e.Message);
             }
 
+            CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var endpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable));
             var logFile = parse.GetValue(workDir) is { } work ? Path.Combine(work, "mongomigrate.log") : null;
             using var loggers = environment.CreateLoggerFactory(logFile, parse.GetValue(verbose));
             var job = new DumpJob(endpoint, options, environment.Coordinator, loggers, environment.TimeProvider);
+            job.Steering.SetAdaptive(parse.GetValue(adaptive));
 
             // With the archive on stdout, everything meant for the user goes to stderr.
             var messages = toStdout ? environment.Error : environment.Output;

@@ -38,10 +38,12 @@ internal static class MigrateCommand
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var adaptive = CommonOptions.Adaptive();
+        var stuckAfter = CommonOptions.StuckAfter();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, connectTimeout, json, verbose,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
@@ -71,19 +73,21 @@ internal static class MigrateCommand
             }
 
             ValidateUsage(options);
+            CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
-            return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken, parse.GetValue(adaptive)).ConfigureAwait(false);
         }));
         return command;
     }
 
     /// <summary>Runs a migration job with the session's display; shared with the demo.</summary>
-    public static async Task<int> RunAsync(CliEnvironment environment, MongoEndpoint source, MongoEndpoint target, MigrationOptions options, bool json, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliEnvironment environment, MongoEndpoint source, MongoEndpoint target, MigrationOptions options, bool json, bool verbose, CancellationToken cancellationToken, bool adaptive = false)
     {
         var logFile = Path.Combine(options.WorkDirectory, "mongomigrate.log");
         using var loggers = environment.CreateLoggerFactory(logFile, verbose);
         var job = new MigrationJob(source, target, options, environment.Coordinator, loggers, environment.TimeProvider);
+        job.Steering.SetAdaptive(adaptive);
         var session = new MigrationSession(environment, json);
         var (_, exitCode) = await session.RunAsync(job, cancellationToken).ConfigureAwait(false);
         return exitCode;

@@ -41,9 +41,11 @@ internal static class RestoreCommand
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for the server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
+        var adaptive = CommonOptions.Adaptive();
+        var stuckAfter = CommonOptions.StuckAfter();
         var command = new Command("restore", "Restore a mongodump directory (--dir) or archive (--archive) into a target: unordered inserts in parallel, indexes after the data, resumable.")
         {
-            target, folder, archive, gzip, include, exclude, from, to, drop, parallel, insertionWorkers, workDir, jobId, resume, connectTimeout, json, verbose,
+            target, folder, archive, gzip, include, exclude, from, to, drop, parallel, insertionWorkers, workDir, jobId, resume, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
@@ -80,9 +82,11 @@ internal static class RestoreCommand
                 throw new UsageException(e.Message);
             }
 
+            CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var endpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(MigrateCommand.TargetVariable));
             using var loggers = environment.CreateLoggerFactory(Path.Combine(options.WorkDirectory, "mongomigrate.log"), parse.GetValue(verbose));
             var job = new RestoreJob(endpoint, options, environment.Coordinator, loggers, environment.TimeProvider);
+            job.Steering.SetAdaptive(parse.GetValue(adaptive));
             return await DumpJobSession.RunAsync(
                 environment,
                 job,

@@ -69,7 +69,7 @@ internal static class LiveProgressView
             + $"{SizeParser.FormatDuration(snapshot.Elapsed)} elapsed, ETA {SizeParser.FormatDuration(snapshot.Eta)}\n"
             + $"{ProgressText.Number(snapshot.Documents)} documents, {SizeParser.Format(snapshot.Bytes)}   [bold]{Markup.Escape(ProgressText.Rate(snapshot))}[/]\n"
             + $"[bold]dump workers[/] {Markup.Escape(ProgressText.Pool(pools?.Dump))}   [bold]restore workers[/] {Markup.Escape(ProgressText.Pool(pools?.Restore))}");
-        var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]q[/] or Ctrl+C stop (resumable)[/]"
+        var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]a[/] adaptive on/off   [bold]q[/] or Ctrl+C stop (resumable)[/]"
             + (lastAction is null ? string.Empty : $"\n[aqua]{Markup.Escape(lastAction)}[/]"));
         var bar = new BreakdownChart().Width(60).HideTags()
             .AddItem("done", Math.Max(0.01, snapshot.Percent), Color.Green)

@@ -1,4 +1,5 @@
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Cli.Running;
 
@@ -37,33 +38,38 @@ internal sealed class KeyboardSteering
     /// <summary>Applies one key; public for tests and for scripted steering.</summary>
     public void Apply(char key)
     {
-        var settings = _job.WorkerSettings;
+        var steering = _job.Steering;
+        var settings = steering.Settings;
         switch (key)
         {
             case '+' or '=':
-                SetDump(settings.DumpWorkers + 1);
+                Report("dump", steering.AdjustDumpWorkers(settings.DumpWorkers + 1));
                 break;
             case '-' or '_':
-                SetDump(Math.Max(1, settings.DumpWorkers - 1));
+                Report("dump", steering.AdjustDumpWorkers(Math.Max(1, settings.DumpWorkers - 1)));
                 break;
             case '>' or '.':
-                SetRestore(settings.RestoreWorkers + 1);
+                Report("restore", steering.AdjustRestoreWorkers(settings.RestoreWorkers + 1));
                 break;
             case '<' or ',':
-                SetRestore(Math.Max(1, settings.RestoreWorkers - 1));
+                Report("restore", steering.AdjustRestoreWorkers(Math.Max(1, settings.RestoreWorkers - 1)));
                 break;
             case 'p' or 'P':
-                if (_job.IsPaused)
+                if (steering.IsPaused)
                 {
-                    _job.Unpause();
+                    steering.Unpause();
                     _lastAction = "resumed";
                 }
                 else
                 {
-                    _job.Pause();
+                    steering.Pause();
                     _lastAction = "paused: running chunks finish their step, no new ones start (p resumes, Ctrl+C stops resumably)";
                 }
 
+                break;
+            case 'a' or 'A':
+                steering.SetAdaptive(!steering.IsAdaptive);
+                _lastAction = steering.IsAdaptive ? "adaptive: worker counts follow the measured throughput (a turns it off)" : "adaptive off: worker counts stay where they are";
                 break;
             case 'q' or 'Q':
                 _lastAction = "stopping: finished chunks are kept, running ones will be redone on resume";
@@ -72,30 +78,10 @@ internal sealed class KeyboardSteering
         }
     }
 
-    private void SetDump(int count)
+    private void Report(string pool, WorkerAdjustment adjustment)
     {
-        if (_job.IsPaused)
-        {
-            _job.RememberWorkers(_job.WorkerSettings with { DumpWorkers = count });
-            _lastAction = $"dump workers will be {count} on resume";
-            return;
-        }
-
-        _job.AdjustDumpWorkers(count);
-        _lastAction = $"dump workers set to {count}";
-    }
-
-    private void SetRestore(int count)
-    {
-        if (_job.IsPaused)
-        {
-            _job.RememberWorkers(_job.WorkerSettings with { RestoreWorkers = count });
-            _lastAction = $"restore workers will be {count} on resume";
-            return;
-        }
-
-        _job.AdjustRestoreWorkers(count);
-        _lastAction = $"restore workers set to {count}";
+        var count = adjustment.Kind == WorkerPoolKind.Dump ? _job.Steering.Settings.DumpWorkers : _job.Steering.Settings.RestoreWorkers;
+        _lastAction = adjustment.Deferred ? $"{pool} workers will be {count} on resume" : $"{pool} workers set to {count}";
     }
 
     private void Listen()

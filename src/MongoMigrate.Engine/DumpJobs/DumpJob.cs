@@ -22,7 +22,6 @@ public sealed class DumpJob : IRunningJob
     private readonly MongoEndpoint _source;
     private readonly DumpJobOptions _options;
     private readonly WorkerPoolCoordinator _coordinator;
-    private readonly SinglePoolSteering _steering;
     private readonly ILogger _logger;
 
     public DumpJob(MongoEndpoint source, DumpJobOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
@@ -34,7 +33,7 @@ public sealed class DumpJob : IRunningJob
         _logger = loggers.CreateLogger("MongoMigrate.Dump");
         var time = timeProvider ?? TimeProvider.System;
         JobId = options.JobId ?? $"dump-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
-        _steering = new SinglePoolSteering(coordinator, JobId, WorkerPoolKind.Dump, options.ParallelCollections);
+        Steering = new JobSteering(coordinator, JobId, new PoolSettings(options.ParallelCollections, 0, 1), WorkerPoolKind.Dump, _logger);
         Progress = new JobProgress(time);
     }
 
@@ -50,20 +49,8 @@ public sealed class DumpJob : IRunningJob
 
     public JobWorkerPoolsSnapshot? Pools => _coordinator.GetJobSnapshot(JobId);
 
-    public PoolSettings WorkerSettings => _steering.Settings;
-
-    public bool IsPaused => _steering.IsPaused;
-
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Dump, newCount);
-
-    /// <summary>A dump has no restore pool: nothing changes.</summary>
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Restore, newCount);
-
-    public void Pause() => _steering.Pause();
-
-    public void Unpause() => _steering.Unpause();
-
-    public void RememberWorkers(PoolSettings settings) => _steering.Remember(settings);
+    /// <summary>The job's one pool is its dump pool; changes of restore workers do nothing.</summary>
+    public JobSteering Steering { get; }
 
     public async Task<DumpJobSummary> RunAsync(CancellationToken cancellationToken)
     {
@@ -83,6 +70,7 @@ public sealed class DumpJob : IRunningJob
         Progress.Phase = "connecting";
         var buildInfo = await ConnectionProbe.CheckAsync(client, _source, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         var serverVersion = buildInfo.TryGetValue("version", out var version) && version.IsString ? version.AsString : "unknown";
+        Steering.OpenPools();
         var pool = _coordinator.GetOrCreateDumpPool(JobId, _options.ParallelCollections);
 
         Progress.Phase = "discovering";

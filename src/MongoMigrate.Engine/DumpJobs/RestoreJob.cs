@@ -22,7 +22,6 @@ public sealed partial class RestoreJob : IRunningJob
     private readonly MongoEndpoint _target;
     private readonly RestoreJobOptions _options;
     private readonly WorkerPoolCoordinator _coordinator;
-    private readonly SinglePoolSteering _steering;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
@@ -36,7 +35,7 @@ public sealed partial class RestoreJob : IRunningJob
         _time = timeProvider ?? TimeProvider.System;
         JobId = options.JobId ?? $"restore-{_time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
         JobDirectory = Path.GetFullPath(Path.Combine(options.WorkDirectory, JobId));
-        _steering = new SinglePoolSteering(coordinator, JobId, WorkerPoolKind.Restore, RestoreWorkers);
+        Steering = new JobSteering(coordinator, JobId, new PoolSettings(0, RestoreWorkers, 1), WorkerPoolKind.Restore, _logger);
         Progress = new JobProgress(_time);
     }
 
@@ -53,20 +52,8 @@ public sealed partial class RestoreJob : IRunningJob
     /// <summary>Inserts in flight at once across the job: -j collections times the insertion workers of each.</summary>
     public int RestoreWorkers => Math.Clamp(_options.ParallelCollections * _options.InsertionWorkers, 1, _coordinator.Options.MaxWorkersPerPool);
 
-    public PoolSettings WorkerSettings => _steering.Settings;
-
-    public bool IsPaused => _steering.IsPaused;
-
-    /// <summary>A restore has no dump pool: nothing changes.</summary>
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Dump, newCount);
-
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _steering.Adjust(WorkerPoolKind.Restore, newCount);
-
-    public void Pause() => _steering.Pause();
-
-    public void Unpause() => _steering.Unpause();
-
-    public void RememberWorkers(PoolSettings settings) => _steering.Remember(settings);
+    /// <summary>The job's one pool is its restore pool; changes of dump workers do nothing.</summary>
+    public JobSteering Steering { get; }
 
     public async Task<DumpJobSummary> RunAsync(CancellationToken cancellationToken)
     {
@@ -113,6 +100,7 @@ public sealed partial class RestoreJob : IRunningJob
         await ConnectionProbe.CheckAsync(client, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         var done = await LoadStateAsync(state, plan, cancellationToken).ConfigureAwait(false);
 
+        Steering.OpenPools();
         var pool = _coordinator.GetOrCreateRestorePool(JobId, RestoreWorkers);
         Progress.SetEstimatedBytes(source.EstimateTotalBytes);
         var items = plan.Collections.Concat(plan.Views).ToList();

@@ -87,10 +87,7 @@ public sealed partial class MigrationJob
         var merged = ResumeSettings.Merge(_options, stored, pools);
         merged.Validate();
         Volatile.Write(ref _options, merged);
-        lock (_workerLock)
-        {
-            _workerSettings = new PoolSettings(merged.DumpWorkers, merged.RestoreWorkers, merged.InsertionWorkers);
-        }
+        Steering.Remember(new PoolSettings(merged.DumpWorkers, merged.RestoreWorkers, merged.InsertionWorkers));
 
         _logger.LogInformation(
             "Resuming job {JobId} ({Status}): {Method}, {Dump} dump, {Restore} restore and {Insertion} insertion workers",

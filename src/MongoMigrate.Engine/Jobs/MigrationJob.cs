@@ -40,7 +40,7 @@ public sealed partial class MigrationJob : IRunningJob
         JobId = options.JobId ?? NewJobId(_time);
         Progress = new JobProgress(_time);
         JobDirectory = Path.GetFullPath(Path.Combine(options.WorkDirectory, JobId));
-        _workerSettings = new PoolSettings(options.DumpWorkers, options.RestoreWorkers, options.InsertionWorkers);
+        Steering = new JobSteering(coordinator, JobId, new PoolSettings(options.DumpWorkers, options.RestoreWorkers, options.InsertionWorkers), logger: _logger);
     }
 
     public string JobId { get; }
@@ -57,6 +57,9 @@ public sealed partial class MigrationJob : IRunningJob
 
     /// <summary>The job's pools as they are now (max, active, waiting, workers), or null before they exist.</summary>
     public JobWorkerPoolsSnapshot? Pools => _coordinator.GetJobSnapshot(JobId);
+
+    /// <summary>Worker counts and pause, live; a resumed job comes back with the counts it last ran with (never a pause's zero).</summary>
+    public JobSteering Steering { get; }
 
     /// <summary>Opens the job's state; tests wrap the store to crash it between two changes.</summary>
     internal Func<string, CancellationToken, Task<IJobStateStore>>? StateStoreFactory { get; init; }
@@ -89,7 +92,7 @@ public sealed partial class MigrationJob : IRunningJob
                 }
                 finally
                 {
-                    await DetachStateAsync().ConfigureAwait(false);
+                    await Steering.DetachStoreAsync().ConfigureAwait(false);
                     _coordinator.CleanupJob(JobId);
                 }
             }
@@ -146,8 +149,7 @@ public sealed partial class MigrationJob : IRunningJob
         };
 
         // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
-        _coordinator.GetOrCreateDumpPool(JobId, _options.DumpWorkers);
-        _coordinator.GetOrCreateRestorePool(JobId, _options.RestoreWorkers);
+        Steering.OpenPools();
         _started.TrySetResult();
 
         var created = existing is not null;
@@ -170,7 +172,7 @@ public sealed partial class MigrationJob : IRunningJob
             }
 
             _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
-            await AttachStateAsync(state).ConfigureAwait(false);
+            await Steering.AttachStoreAsync((settings, token) => state.SavePoolSettingsAsync(JobId, settings, token)).ConfigureAwait(false);
             before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
             Progress.Phase = "copying";
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)

@@ -57,8 +57,8 @@ internal sealed class AdaptiveWorkerScaler : IDisposable
             var now = _pool.TimeProvider.GetTimestamp();
             var elapsed = _pool.TimeProvider.GetElapsedTime(_lastTimestamp, now);
             _lastTimestamp = now;
-            var load = _pool.TakeLoadSample();
-            var done = _pool.TakeThroughputSample();
+            var load = _pool.Slots.TakeLoadSample();
+            var done = _pool.Workers.TakeThroughputSample();
             var sample = new WorkerScalingSample(
                 elapsed,
                 load.Max,

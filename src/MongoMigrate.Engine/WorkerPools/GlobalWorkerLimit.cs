@@ -15,7 +15,7 @@ public sealed class GlobalWorkerLimit
     /// <summary>The maximum that means no global limit.</summary>
     public const int Unlimited = int.MaxValue;
 
-    private readonly List<WorkerPoolManager> _pools = [];
+    private readonly List<WorkerSlotLimiter> _pools = [];
     private int _maxWorkers;
     private int _active;
     private long _sequence;
@@ -77,9 +77,9 @@ public sealed class GlobalWorkerLimit
         return previous;
     }
 
-    internal void AddPoolLocked(WorkerPoolManager pool) => _pools.Add(pool);
+    internal void AddPoolLocked(WorkerSlotLimiter pool) => _pools.Add(pool);
 
-    internal void RemovePoolLocked(WorkerPoolManager pool) => _pools.Remove(pool);
+    internal void RemovePoolLocked(WorkerSlotLimiter pool) => _pools.Remove(pool);
 
     internal long NextSequenceLocked() => ++_sequence;
 
@@ -92,7 +92,7 @@ public sealed class GlobalWorkerLimit
     {
         while (HasCapacityLocked)
         {
-            WorkerPoolManager? best = null;
+            WorkerSlotLimiter? best = null;
             SlotWaiter? bestWaiter = null;
             foreach (var pool in _pools)
             {

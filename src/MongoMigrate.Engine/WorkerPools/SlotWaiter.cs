@@ -18,16 +18,18 @@ internal sealed class SlotWaiter : TaskCompletionSource<WorkerSlot>
 
     // Continuations run on the thread pool: whoever completes a waiter (a releasing worker, a resize)
     // must never run the next worker's code inline on its own stack.
-    public SlotWaiter(WorkerPoolManager pool, long priority, long sequence, long enqueuedTimestamp)
+    public SlotWaiter(WorkerSlotLimiter limiter, long priority, long sequence, long enqueuedTimestamp)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        Pool = pool;
+        Limiter = limiter;
         Priority = priority;
         Sequence = sequence;
         EnqueuedTimestamp = enqueuedTimestamp;
     }
 
-    public WorkerPoolManager Pool { get; }
+    public WorkerSlotLimiter Limiter { get; }
+
+    public WorkerPoolManager Pool => Limiter.Owner;
 
     public long Priority { get; }
 
@@ -72,7 +74,7 @@ internal sealed class SlotWaiter : TaskCompletionSource<WorkerSlot>
     /// <summary>Registered on the caller's token: removes the waiter if it still waits, then cancels its task outside the lock.</summary>
     public void TryCancel(CancellationToken cancellationToken)
     {
-        if (Pool.TryRemoveWaiter(this))
+        if (Limiter.TryRemoveWaiter(this))
         {
             TrySetCanceled(cancellationToken);
         }

@@ -9,4 +9,7 @@ namespace MongoMigrate.Engine.WorkerPools;
 public readonly record struct WorkerAdjustment(string JobId, WorkerPoolKind Kind, int PreviousCount, int NewCount, int Spawned)
 {
     public bool Changed => PreviousCount != NewCount;
+
+    /// <summary>The job is paused: the count was remembered and applies when it is unpaused.</summary>
+    public bool Deferred { get; init; }
 }

@@ -7,7 +7,7 @@ namespace MongoMigrate.Engine.WorkerPools;
 /// </remarks>
 public sealed class WorkerContext
 {
-    private readonly WorkerPoolManager _pool;
+    private readonly WorkerTracker _tracker;
 
     // Never disposed: a source without a timer holds no unmanaged resource, and not disposing it means a
     // cancellation requested by the health check can never race with the worker finishing.
@@ -22,7 +22,7 @@ public sealed class WorkerContext
     private string? _workItem;
 
     internal WorkerContext(
-        WorkerPoolManager pool,
+        WorkerTracker tracker,
         string collectionKey,
         string workerId,
         string? workItem,
@@ -32,7 +32,7 @@ public sealed class WorkerContext
         Action<WorkerContext, object?>? stuckHandler,
         object? stuckHandlerState)
     {
-        _pool = pool;
+        _tracker = tracker;
         CollectionKey = collectionKey;
         WorkerId = workerId;
         _workItem = workItem;
@@ -47,11 +47,11 @@ public sealed class WorkerContext
             this);
     }
 
-    public string JobId => _pool.JobId;
+    public string JobId => _tracker.Owner.JobId;
 
-    internal WorkerPoolManager Pool => _pool;
+    internal WorkerPoolManager Pool => _tracker.Owner;
 
-    public WorkerPoolKind PoolKind => _pool.Kind;
+    public WorkerPoolKind PoolKind => _tracker.Owner.Kind;
 
     /// <summary>The collection the worker works for, e.g. <c>db.coll</c>.</summary>
     public string CollectionKey { get; }
@@ -86,7 +86,7 @@ public sealed class WorkerContext
         Interlocked.Add(ref _documents, documents);
         Interlocked.Add(ref _bytes, bytes);
         Touch();
-        _pool.OnProgress(this, documents, bytes);
+        _tracker.OnProgress(this, documents, bytes);
     }
 
     /// <summary>Names the work item now being worked on; also counts as progress.</summary>
@@ -121,5 +121,5 @@ public sealed class WorkerContext
     internal WorkerSnapshot ToSnapshot() =>
         new(WorkerId, CollectionKey, State, StartedAt, WorkItem, LastProgressAt, Documents, Bytes, Attempt);
 
-    private void Touch() => Volatile.Write(ref _lastProgressUtcTicks, _pool.TimeProvider.GetUtcNow().UtcTicks);
+    private void Touch() => Volatile.Write(ref _lastProgressUtcTicks, _tracker.Owner.TimeProvider.GetUtcNow().UtcTicks);
 }

@@ -51,7 +51,7 @@ internal sealed class WorkerHealthMonitor : IDisposable
             var stuck = new List<WorkerContext>();
             foreach (var pool in _pools())
             {
-                pool.CollectStuckWorkers(now, _stuckAfter, stuck);
+                pool.Workers.CollectStuck(now, _stuckAfter, stuck);
             }
 
             // Outside every lock: cancelling runs the worker's registrations, the handler re-queues work.

@@ -141,14 +141,32 @@ public sealed class WorkerPoolCoordinator : IDisposable
             jobs = [.. _jobs];
         }
 
+        // Every pool's counts and the global ones under the one lock they share: a consistent view, in which
+        // the pools' active counts never add up to more than the global limit allows.
+        var counts = new ((int, int, int)? Dump, (int, int, int)? Restore)[jobs.Length];
+        int globalMax, globalActive;
+        lock (GlobalLimit.SyncRoot)
+        {
+            globalMax = GlobalLimit.MaxWorkers;
+            globalActive = GlobalLimit.ActiveLocked;
+            for (var i = 0; i < jobs.Length; i++)
+            {
+                counts[i] = (jobs[i].Value.Dump?.Slots.CountsLocked, jobs[i].Value.Restore?.Slots.CountsLocked);
+            }
+        }
+
         var snapshots = new JobWorkerPoolsSnapshot[jobs.Length];
         for (var i = 0; i < jobs.Length; i++)
         {
-            snapshots[i] = ToSnapshot(jobs[i].Key, jobs[i].Value);
+            var pools = jobs[i].Value;
+            snapshots[i] = new JobWorkerPoolsSnapshot(
+                jobs[i].Key,
+                pools.Dump is { } dump && counts[i].Dump is { } d ? dump.GetSnapshot(d) : null,
+                pools.Restore is { } restore && counts[i].Restore is { } r ? restore.GetSnapshot(r) : null);
         }
 
         Array.Sort(snapshots, static (x, y) => string.CompareOrdinal(x.JobId, y.JobId));
-        return new WorkerPoolsSnapshot(TimeProvider.GetUtcNow(), GlobalLimit.MaxWorkers, GlobalLimit.ActiveCount, snapshots);
+        return new WorkerPoolsSnapshot(TimeProvider.GetUtcNow(), globalMax, globalActive, snapshots);
     }
 
     /// <summary>One job's pools, or null for an unknown job.</summary>

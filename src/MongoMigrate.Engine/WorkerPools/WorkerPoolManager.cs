@@ -1,35 +1,20 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MongoMigrate.Engine.WorkerPools;
 
-/// <summary>One job's dump or restore pool: a resizable, prioritised async concurrency limiter that also tracks its workers.</summary>
+/// <summary>One job's dump or restore pool, under the seed's name: its slots (<see cref="WorkerSlotLimiter"/>), its workers (<see cref="WorkerTracker"/>) and an optional scaling policy.</summary>
 /// <remarks>
-/// Acquire is a lock-protected fast path, then an async wait in a priority queue (highest priority first,
-/// FIFO among equals). Every state change that can free a slot (release, raising a maximum) hands it to
-/// the best waiter inside the same critical section, so there is no timer and no polling; waiters are
-/// completed only after the lock is released, with continuations on the thread pool. Lowering the
-/// maximum never touches a running worker: it only makes new acquires wait until the active count is
-/// under the new maximum. A maximum of 0 pauses the pool.
+/// Work takes a slot with <see cref="AcquireAsync"/> and gives it back by disposing it; while it runs it is
+/// tracked with <see cref="RegisterWorker(string, string, string?, CancellationToken)"/> and
+/// <see cref="MarkWorkerCompleted"/>. The two halves have separate locks and never hold both.
 /// </remarks>
-public sealed partial class WorkerPoolManager : IDisposable
+public sealed class WorkerPoolManager : IDisposable
 {
-    private readonly GlobalWorkerLimit _global;
-    private readonly PriorityQueue<SlotWaiter, SlotWaiter> _waiters = new(SlotWaiter.Order);
+    private readonly WorkerSlotLimiter _slots;
+    private readonly WorkerTracker _workers;
     private readonly ILogger _logger;
-    private int _maxWorkers;
-    private int _active;
-    private bool _disposed;
-
-    // Audit of every grant, kept inside the critical section that decides it: tests read it to prove
-    // that no grant ever took the pool or the global limit past its maximum.
-    private long _grants;
-    private long _grantsOverLimit;
-
-    // Set when the pool ran full or made someone wait since the last scaling sample.
-    private bool _saturated;
+    private AdaptiveWorkerScaler? _scaler;
 
     /// <summary>Creates a pool of its own, outside any coordinator: no global limit, no metrics, no health checks.</summary>
     public WorkerPoolManager(string jobId, WorkerPoolKind kind, int maxWorkers, TimeProvider? timeProvider = null)
@@ -52,13 +37,9 @@ public sealed partial class WorkerPoolManager : IDisposable
         Kind = kind;
         KindName = kind == WorkerPoolKind.Dump ? "dump" : "restore";
         WorkerCountLimit = workerCountLimit;
-        _maxWorkers = maxWorkers;
-        _global = global;
         _logger = logger;
-        lock (global.SyncRoot)
-        {
-            global.AddPoolLocked(this);
-        }
+        _workers = new WorkerTracker(this, logger);
+        _slots = new WorkerSlotLimiter(this, maxWorkers, global);
     }
 
     public string JobId { get; }
@@ -71,47 +52,47 @@ public sealed partial class WorkerPoolManager : IDisposable
     /// <summary>The most workers this pool runs at once. Raising it starts waiting workers at once; lowering it lets running ones finish.</summary>
     public int MaxWorkers
     {
-        get => Volatile.Read(ref _maxWorkers);
+        get => _slots.MaxWorkers;
         set => SetMaxWorkers(value);
     }
 
     /// <summary>Slots held right now (may exceed <see cref="MaxWorkers"/> for a while after it was lowered).</summary>
-    public int ActiveCount => Volatile.Read(ref _active);
+    public int ActiveCount => _slots.ActiveCount;
 
     /// <summary>Acquires waiting for a slot right now.</summary>
-    public int WaitingCount
-    {
-        get
-        {
-            lock (_global.SyncRoot)
-            {
-                return _waiters.Count;
-            }
-        }
-    }
+    public int WaitingCount => _slots.WaitingCount;
 
-    public bool IsDisposed => Volatile.Read(ref _disposed);
+    public bool IsDisposed => _slots.IsClosed;
+
+    /// <summary>Registered workers that have not been marked completed yet.</summary>
+    public int ActiveWorkerCount => _workers.ActiveWorkerCount;
+
+    public long CompletedCount => _workers.CompletedCount;
+
+    public long FailedCount => _workers.FailedCount;
+
+    public long CanceledCount => _workers.CanceledCount;
+
+    /// <summary>Workers the health check declared stuck since the pool was created.</summary>
+    public long StuckCount => _workers.StuckCount;
+
+    public bool IsAdaptiveScalingEnabled => Volatile.Read(ref _scaler) is not null;
 
     internal string KindName { get; }
 
-    internal TimeProvider TimeProvider => _global.TimeProvider;
+    internal TimeProvider TimeProvider => _slots.Global.TimeProvider;
 
-    internal WorkerPoolMetrics? Metrics => _global.Metrics;
+    internal WorkerPoolMetrics? Metrics => _slots.Global.Metrics;
 
-    internal GlobalWorkerLimit Global => _global;
+    internal WorkerSlotLimiter Slots => _slots;
 
-    internal (long Grants, long GrantsOverLimit) GrantAudit
-    {
-        get
-        {
-            lock (_global.SyncRoot)
-            {
-                return (_grants, _grantsOverLimit);
-            }
-        }
-    }
+    internal WorkerTracker Workers => _workers;
 
-    internal bool IsLockHeldByCurrentThread => _global.SyncRoot.IsHeldByCurrentThread || _trackingLock.IsHeldByCurrentThread;
+    internal (long Grants, long GrantsOverLimit) GrantAudit => _slots.GrantAudit;
+
+    internal bool IsLockHeldByCurrentThread => _slots.IsLockHeldByCurrentThread || _workers.IsLockHeldByCurrentThread;
+
+    internal int TrackingTableCapacity => _workers.TableCapacity;
 
     /// <summary>
     /// Waits for a slot in this pool and in the global limit. Higher <paramref name="priority"/> is served first
@@ -120,244 +101,102 @@ public sealed partial class WorkerPoolManager : IDisposable
     /// <returns>The slot; dispose it exactly once when the work is done, also on failure.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled before a slot was granted; no slot is held.</exception>
     /// <exception cref="ObjectDisposedException">The pool was cleaned up.</exception>
-    public ValueTask<WorkerSlot> AcquireAsync(long priority = 0, CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<WorkerSlot>(cancellationToken);
-        }
-
-        SlotWaiter? waiter = null;
-        lock (_global.SyncRoot)
-        {
-            AssertInvariantsLocked();
-            ObjectDisposedException.ThrowIf(_disposed, this);
-
-            // No waiter of this pool can be eligible here (see AssertInvariantsLocked), so taking a free
-            // slot at once never overtakes anyone.
-            if (_active < _maxWorkers && _global.HasCapacityLocked)
-            {
-                GrantLocked();
-            }
-            else
-            {
-                waiter = new SlotWaiter(this, priority, _global.NextSequenceLocked(), TimeProvider.GetTimestamp());
-                waiter.InQueue = true;
-                _waiters.Enqueue(waiter, waiter);
-                _saturated = true;
-            }
-
-            AssertInvariantsLocked();
-        }
-
-        if (waiter is null)
-        {
-            Metrics?.RecordSlotWait(this, TimeSpan.Zero);
-            return new ValueTask<WorkerSlot>(new WorkerSlot(this));
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            waiter.AttachCancellation(cancellationToken);
-        }
-
-        return new ValueTask<WorkerSlot>(waiter.Task);
-    }
+    public ValueTask<WorkerSlot> AcquireAsync(long priority = 0, CancellationToken cancellationToken = default) =>
+        _slots.AcquireAsync(priority, cancellationToken);
 
     /// <summary>Takes a slot if one is free in this pool and in the global limit right now; never waits.</summary>
-    public bool TryAcquire(out WorkerSlot slot)
-    {
-        lock (_global.SyncRoot)
-        {
-            AssertInvariantsLocked();
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_active < _maxWorkers && _global.HasCapacityLocked)
-            {
-                GrantLocked();
-                slot = new WorkerSlot(this);
-                return true;
-            }
-        }
-
-        slot = default;
-        return false;
-    }
+    public bool TryAcquire(out WorkerSlot slot) => _slots.TryAcquire(out slot);
 
     /// <summary>Sets the maximum and returns the previous one. Raising it grants waiting acquires before this returns.</summary>
     public int SetMaxWorkers(int maxWorkers)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxWorkers);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxWorkers, WorkerCountLimit);
-        var decided = default(DecidedWaiters);
-        int previous;
-        lock (_global.SyncRoot)
+        return _slots.SetMaxWorkers(maxWorkers);
+    }
+
+    /// <summary>A worker id unique in this pool, e.g. <c>dump-42</c>.</summary>
+    public string NextWorkerId() => _workers.NextWorkerId();
+
+    /// <summary>
+    /// Starts tracking a worker. Call it first thing in the worker and <see cref="MarkWorkerCompleted"/> in its
+    /// <c>finally</c>, so a worker is never tracked after it ends nor missing while it runs.
+    /// </summary>
+    /// <param name="collectionKey">The collection the worker works for, e.g. <c>db.coll</c>.</param>
+    /// <param name="workerId">Unique among the pool's active workers; <see cref="NextWorkerId"/> makes one.</param>
+    /// <param name="workItem">What it works on, for the snapshot; <see cref="WorkerContext.SetWorkItem"/> changes it.</param>
+    /// <param name="cancellationToken">Linked into <see cref="WorkerContext.CancellationToken"/>.</param>
+    /// <exception cref="InvalidOperationException">The id is already tracked in this pool.</exception>
+    public WorkerContext RegisterWorker(string collectionKey, string workerId, string? workItem = null, CancellationToken cancellationToken = default) =>
+        _workers.Register(collectionKey, workerId, workItem, attempt: 1, cancellationToken, stuckHandler: null, stuckHandlerState: null);
+
+    /// <summary>Stops tracking a worker and counts its outcome; false if it is not tracked (already completed, or the job was cleaned up).</summary>
+    public bool MarkWorkerCompleted(string workerId, WorkerOutcome outcome = WorkerOutcome.Succeeded) => _workers.MarkCompleted(workerId, outcome);
+
+    /// <summary>The pool's state and its active workers, for monitoring.</summary>
+    public WorkerPoolSnapshot GetSnapshot() => GetSnapshot(_slots.Counts);
+
+    /// <summary>The snapshot with counts read by the caller, e.g. for every pool under one lock.</summary>
+    internal WorkerPoolSnapshot GetSnapshot((int Max, int Active, int Waiting) counts)
+    {
+        var (max, active, waiting) = counts;
+        return new WorkerPoolSnapshot(
+            JobId, Kind, max, active, waiting, CompletedCount, FailedCount, CanceledCount, StuckCount, IsAdaptiveScalingEnabled, _workers.Snapshot());
+    }
+
+    /// <summary>Lets a policy move this pool's maximum within bounds, once per interval; replaces any earlier policy.</summary>
+    /// <remarks>The current maximum is first brought within the bounds. Manual resizes still work; the policy measures from wherever they leave the pool.</remarks>
+    public void EnableAdaptiveScaling(AdaptiveScalingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        options.Validate(WorkerCountLimit);
+        var current = MaxWorkers;
+        var bounded = Math.Clamp(current, options.MinWorkers, options.MaxWorkers);
+        if (bounded != current)
         {
-            AssertInvariantsLocked();
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            previous = _maxWorkers;
-            Volatile.Write(ref _maxWorkers, maxWorkers);
-
-            // Only this pool's own bound moved: if the global limit is full nothing can start anyway,
-            // and if it is not, waiters of other pools are blocked by their own maximum.
-            if (maxWorkers > previous)
-            {
-                DispatchLocalLocked(ref decided);
-            }
-
-            AssertInvariantsLocked();
+            SetMaxWorkers(bounded);
         }
 
-        decided.Complete(TimeProvider, Metrics);
-        return previous;
+        Interlocked.Exchange(ref _scaler, new AdaptiveWorkerScaler(this, options, _logger))?.Dispose();
     }
+
+    /// <summary>Stops adaptive scaling; the maximum stays where the policy left it.</summary>
+    public void DisableAdaptiveScaling() => Interlocked.Exchange(ref _scaler, null)?.Dispose();
 
     /// <summary>Disposes the pool: waiting acquires fail with <see cref="ObjectDisposedException"/>, tracked workers are cancelled and forgotten.</summary>
     /// <remarks>Slots still held are given back to the global limit as their workers finish.</remarks>
     public void Dispose()
     {
-        var decided = default(DecidedWaiters);
-        lock (_global.SyncRoot)
+        if (!_slots.Close())
         {
-            AssertInvariantsLocked();
-            if (_disposed)
-            {
-                return;
-            }
-
-            Volatile.Write(ref _disposed, true);
-            while (_waiters.TryDequeue(out var waiter, out _))
-            {
-                waiter.InQueue = false;
-                waiter.Abandoned = true;
-                decided.Add(waiter);
-            }
-
-            _global.RemovePoolLocked(this);
-            AssertInvariantsLocked();
+            return;
         }
 
-        decided.Complete(TimeProvider, Metrics);
-        DisposeScaling();
-        ForgetWorkers();
+        DisableAdaptiveScaling();
+        _workers.Close();
     }
 
-    internal void Release()
+    /// <summary>Runs one scaling evaluation now, as the timer would; false if scaling is off.</summary>
+    internal bool EvaluateScalingNow()
     {
-        var decided = default(DecidedWaiters);
-        lock (_global.SyncRoot)
-        {
-            AssertInvariantsLocked();
-            if (_active <= 0)
-            {
-                throw new SemaphoreFullException($"A slot of the {KindName} pool of job '{JobId}' was released more often than it was acquired.");
-            }
-
-            var globalWasFull = !_global.HasCapacityLocked;
-            Volatile.Write(ref _active, _active - 1);
-            _global.OnReleaseLocked();
-
-            // A full global limit may have kept waiters of any pool waiting: offer the freed global slot
-            // to the best of them. Otherwise only this pool gained room.
-            if (globalWasFull)
-            {
-                _global.DispatchLocked(ref decided);
-            }
-            else
-            {
-                DispatchLocalLocked(ref decided);
-            }
-
-            AssertInvariantsLocked();
-        }
-
-        decided.Complete(TimeProvider, Metrics);
+        var scaler = Volatile.Read(ref _scaler);
+        scaler?.Evaluate();
+        return scaler is not null;
     }
 
-    /// <summary>Removes a waiter that still waits; false if it was already granted or abandoned.</summary>
-    internal bool TryRemoveWaiter(SlotWaiter waiter)
-    {
-        lock (_global.SyncRoot)
-        {
-            AssertInvariantsLocked();
-            if (!waiter.InQueue)
-            {
-                return false;
-            }
+    internal WorkerContext RegisterWorker(
+        string collectionKey,
+        string workerId,
+        string? workItem,
+        int attempt,
+        CancellationToken cancellationToken,
+        Action<WorkerContext, object?>? stuckHandler,
+        object? stuckHandlerState) =>
+        _workers.Register(collectionKey, workerId, workItem, attempt, cancellationToken, stuckHandler, stuckHandlerState);
 
-            waiter.InQueue = false;
-            _waiters.Remove(waiter, out _, out _);
+    /// <summary>Stops tracking this very context (not a later worker that reused its id).</summary>
+    internal void CompleteWorker(WorkerContext context, WorkerOutcome outcome) => _workers.Complete(context, outcome);
 
-            // Removing a waiter frees no capacity and, with a priority queue, blocks nobody: no dispatch.
-            AssertInvariantsLocked();
-            return true;
-        }
-    }
-
-    internal bool TryPeekEligibleLocked([NotNullWhen(true)] out SlotWaiter? waiter)
-    {
-        if (_active < _maxWorkers && _waiters.TryPeek(out waiter, out _))
-        {
-            return true;
-        }
-
-        waiter = null;
-        return false;
-    }
-
-    internal void GrantHeadLocked(ref DecidedWaiters decided)
-    {
-        var waiter = _waiters.Dequeue();
-        waiter.InQueue = false;
-        GrantLocked();
-        decided.Add(waiter);
-    }
-
-    internal (int Max, int Active, int Waiting, bool Saturated) TakeLoadSample()
-    {
-        lock (_global.SyncRoot)
-        {
-            var saturated = _saturated || _waiters.Count > 0 || _active >= _maxWorkers;
-            _saturated = false;
-            return (_maxWorkers, _active, _waiters.Count, saturated);
-        }
-    }
-
-    private void DispatchLocalLocked(ref DecidedWaiters decided)
-    {
-        while (_active < _maxWorkers && _global.HasCapacityLocked && _waiters.Count > 0)
-        {
-            GrantHeadLocked(ref decided);
-        }
-    }
-
-    private void GrantLocked()
-    {
-        Volatile.Write(ref _active, _active + 1);
-        _global.OnGrantLocked();
-        _grants++;
-        if (_active > _maxWorkers || !_global.IsWithinLimitLocked)
-        {
-            _grantsOverLimit++;
-        }
-
-        if (_active >= _maxWorkers)
-        {
-            _saturated = true;
-        }
-    }
-
-    [Conditional("DEBUG")]
-    private void AssertInvariantsLocked()
-    {
-        Debug.Assert(_global.SyncRoot.IsHeldByCurrentThread, "the pool's lock must be held");
-        Debug.Assert(_active >= 0, "active count went negative");
-        Debug.Assert(_maxWorkers >= 0, "maximum is negative");
-        Debug.Assert(_global.ActiveLocked >= _active, "the global limit counts fewer slots than this pool holds");
-        Debug.Assert(!_disposed || _waiters.Count == 0, "a disposed pool still has waiters");
-        Debug.Assert(
-            _waiters.Count == 0 || _active >= _maxWorkers || !_global.HasCapacityLocked,
-            "a waiter could run but was left waiting");
-        Debug.Assert(_grantsOverLimit == 0, "a grant took the pool or the global limit past its maximum");
-        _global.AssertInvariantsLocked();
-    }
+    internal void Release() => _slots.Release();
 }

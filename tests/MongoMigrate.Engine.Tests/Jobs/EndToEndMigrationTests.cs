@@ -178,8 +178,8 @@ public sealed class EndToEndMigrationTests : IAsyncLifetime
             await Task.Delay(20, Ct);
         }
 
-        job.AdjustDumpWorkers(1);
-        job.AdjustRestoreWorkers(5);
+        job.Steering.AdjustDumpWorkers(1);
+        job.Steering.AdjustRestoreWorkers(5);
         var pools = job.Pools!;
         Assert.Equal(1, pools.Dump!.MaxWorkers);
         Assert.Equal(5, pools.Restore!.MaxWorkers);

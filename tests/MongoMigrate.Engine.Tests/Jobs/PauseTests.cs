@@ -24,8 +24,8 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
             await job.Started;
             await WaitUntilAsync(() => job.Progress.Snapshot().Documents > 0, run);
 
-            job.Pause();
-            Assert.True(job.IsPaused);
+            job.Steering.Pause();
+            Assert.True(job.Steering.IsPaused);
 
             // Running chunks finish what they hold; then nothing moves. A direct copy's reader may keep its dump
             // slot while it waits for inserts that the paused restore pool holds back, so only the restore pool
@@ -37,11 +37,11 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
             Assert.False(run.IsCompleted);
             Assert.InRange(held, 1, _bed.TotalDocuments - 1);
 
-            job.Unpause();
+            job.Steering.Unpause();
             var summary = await run;
 
             Assert.Equal(JobStatus.Completed, summary.Status);
-            Assert.Equal(new PoolSettings(3, 3, 2), job.WorkerSettings);
+            Assert.Equal(new PoolSettings(3, 3, 2), job.Steering.Settings);
         }
         finally
         {
@@ -65,7 +65,7 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var run = job.RunAsync(stop.Token);
         await job.Started;
         await WaitUntilAsync(() => job.Progress.Snapshot().Documents > 0, run);
-        job.Pause();
+        job.Steering.Pause();
 
         await stop.CancelAsync();
         var stopped = await run;

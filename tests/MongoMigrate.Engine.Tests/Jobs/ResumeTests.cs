@@ -72,7 +72,7 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         await job.Started;
 
         // Nothing is restored while the restore pool is at zero: chunks stay Dumped, their files wait.
-        job.AdjustRestoreWorkers(0);
+        job.Steering.AdjustRestoreWorkers(0);
         Assert.Equal(JobStatus.Stopped, (await run).Status);
 
         List<ChunkRecord> dumped;
@@ -168,8 +168,8 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         }));
         var run = job.RunAsync(stop.Token);
         await job.Started;
-        job.AdjustDumpWorkers(5);
-        job.AdjustRestoreWorkers(2);
+        job.Steering.AdjustDumpWorkers(5);
+        job.Steering.AdjustRestoreWorkers(2);
         Assert.Equal(JobStatus.Stopped, (await run).Status);
 
         // Given other values, but none typed: the job's own come back.
@@ -177,14 +177,14 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var resumedRun = resumed.RunAsync(Ct);
         await resumed.Started;
         Assert.Equal(CopyMethod.Direct, resumed.Options.Method);
-        Assert.Equal(new PoolSettings(5, 2, 3), resumed.WorkerSettings);
+        Assert.Equal(new PoolSettings(5, 2, 3), resumed.Steering.Settings);
         Assert.Equal((5, 2), (resumed.Options.DumpWorkers, resumed.Options.RestoreWorkers));
         Assert.Equal(JobStatus.Completed, (await resumedRun).Status);
 
         // A setting typed again wins, and is what the job runs with from then on.
         var again = _bed.Job(options with { Resume = true, DumpWorkers = 7, ResumeOverrides = JobSettings.DumpWorkers });
         var summary = await again.RunAsync(Ct);
-        Assert.Equal(new PoolSettings(7, 2, 3), again.WorkerSettings);
+        Assert.Equal(new PoolSettings(7, 2, 3), again.Steering.Settings);
         await using var state = await _bed.OpenStateAsync(jobId, Ct);
         Assert.Equal(new PoolSettings(7, 2, 3), await state.GetPoolSettingsAsync(jobId, Ct));
 

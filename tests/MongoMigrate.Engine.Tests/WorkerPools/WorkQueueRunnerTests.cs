@@ -22,7 +22,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var pool = _coordinator.GetOrCreateDumpPool("job", 4);
         var runs = new int[500];
 
-        var result = await pool.RunAsync(Enumerable.Range(0, runs.Length), Options<int>(), async (item, context, _) =>
+        var result = await pool.RunQueueAsync(Enumerable.Range(0, runs.Length), Options<int>(), async (item, context, _) =>
         {
             Interlocked.Increment(ref runs[item]);
             context.ReportProgress(1, 10);
@@ -43,7 +43,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var running = 0;
         var peak = 0;
 
-        await pool.RunAsync(Enumerable.Range(0, 200), Options<int>(), async (_, _, _) =>
+        await pool.RunQueueAsync(Enumerable.Range(0, 200), Options<int>(), async (_, _, _) =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
@@ -62,7 +62,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var twoStarted = new Countdown(2);
         var started = 0;
 
-        var run = pool.RunAsync(Enumerable.Range(0, 4), Options<int>(), async (_, _, _) =>
+        var run = pool.RunQueueAsync(Enumerable.Range(0, 4), Options<int>(), async (_, _, _) =>
         {
             Interlocked.Increment(ref started);
             twoStarted.Signal();
@@ -91,7 +91,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var lowered = false;
         var canceled = 0;
 
-        var run = pool.RunAsync(Enumerable.Range(0, 6), Options<int>(), async (item, _, token) =>
+        var run = pool.RunQueueAsync(Enumerable.Range(0, 6), Options<int>(), async (item, _, token) =>
         {
             var now = Interlocked.Increment(ref running);
             if (Volatile.Read(ref lowered))
@@ -132,7 +132,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var attempts = new ConcurrentQueue<int>();
         var options = Options<string>() with { MaxAttempts = 3, IsRetryable = ex => ex is TimeoutException };
 
-        var result = await pool.RunAsync(["flaky"], options, (_, context, _) =>
+        var result = await pool.RunQueueAsync(["flaky"], options, (_, context, _) =>
         {
             attempts.Enqueue(context.Attempt);
             return context.Attempt < 3 ? Task.FromException(new TimeoutException("network blip")) : Task.CompletedTask;
@@ -151,7 +151,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var ran = new ConcurrentQueue<int>();
         var options = Options<int>() with { MaxAttempts = 2, IsRetryable = _ => true, DescribeItem = i => $"chunk {i}" };
 
-        var failure = await Assert.ThrowsAsync<WorkItemFailedException>(() => pool.RunAsync(Enumerable.Range(0, 100), options, (item, _, _) =>
+        var failure = await Assert.ThrowsAsync<WorkItemFailedException>(() => pool.RunQueueAsync(Enumerable.Range(0, 100), options, (item, _, _) =>
         {
             ran.Enqueue(item);
             return item == 1 ? Task.FromException(new InvalidDataException("bad chunk")) : Task.CompletedTask;
@@ -175,7 +175,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var runs = 0;
         var options = Options<int>() with { IsRetryable = ex => ex is TimeoutException };
 
-        await Assert.ThrowsAsync<WorkItemFailedException>(() => pool.RunAsync([1], options, (_, _, _) =>
+        await Assert.ThrowsAsync<WorkItemFailedException>(() => pool.RunQueueAsync([1], options, (_, _, _) =>
         {
             Interlocked.Increment(ref runs);
             throw new InvalidOperationException("duplicate key");
@@ -190,7 +190,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var pool = _coordinator.GetOrCreateDumpPool("job", 2);
         var options = Options<int>() with { FailureMode = WorkQueueFailureMode.ContinueOnFailure };
 
-        var result = await pool.RunAsync(Enumerable.Range(0, 10), options, (item, _, _) =>
+        var result = await pool.RunQueueAsync(Enumerable.Range(0, 10), options, (item, _, _) =>
             item % 4 == 0 ? Task.FromException(new InvalidOperationException($"item {item}")) : Task.CompletedTask, Ct).WithFailsafe();
 
         Assert.Equal(7, result.Succeeded);
@@ -206,7 +206,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var channel = Channel.CreateBounded<int>(2);
         var runs = new int[200];
 
-        var run = pool.RunAsync(channel.Reader, Options<int>(), async (item, _, _) =>
+        var run = pool.RunQueueAsync(channel.Reader, Options<int>(), async (item, _, _) =>
         {
             Interlocked.Increment(ref runs[item]);
             await Task.Yield();
@@ -231,7 +231,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         await channel.Writer.WriteAsync(1, Ct);
         channel.Writer.Complete(new IOException("partitioner failed"));
 
-        var error = await Assert.ThrowsAsync<IOException>(() => pool.RunAsync(channel.Reader, Options<int>(), (_, _, _) => Task.CompletedTask, Ct).WithFailsafe());
+        var error = await Assert.ThrowsAsync<IOException>(() => pool.RunQueueAsync(channel.Reader, Options<int>(), (_, _, _) => Task.CompletedTask, Ct).WithFailsafe());
 
         Assert.Equal("partitioner failed", error.Message);
         Assert.Equal(0, pool.ActiveCount);
@@ -245,7 +245,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var twoStarted = new Countdown(2);
         var exited = 0;
 
-        var run = pool.RunAsync(Enumerable.Range(0, 50), Options<int>(), async (_, _, token) =>
+        var run = pool.RunQueueAsync(Enumerable.Range(0, 50), Options<int>(), async (_, _, token) =>
         {
             try
             {
@@ -275,12 +275,12 @@ public sealed class WorkQueueRunnerTests : IDisposable
         const int BigItems = 5;
         var bigDone = 0;
 
-        var small = pool.RunAsync(Enumerable.Range(0, 3), Options<int>("db.small") with { Priority = 1_000 }, (_, _, _) =>
+        var small = pool.RunQueueAsync(Enumerable.Range(0, 3), Options<int>("db.small") with { Priority = 1_000 }, (_, _, _) =>
         {
             order.Enqueue("small");
             return Task.CompletedTask;
         }, Ct);
-        var big = pool.RunAsync(Enumerable.Range(0, BigItems), Options<int>("db.big") with { Priority = 1_000_000 }, async (_, _, _) =>
+        var big = pool.RunQueueAsync(Enumerable.Range(0, BigItems), Options<int>("db.big") with { Priority = 1_000_000 }, async (_, _, _) =>
         {
             order.Enqueue("big");
 
@@ -306,7 +306,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         int activeDuring = 0;
         var options = Options<int>("db.orders") with { DescribeItem = i => $"chunk {i}" };
 
-        await pool.RunAsync([7], options, (_, context, _) =>
+        await pool.RunQueueAsync([7], options, (_, context, _) =>
         {
             context.ReportProgress(documents: 100, bytes: 10_000);
             during = _coordinator.GetJobSnapshot("job")!.Dump;
@@ -327,7 +327,7 @@ public sealed class WorkQueueRunnerTests : IDisposable
         var pool = _coordinator.GetOrCreateDumpPool("job", 1);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var run = pool.RunAsync(Enumerable.Range(0, 3), Options<int>(), async (_, _, token) =>
+        var run = pool.RunQueueAsync(Enumerable.Range(0, 3), Options<int>(), async (_, _, token) =>
         {
             started.TrySetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, token);

@@ -76,7 +76,7 @@ public sealed class WorkerHealthMonitorTests
         var releaseRetry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new WorkQueueOptions<string> { CollectionKey = "db.coll", MaxAttempts = 2 };
 
-        var run = pool.RunAsync(["chunk-1"], options, async (item, context, _) =>
+        var run = pool.RunQueueAsync(["chunk-1"], options, async (item, context, _) =>
         {
             if (context.Attempt == 1)
             {
@@ -119,7 +119,7 @@ public sealed class WorkerHealthMonitorTests
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new WorkQueueOptions<int> { CollectionKey = "db.coll", MaxAttempts = 1 };
 
-        var run = pool.RunAsync([1], options, async (_, _, token) =>
+        var run = pool.RunQueueAsync([1], options, async (_, _, token) =>
         {
             started.TrySetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, token);

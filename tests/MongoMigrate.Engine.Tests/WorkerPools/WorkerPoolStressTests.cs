@@ -28,7 +28,7 @@ public sealed class WorkerPoolStressTests
             var pool = (p / 2) % 2 == 0 ? coordinator.GetOrCreateDumpPool(job, 6) : coordinator.GetOrCreateRestorePool(job, 6);
             var collection = $"db.coll{p}";
             var options = new WorkQueueOptions<int> { CollectionKey = collection, Priority = p % 7 * 1_000_000L };
-            return pool.RunAsync(Enumerable.Range(0, ItemsPerProcessor), options, async (item, context, _) =>
+            return pool.RunQueueAsync(Enumerable.Range(0, ItemsPerProcessor), options, async (item, context, _) =>
             {
                 Interlocked.Increment(ref runs[p][item]);
                 if (p % 10 == 9 && item == CancelAtItem)

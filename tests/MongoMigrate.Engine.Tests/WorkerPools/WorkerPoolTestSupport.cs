@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Threading.Channels;
+using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Tests.WorkerPools;
 
@@ -15,6 +17,24 @@ internal static class WorkerPoolTestSupport
     public static Task WithFailsafe(this Task task) => task.WaitAsync(Failsafe, Ct);
 
     public static Task<T> WithFailsafe<T>(this ValueTask<T> task) => task.AsTask().WaitAsync(Failsafe, Ct);
+
+    /// <summary>Runs every item through the pool with a <see cref="WorkQueueRunner{TItem}"/>.</summary>
+    public static Task<WorkQueueResult<TItem>> RunQueueAsync<TItem>(
+        this WorkerPoolManager pool,
+        IEnumerable<TItem> items,
+        WorkQueueOptions<TItem> options,
+        Func<TItem, WorkerContext, CancellationToken, Task> work,
+        CancellationToken cancellationToken = default) =>
+        new WorkQueueRunner<TItem>(pool, options, work).RunAsync(items, cancellationToken);
+
+    /// <summary>Runs items from a channel through the pool until it is completed.</summary>
+    public static Task<WorkQueueResult<TItem>> RunQueueAsync<TItem>(
+        this WorkerPoolManager pool,
+        ChannelReader<TItem> items,
+        WorkQueueOptions<TItem> options,
+        Func<TItem, WorkerContext, CancellationToken, Task> work,
+        CancellationToken cancellationToken = default) =>
+        new WorkQueueRunner<TItem>(pool, options, work).RunAsync(items, cancellationToken);
 
     /// <summary>
     /// Waits until asynchronous work reaches a state the test needs to observe (e.g. a dispatcher queued its
