@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
-using MongoMigrate.Sandbox.ChangeStreams;
 using MongoMigrate.Sandbox.Cursors;
 using MongoMigrate.Sandbox.Faults;
+using MongoMigrate.Sandbox.Oplog;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox;
