@@ -6,6 +6,9 @@ namespace MongoMigrate.Sandbox.Oplog;
 /// <summary>One entry of the server's change log, like an oplog entry: what changed, where and when.</summary>
 internal sealed class ChangeEvent
 {
+    /// <summary>What an event costs beyond its documents: the object, its fields and its ring slot.</summary>
+    private const int Overhead = 160;
+
     public required long Sequence { get; init; }
 
     public required ulong ClusterTime { get; init; }
@@ -33,6 +36,9 @@ internal sealed class ChangeEvent
 
     /// <summary>For renames: the new namespace.</summary>
     public Namespace? RenameTarget { get; init; }
+
+    /// <summary>The bytes this event keeps alive, counted against the change log's budget.</summary>
+    public int Size => Overhead + (DocumentId?.Bytes.Length ?? 0) + (PostImage?.Length ?? 0) + (PreImage?.Length ?? 0) + (UpdateDescription?.Length ?? 0);
 
     public bool IsDocumentEvent => OperationType is "insert" or "update" or "replace" or "delete";
 }

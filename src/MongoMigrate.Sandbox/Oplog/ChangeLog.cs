@@ -13,16 +13,31 @@ internal sealed class ChangeLog : IStorageObserver
     private readonly Lock _lock = new();
     private readonly ClusterClock _clock;
     private readonly int _capacity;
+    private readonly long _maxBytes;
     private ChangeEvent[] _ring = new ChangeEvent[1024];
     private int _head;
     private int _count;
     private long _nextSequence = 1;
+    private long _bytes;
     private TaskCompletionSource _appended = NewSignal();
 
-    public ChangeLog(ClusterClock clock, int capacity)
+    public ChangeLog(ClusterClock clock, int capacity, long maxBytes)
     {
         _clock = clock;
         _capacity = Math.Max(16, capacity);
+        _maxBytes = Math.Max(1, maxBytes);
+    }
+
+    /// <summary>The bytes of documents the events held now keep alive (images, update descriptions, ids).</summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
     }
 
     /// <summary>The sequence number of the newest event, or 0 when nothing was written yet.</summary>
@@ -66,25 +81,30 @@ internal sealed class ChangeLog : IStorageObserver
                 OperationType = change.OperationType,
                 Namespace = change.Namespace,
                 CollectionUuid = change.CollectionUuid,
-                DocumentId = change.DocumentId,
+                DocumentId = change.DocumentId is { } id ? new RawBsonValue(id.Type, id.Bytes.ToArray()) : null,
                 PostImage = change.PostImage,
                 PreImage = change.PreImage,
                 UpdateDescription = updateDescription,
                 RenameTarget = change.RenameTarget,
             };
-            if (_count == _capacity)
+            // The oldest events fall out past the count or the byte budget; the newest always stays.
+            while (_count > 0 && (_count >= _capacity || _bytes + entry.Size > _maxBytes))
             {
+                var oldest = _ring[_head];
+                _bytes -= oldest.Size;
                 _ring[_head] = null!;
                 _head = (_head + 1) % _ring.Length;
                 _count--;
             }
-            else if (_count == _ring.Length)
+
+            if (_count == _ring.Length)
             {
                 Grow();
             }
 
             _ring[(_head + _count) % _ring.Length] = entry;
             _count++;
+            _bytes += entry.Size;
             signal = _appended;
             _appended = NewSignal();
         }
