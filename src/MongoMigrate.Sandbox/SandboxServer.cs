@@ -34,7 +34,16 @@ public sealed class SandboxServer : IAsyncDisposable
         var endpoint = (IPEndPoint)listener.LocalEndpoint;
         Port = endpoint.Port;
         _context.Address = $"{options.Host}:{Port}";
-        _acceptor = new ConnectionAcceptor(listener.AcceptSocketAsync, Serve, options.MaxConnections, options.TimeProvider, _context.Logger);
+        var maxConnections = OpenFileLimit.Connections(options.MaxConnections);
+        if (maxConnections < options.MaxConnections)
+        {
+            _context.Logger.LogWarning(
+                "Serving at most {Max} connections, not {Configured}: the open-files limit (ulimit -n) allows no more",
+                maxConnections,
+                options.MaxConnections);
+        }
+
+        _acceptor = new ConnectionAcceptor(listener.AcceptSocketAsync, Serve, maxConnections, options.TimeProvider, _context.Logger);
     }
 
     /// <summary>The port the server listens on.</summary>

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace MongoMigrate.Cli.Tests;
 
@@ -32,18 +34,59 @@ public class SandboxCommandTests
         await second.ConnectAsync("127.0.0.1", port, Ct);
         await third.ConnectAsync("127.0.0.1", port, Ct);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        int read;
+        Assert.Equal(0, await ReadOrClosedAsync(third));
+    }
+
+    [Fact]
+    public async Task Under_a_low_open_files_limit_400_idle_connections_leave_the_sandbox_serving()
+    {
+        if (!File.Exists("/usr/bin/prlimit"))
+        {
+            Assert.Skip("prlimit (util-linux) is not installed");
+        }
+
+        await using var sandbox = ChildProcess.StartUnder(["/usr/bin/prlimit", "--nofile=200"], ["sandbox", "--port", "0", "--replica-set", "none"]);
+        var line = await sandbox.FirstLineAsync(TimeSpan.FromSeconds(60), Ct);
+        var port = int.Parse(line.Split(' ')[3].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var idle = new List<TcpClient>();
         try
         {
-            read = await third.GetStream().ReadAsync(new byte[16], timeout.Token);
+            for (var i = 0; i < 400; i++)
+            {
+                var client = new TcpClient();
+                idle.Add(client);
+                await client.ConnectAsync("127.0.0.1", port, Ct);
+            }
+
+            using var late = new TcpClient();
+            await late.ConnectAsync("127.0.0.1", port, Ct);
+            Assert.Equal(0, await ReadOrClosedAsync(late));
+        }
+        finally
+        {
+            foreach (var client in idle)
+            {
+                client.Dispose();
+            }
+        }
+
+        // With the idle ones gone, a new client is served: the process neither spun nor died on EMFILE.
+        using var mongo = new MongoClient($"mongodb://127.0.0.1:{port}/?directConnection=true");
+        await mongo.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: Ct);
+        Assert.False(sandbox.HasExited, sandbox.Error);
+    }
+
+    private static async Task<int> ReadOrClosedAsync(TcpClient client)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            return await client.GetStream().ReadAsync(new byte[16], timeout.Token);
         }
         catch (IOException)
         {
-            read = 0;
+            return 0;
         }
-
-        Assert.Equal(0, read);
     }
 }
