@@ -20,6 +20,24 @@ public sealed record SandboxOptions
     /// <summary>How many change events are kept for change streams to resume from (the oplog window).</summary>
     public int ChangeLogCapacity { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// How many bytes of documents the change events may hold (their images and update descriptions):
+    /// the oldest events fall out past it, so written and dropped data is given back, as a capped oplog does.
+    /// </summary>
+    public long ChangeLogMaxBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Most client connections served at once. More are accepted and closed at once, as mongod refuses
+    /// connections past its limit, so one client opening too many cannot starve the others.
+    /// </summary>
+    public int MaxConnections { get; init; } = 1000;
+
+    /// <summary>
+    /// Once the first byte of a message has arrived, the whole message must arrive within this time or
+    /// the connection is closed. Connections idle between messages are never timed out: drivers keep pools open.
+    /// </summary>
+    public TimeSpan MessageReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Idle server cursors are closed after this long, as mongod does after ten minutes.</summary>
     public TimeSpan CursorIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

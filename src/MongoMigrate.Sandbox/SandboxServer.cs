@@ -21,6 +21,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly CommandDispatcher _dispatcher;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, (ClientConnection Connection, Task Task)> _connections = new();
+    private readonly ConnectionAcceptor _acceptor;
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
 
@@ -33,6 +34,16 @@ public sealed class SandboxServer : IAsyncDisposable
         var endpoint = (IPEndPoint)listener.LocalEndpoint;
         Port = endpoint.Port;
         _context.Address = $"{options.Host}:{Port}";
+        var maxConnections = OpenFileLimit.Connections(options.MaxConnections);
+        if (maxConnections < options.MaxConnections)
+        {
+            _context.Logger.LogWarning(
+                "Serving at most {Max} connections, not {Configured}: the open-files limit (ulimit -n) allows no more",
+                maxConnections,
+                options.MaxConnections);
+        }
+
+        _acceptor = new ConnectionAcceptor(listener.AcceptSocketAsync, Serve, maxConnections, options.TimeProvider, _context.Logger);
     }
 
     /// <summary>The port the server listens on.</summary>
@@ -48,6 +59,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Programmable failures: failing commands, dropped connections, latency.</summary>
     public FaultInjector Faults => _context.Faults;
+
+    /// <summary>The shared server state, for tests that look at what the server holds.</summary>
+    internal ServerContext Context => _context;
 
     /// <summary>How many client connections are open.</summary>
     public int ConnectionCount => _connections.Count;
@@ -70,7 +84,7 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         var server = new SandboxServer(options, listener);
-        server._acceptLoop = server.AcceptLoopAsync();
+        server._acceptLoop = server._acceptor.RunAsync(server._stopping.Token);
         server._context.Logger.LogInformation("Sandbox listening on {Address}", server.Address);
         return Task.FromResult(server);
     }
@@ -113,31 +127,13 @@ public sealed class SandboxServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    private Task Serve(Socket socket)
     {
+        var connection = new ClientConnection(socket, _context, _dispatcher);
         var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (token.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                _context.Logger.LogWarning("Accepting a connection failed: {Reason}", e.Message);
-                continue;
-            }
-
-            var connection = new ClientConnection(client, _context, _dispatcher);
-            var task = Task.Run(() => connection.RunAsync(token), CancellationToken.None);
-            _connections[connection.Id] = (connection, task);
-            _ = task.ContinueWith(_ => _connections.TryRemove(connection.Id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+        var task = Task.Run(() => connection.RunAsync(token), CancellationToken.None);
+        _connections[connection.Id] = (connection, task);
+        _ = task.ContinueWith(_ => _connections.TryRemove(connection.Id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
     }
 }

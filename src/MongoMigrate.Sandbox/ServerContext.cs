@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
-using MongoMigrate.Sandbox.ChangeStreams;
 using MongoMigrate.Sandbox.Cursors;
 using MongoMigrate.Sandbox.Faults;
+using MongoMigrate.Sandbox.Oplog;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox;
@@ -19,7 +19,7 @@ internal sealed class ServerContext
         Logger = logger;
         TimeProvider = options.TimeProvider;
         Clock = new ClusterClock(options.TimeProvider);
-        ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity);
+        ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity, options.ChangeLogMaxBytes);
         Catalog = new Catalog(ChangeLog);
         Cursors = new CursorManager(options.TimeProvider, options.CursorIdleTimeout);
         StartedAt = options.TimeProvider.GetUtcNow();

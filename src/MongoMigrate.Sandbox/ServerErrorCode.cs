@@ -8,6 +8,7 @@ public static class ServerErrorCode
     public const int NoSuchKey = 4;
     public const int FailedToParse = 9;
     public const int TypeMismatch = 14;
+    public const int Overflow = 15;
     public const int InvalidLength = 16;
     public const int IllegalOperation = 20;
     public const int NamespaceNotFound = 26;
@@ -60,6 +61,7 @@ public static class ServerErrorCode
         NoSuchKey => "NoSuchKey",
         FailedToParse => "FailedToParse",
         TypeMismatch => "TypeMismatch",
+        Overflow => "Overflow",
         InvalidLength => "InvalidLength",
         IllegalOperation => "IllegalOperation",
         NamespaceNotFound => "NamespaceNotFound",

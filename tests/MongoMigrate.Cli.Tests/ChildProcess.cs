@@ -47,15 +47,29 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "mongomigrate.dll");
 
-    public static ChildProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ChildProcess Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartUnder([], args, environment);
+
+    /// <summary>Runs mongomigrate through a launcher such as ["prlimit", "--nofile=200"].</summary>
+    public static ChildProcess StartUnder(IReadOnlyList<string> launcher, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var arg in launcher.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (launcher.Count > 0)
+        {
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(CliPath);
         foreach (var arg in args)
         {

@@ -10,10 +10,23 @@ internal static class SandboxCommand
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 27017 };
         var replicaSet = new Option<string>("--replica-set") { Description = "Replica-set name to report; 'none' runs as a standalone.", DefaultValueFactory = _ => "rs0" };
+        var maxConnections = new Option<int>("--max-connections")
+        {
+            Description = "Most client connections served at once; more are accepted and closed at once.",
+            DefaultValueFactory = _ => new SandboxOptions().MaxConnections,
+        };
+        maxConnections.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"--max-connections must be at least 1 (got {result.GetValueOrDefault<int>()}); the default is {new SandboxOptions().MaxConnections}.");
+            }
+        });
         var command = new Command("sandbox", "Run the embedded in-memory MongoDB-compatible server (for tests and demos; it keeps nothing on disk).")
         {
             port,
             replicaSet,
+            maxConnections,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -23,6 +36,7 @@ internal static class SandboxCommand
             {
                 Port = parse.GetValue(port),
                 ReplicaSetName = string.Equals(name, "none", StringComparison.OrdinalIgnoreCase) ? null : name,
+                MaxConnections = parse.GetValue(maxConnections),
             };
             await using var server = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
 

@@ -1,16 +1,10 @@
 using System.Collections.Frozen;
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Aggregation;
-
-/// <summary>Options for running a pipeline.</summary>
-public sealed class AggregationOptions
-{
-    /// <summary>The source of randomness for $sample; inject a seeded one for deterministic tests.</summary>
-    public Random Random { get; init; } = Random.Shared;
-}
 
 /// <summary>
 /// A compiled aggregation pipeline over raw documents. Stages that need the server ($lookup, $out, $merge,
@@ -318,22 +312,4 @@ public sealed class AggregationPipeline
 
         public override IEnumerable<RawDocument> Apply(IEnumerable<RawDocument> input) => ByCountDescending.Sort(_group.Apply(input));
     }
-}
-
-/// <summary>
-/// A stage the command layer must run itself ($lookup, $out, $merge, $changeStream...). It carries the stage's
-/// name and position so the caller can run the stages before it with <see cref="AggregationPipeline"/>.
-/// </summary>
-public sealed class ServerStageException : CommandException
-{
-    public ServerStageException(string stageName, int stageIndex)
-        : base(ServerErrorCode.CommandNotSupported, $"{stageName} must be run by the command layer, not the sandbox's pipeline compiler (stage {stageIndex})")
-    {
-        StageName = stageName;
-        StageIndex = stageIndex;
-    }
-
-    public string StageName { get; }
-
-    public int StageIndex { get; }
 }

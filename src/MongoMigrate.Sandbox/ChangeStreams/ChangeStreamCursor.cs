@@ -1,5 +1,7 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Cursors;
+using MongoMigrate.Sandbox.Oplog;
+using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.ChangeStreams;
 
@@ -10,17 +12,29 @@ namespace MongoMigrate.Sandbox.ChangeStreams;
 /// </summary>
 internal sealed class ChangeStreamCursor : ServerCursor
 {
-    private readonly ServerContext _server;
+    private readonly ChangeLog _changeLog;
+    private readonly ClusterClock _clock;
+    private readonly Catalog _catalog;
+    private readonly TimeProvider _timeProvider;
     private readonly ChangeStreamOptions _options;
     private readonly Func<RawDocument, RawDocument?> _pipeline;
     private long _position;
     private ulong _positionTime;
     private bool _invalidated;
 
-    public ChangeStreamCursor(ServerContext server, ChangeStreamOptions options, Func<RawDocument, RawDocument?> pipeline)
+    public ChangeStreamCursor(
+        ChangeLog changeLog,
+        ClusterClock clock,
+        Catalog catalog,
+        TimeProvider timeProvider,
+        ChangeStreamOptions options,
+        Func<RawDocument, RawDocument?> pipeline)
         : base(options.CursorNamespace)
     {
-        _server = server;
+        _changeLog = changeLog;
+        _clock = clock;
+        _catalog = catalog;
+        _timeProvider = timeProvider;
         _options = options;
         _pipeline = pipeline;
         (_position, _positionTime) = StartingPoint();
@@ -31,7 +45,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
         var batch = Read(limits);
         if (batch.Count == 0 && !_invalidated && limits.MaxAwait > TimeSpan.Zero)
         {
-            await _server.ChangeLog.WaitForEventAsync(_position, limits.MaxAwait, _server.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await _changeLog.WaitForEventAsync(_position, limits.MaxAwait, _timeProvider, cancellationToken).ConfigureAwait(false);
             batch = Read(limits);
         }
 
@@ -55,14 +69,14 @@ internal sealed class ChangeStreamCursor : ServerCursor
         while (output.Count < max && !_invalidated)
         {
             changes.Clear();
-            if (!_server.ChangeLog.TryRead(_position, max - output.Count, _options.Covers, changes, out var scannedUpTo))
+            if (!_changeLog.TryRead(_position, max - output.Count, _options.Covers, changes, out var scannedUpTo))
             {
                 throw HistoryLost();
             }
 
             foreach (var change in changes)
             {
-                var document = ChangeEventDocument.Create(change, _options, _server.Catalog);
+                var document = ChangeEventDocument.Create(change, _options, _catalog);
                 var result = _pipeline(document);
                 if (result is { } kept && limits.IsFull(output.Count, bytes, kept.Length))
                 {
@@ -89,7 +103,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
             {
                 // Nothing more in scope up to the log's end: remember how far we looked.
                 _position = scannedUpTo;
-                _positionTime = _server.Clock.Current;
+                _positionTime = _clock.Current;
             }
 
             if (changes.Count == 0)
@@ -103,7 +117,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
 
     private (long Sequence, ulong Time) StartingPoint()
     {
-        var log = _server.ChangeLog;
+        var log = _changeLog;
         if ((_options.ResumeAfter ?? _options.StartAfter) is { } tokenValue)
         {
             var token = ResumeToken.Parse(tokenValue);
@@ -126,7 +140,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
             return (before, time);
         }
 
-        return (log.LastSequence, _server.Clock.Current);
+        return (log.LastSequence, _clock.Current);
     }
 
     private static CommandException HistoryLost() => new(

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.ChangeStreams;
+using MongoMigrate.Sandbox.Documents;
 using MongoMigrate.Sandbox.Query;
 using MongoMigrate.Sandbox.Storage;
 
@@ -41,7 +42,8 @@ internal sealed class AggregateCommand : CommandHandler
 
             var options = ChangeStreamOptions.Parse(first.Value.AsDocument, context.Database, collection, allChanges);
             var pipeline = PipelineRunner.ForEachDocument(stages.Skip(1).ToList());
-            var cursor = new ChangeStreamCursor(context.Server, options, pipeline);
+            var cursor = new ChangeStreamCursor(
+                context.Server.ChangeLog, context.Server.Clock, context.Server.Catalog, context.Server.TimeProvider, options, pipeline);
             await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -1,4 +1,5 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Documents;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;

@@ -66,7 +66,7 @@ internal sealed class CommandDispatcher
         }
         catch (CommandException e)
         {
-            WriteError(reply, replyStart, e.Code, e.Message, e.Labels);
+            WriteError(reply, replyStart, e);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -106,6 +106,10 @@ internal sealed class CommandDispatcher
 
         return true;
     }
+
+    /// <summary>Replaces whatever reply was begun after <paramref name="replyStart"/> with the error document for <paramref name="error"/>.</summary>
+    public void WriteError(BsonBuilder reply, int replyStart, CommandException error) =>
+        WriteError(reply, replyStart, error.Code, error.Message, error.Labels);
 
     private void WriteError(BsonBuilder reply, int replyStart, int code, string message, IReadOnlyList<string> labels)
     {

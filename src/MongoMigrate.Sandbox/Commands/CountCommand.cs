@@ -30,7 +30,7 @@ internal sealed class CountCommand : CommandHandler
         }
 
         var filter = DocumentFilter.Compile(query);
-        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, Storage.QueryPlanner.WithIdBounds(new ScanPlan { Matches = filter.Matches, Skip = skip, Limit = limit }, filter));
+        var cursor = new CollectionScanCursor(context.Server.Catalog, ns, new ScanPlan { Matches = filter.Matches, Skip = skip, Limit = limit }.WithIdBounds(filter));
         long count = 0;
         while (true)
         {

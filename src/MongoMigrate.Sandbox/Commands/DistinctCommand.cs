@@ -1,5 +1,5 @@
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.Query;
+using MongoMigrate.Sandbox.Documents;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;

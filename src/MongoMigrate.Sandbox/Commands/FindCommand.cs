@@ -50,17 +50,15 @@ internal sealed class FindCommand : CommandHandler
         }
         else if (StreamsInIdOrder(sortDocument, out var descending, out var natural))
         {
-            var plan = QueryPlanner.WithIdBounds(
-                new ScanPlan
-                {
-                    Matches = filter.Matches,
-                    Project = projection.IsIdentity ? static d => d : projection.Apply,
-                    Skip = skip,
-                    Limit = Math.Abs(limit),
-                    Descending = descending,
-                    NaturalOrder = natural,
-                },
-                filter);
+            var plan = new ScanPlan
+            {
+                Matches = filter.Matches,
+                Project = projection.IsIdentity ? static d => d : projection.Apply,
+                Skip = skip,
+                Limit = Math.Abs(limit),
+                Descending = descending,
+                NaturalOrder = natural,
+            }.WithIdBounds(filter);
             cursor = new CollectionScanCursor(context.Server.Catalog, ns, plan);
         }
         else

@@ -1,4 +1,5 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Cursors;
 
@@ -26,4 +27,22 @@ internal sealed record ScanPlan
 
     /// <summary>Maximum documents returned over the cursor's life; 0 is no limit.</summary>
     public long Limit { get; init; }
+
+    /// <summary>This plan with the _id seek the filter allows: points for equality and $in, a range for comparisons.</summary>
+    public ScanPlan WithIdBounds(QueryFilter filter)
+    {
+        if (!filter.TryGetIdBounds(out var bounds))
+        {
+            return this;
+        }
+
+        if (bounds.IsEmpty)
+        {
+            return this with { PointIds = [] };
+        }
+
+        return bounds.IsPoints
+            ? this with { PointIds = Descending ? bounds.Points!.Reverse().ToList() : bounds.Points }
+            : this with { Lower = bounds.Lower, Upper = bounds.Upper };
+    }
 }

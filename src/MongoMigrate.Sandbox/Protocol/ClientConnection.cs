@@ -15,20 +15,18 @@ internal sealed class ClientConnection
     private const int OpMsgPrefix = MessageHeader.Size + 4 + 1;
     private const int OpReplyPrefix = MessageHeader.Size + 4 + 8 + 4 + 4;
 
-    private readonly TcpClient _client;
     private readonly Socket _socket;
     private readonly ServerContext _server;
     private readonly CommandDispatcher _dispatcher;
     private readonly ConnectionState _state;
     private readonly BsonBuilder _reply = new(4096);
 
-    public ClientConnection(TcpClient client, ServerContext server, CommandDispatcher dispatcher)
+    public ClientConnection(Socket socket, ServerContext server, CommandDispatcher dispatcher)
     {
-        _client = client;
-        _socket = client.Client;
+        _socket = socket;
         _server = server;
         _dispatcher = dispatcher;
-        _state = new ConnectionState(server.NextConnectionId(), client.Client.RemoteEndPoint?.ToString() ?? "unknown");
+        _state = new ConnectionState(server.NextConnectionId(), socket.RemoteEndPoint?.ToString() ?? "unknown");
     }
 
     public int Id => _state.Id;
@@ -49,11 +47,12 @@ internal sealed class ClientConnection
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _client.NoDelay = true;
-        var stream = _client.GetStream();
-        var reader = new WireMessageReader(stream, _server.Options.MaxMessageSizeBytes);
+        var stream = new NetworkStream(_socket, ownsSocket: true);
+        var options = _server.Options;
+        using var reader = new WireMessageReader(stream, options.MaxMessageSizeBytes, options.MessageReadTimeout, _server.TimeProvider, cancellationToken);
         try
         {
+            _socket.NoDelay = true;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -88,7 +87,7 @@ internal sealed class ClientConnection
         }
         finally
         {
-            _client.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -98,16 +97,16 @@ internal sealed class ClientConnection
         {
             case OpCode.Msg:
                 {
-                    var request = OpMsgRequest.Parse(body);
                     _reply.Clear();
                     _reply.RawBytes(stackalloc byte[OpMsgPrefix]);
-                    var keepOpen = await _dispatcher.DispatchAsync(_state, request.Body, request.Sequences, _reply, OpMsgPrefix, cancellationToken).ConfigureAwait(false);
-                    if (!keepOpen)
+                    var request = ParseOrRefuse(() => OpMsgRequest.Parse(body), OpMsgPrefix);
+                    if (request is not null
+                        && !await _dispatcher.DispatchAsync(_state, request.Body, request.Sequences, _reply, OpMsgPrefix, cancellationToken).ConfigureAwait(false))
                     {
                         return false;
                     }
 
-                    if (request.IsMoreToCome)
+                    if (request?.IsMoreToCome ?? OpMsgRequest.IsMoreToComeIn(body))
                     {
                         // Unacknowledged write: the client expects no reply.
                         return !_state.CloseRequested;
@@ -123,11 +122,11 @@ internal sealed class ClientConnection
 
             case OpCode.Query:
                 {
-                    var request = OpQueryRequest.Parse(body);
                     _reply.Clear();
                     _reply.RawBytes(stackalloc byte[OpReplyPrefix]);
-                    var keepOpen = await _dispatcher.DispatchAsync(_state, WithDatabase(request), null, _reply, OpReplyPrefix, cancellationToken).ConfigureAwait(false);
-                    if (!keepOpen)
+                    var request = ParseOrRefuse(() => OpQueryRequest.Parse(body), OpReplyPrefix);
+                    if (request is not null
+                        && !await _dispatcher.DispatchAsync(_state, WithDatabase(request), null, _reply, OpReplyPrefix, cancellationToken).ConfigureAwait(false))
                     {
                         return false;
                     }
@@ -148,6 +147,25 @@ internal sealed class ClientConnection
                 throw new ProtocolException("OP_COMPRESSED received but the sandbox offered no compressors");
             default:
                 throw new ProtocolException($"opcode {(int)header.OpCode} is not supported (only OP_MSG, and OP_QUERY for the handshake)");
+        }
+    }
+
+    /// <summary>
+    /// Parses a request; one the server refuses before running it (nested too deep) leaves its error
+    /// reply in place of the command's and returns null. Malformed bytes still close the connection.
+    /// </summary>
+    private T? ParseOrRefuse<T>(Func<T> parse, int replyStart)
+        where T : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (CommandException e)
+        {
+            _server.Logger.LogDebug("Connection {Id}: request refused: {Reason}", _state.Id, e.Message);
+            _dispatcher.WriteError(_reply, replyStart, e);
+            return null;
         }
     }
 

@@ -139,8 +139,17 @@ internal sealed class OpMsgRequest
         return length;
     }
 
+    /// <summary>The moreToCome bit of a message whose sections could not be parsed.</summary>
+    public static bool IsMoreToComeIn(ReadOnlySpan<byte> message) =>
+        message.Length >= 4 && (BinaryPrimitives.ReadUInt32LittleEndian(message) & MoreToCome) != 0;
+
     private static void Validate(ReadOnlySpan<byte> document, int offset)
     {
+        if (!NestingDepth.IsWithin(document))
+        {
+            throw NestingDepth.TooDeep();
+        }
+
         var error = BsonDocumentValidator.Validate(document, baseOffset: offset);
         if (error is not null)
         {

@@ -44,6 +44,11 @@ internal sealed class OpQueryRequest
             throw new ProtocolException($"OP_QUERY query document declares {length} bytes");
         }
 
+        if (!NestingDepth.IsWithin(span.Slice(queryStart, length)))
+        {
+            throw NestingDepth.TooDeep();
+        }
+
         var error = BsonDocumentValidator.Validate(span.Slice(queryStart, length), baseOffset: queryStart);
         if (error is not null)
         {

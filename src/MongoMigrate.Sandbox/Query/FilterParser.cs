@@ -1,10 +1,11 @@
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.Aggregation;
+using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 
 namespace MongoMigrate.Sandbox.Query;
 
 /// <summary>Turns a filter document into match nodes, failing on bad input with the server's codes and messages.</summary>
-internal static partial class FilterParser
+internal static class FilterParser
 {
     private const int MaxDepth = 100;
 
@@ -108,7 +109,7 @@ internal static partial class FilterParser
 
         if (IsOperatorDocument(value))
         {
-            return ParseOperators(value.AsDocument, depth).Bind(path);
+            return FieldOperatorParser.ParseOperators(value.AsDocument, depth).Bind(path);
         }
 
         return new PathMatchNode(path, new ComparisonPredicate(ComparisonKind.Equal, value));

@@ -1,6 +1,6 @@
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.Aggregation;
 using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 
 namespace MongoMigrate.Sandbox.Query;
 
@@ -146,7 +146,7 @@ public sealed class Projection
                 case BsonTypeCode.Double:
                 case BsonTypeCode.Decimal128:
                     {
-                        var include = FilterParser.IsTrueValue(value);
+                        var include = FieldOperatorParser.IsTrueValue(value);
                         if (isTopLevelId)
                         {
                             _includeId = include;
@@ -252,7 +252,7 @@ public sealed class Projection
                         }
 
                         _hasElemMatch = true;
-                        node.AddElemMatch(name, FilterParser.ParseElemMatchElementTest(first.Value), elementName);
+                        node.AddElemMatch(name, FieldOperatorParser.ParseElemMatchElementTest(first.Value), elementName);
                         return true;
                     }
 

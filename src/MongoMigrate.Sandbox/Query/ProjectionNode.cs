@@ -1,6 +1,6 @@
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.Aggregation;
 using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 
 namespace MongoMigrate.Sandbox.Query;
 

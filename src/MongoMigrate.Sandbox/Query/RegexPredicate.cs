@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Documents;
 
 namespace MongoMigrate.Sandbox.Query;
 

@@ -1,5 +1,4 @@
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.ChangeStreams;
 
 namespace MongoMigrate.Sandbox.Storage;
 
@@ -7,7 +6,7 @@ namespace MongoMigrate.Sandbox.Storage;
 /// The server's databases and collections. Its own lock guards only the name tables; a collection's
 /// contents are guarded by that collection's lock, taken after this one is released.
 /// </summary>
-internal sealed class Catalog(ChangeLog changeLog)
+internal sealed class Catalog(IStorageObserver observer)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
@@ -245,23 +244,18 @@ internal sealed class Catalog(ChangeLog changeLog)
             _databases[ns.Database] = db;
         }
 
-        var store = new CollectionStore(ns, options, changeLog);
+        var store = new CollectionStore(ns, options, observer);
         db[ns.Collection] = store;
         _kinds[store] = kind;
         return store;
     }
 
-    private void RecordCatalogChange(string operationType, Namespace ns, Guid uuid, Namespace? renameTarget)
-    {
-        changeLog.Append((sequence, time, wall) => new ChangeEvent
+    private void RecordCatalogChange(string operationType, Namespace ns, Guid uuid, Namespace? renameTarget) =>
+        observer.OnChange(new StorageChange
         {
-            Sequence = sequence,
-            ClusterTime = time,
-            WallTimeMilliseconds = wall,
             OperationType = operationType,
             Namespace = ns,
             CollectionUuid = uuid,
             RenameTarget = renameTarget,
         });
-    }
 }

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using MongoDB.Bson;
 using MongoMigrate.Bson;
-using MongoMigrate.Sandbox.ChangeStreams;
 
 namespace MongoMigrate.Sandbox.Storage;
 
 /// <summary>
 /// One collection in memory: documents as exact bytes in an ordered _id index, unique secondary indexes,
 /// capped limits and statistics. Callers hold <see cref="SyncRoot"/> around every read and write, so a
-/// multi-document command sees and changes a consistent collection; every change goes to the change log.
+/// multi-document command sees and changes a consistent collection; every change is reported to the storage's observer.
 /// </summary>
 internal sealed class CollectionStore
 {
@@ -18,14 +17,14 @@ internal sealed class CollectionStore
     private readonly SortedDictionary<long, StoredDocument>? _byRecord;
     private readonly List<IndexDefinition> _indexes = [IndexDefinition.IdIndex];
     private readonly List<UniqueIndex> _uniqueIndexes = [];
-    private readonly ChangeLog _changeLog;
+    private readonly IStorageObserver _observer;
     private long _nextRecordId = 1;
 
-    public CollectionStore(Namespace ns, RawDocument options, ChangeLog changeLog)
+    public CollectionStore(Namespace ns, RawDocument options, IStorageObserver observer)
     {
         Namespace = ns;
         Options = options;
-        _changeLog = changeLog;
+        _observer = observer;
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
             IsCapped = true;
@@ -115,7 +114,7 @@ internal sealed class CollectionStore
         AddUniqueKeys(stored, keys);
         _byRecord?.Add(stored.RecordId, stored);
         DataSize += stored.Size;
-        RecordChange("insert", stored.Id, stored.Document, preImage: null, updateDescription: null);
+        RecordChange("insert", stored.Id, stored.Document, preImage: null);
         EnforceCappedLimits();
         return stored;
     }
@@ -140,12 +139,7 @@ internal sealed class CollectionStore
         }
 
         DataSize += stored.Size - existing.Size;
-        RecordChange(
-            isReplacement ? "replace" : "update",
-            stored.Id,
-            stored.Document,
-            existing.Document,
-            isReplacement ? null : UpdateDescription.Diff(existing.Document, stored.Document));
+        RecordChange(isReplacement ? "replace" : "update", stored.Id, stored.Document, existing.Document);
         return stored;
     }
 
@@ -160,7 +154,7 @@ internal sealed class CollectionStore
         RemoveUniqueKeys(existing);
         _byRecord?.Remove(existing.RecordId);
         DataSize -= existing.Size;
-        RecordChange("delete", existing.Id, postImage: null, existing.Document, updateDescription: null);
+        RecordChange("delete", existing.Id, postImage: null, existing.Document);
     }
 
     /// <summary>Adds an index; existing documents must satisfy it if it is unique. Returns false when an identical index exists.</summary>
@@ -317,24 +311,16 @@ internal sealed class CollectionStore
         }
     }
 
-    private void RecordChange(string operationType, RawBsonValue id, RawDocument? postImage, RawDocument? preImage, RawDocument? updateDescription)
-    {
-        var ns = Namespace;
-        var uuid = Uuid;
-        _changeLog.Append((sequence, time, wall) => new ChangeEvent
+    private void RecordChange(string operationType, RawBsonValue id, RawDocument? postImage, RawDocument? preImage) =>
+        _observer.OnChange(new StorageChange
         {
-            Sequence = sequence,
-            ClusterTime = time,
-            WallTimeMilliseconds = wall,
             OperationType = operationType,
-            Namespace = ns,
-            CollectionUuid = uuid,
+            Namespace = Namespace,
+            CollectionUuid = Uuid,
             DocumentId = id,
             PostImage = postImage,
             PreImage = preImage,
-            UpdateDescription = updateDescription,
         });
-    }
 
     /// <summary>A fresh ObjectId for documents inserted without an _id.</summary>
     public static ObjectId NewObjectId() => ObjectId.GenerateNewId();

@@ -1,9 +1,8 @@
-using MongoMigrate.Sandbox.Cursors;
 using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Storage;
 
-/// <summary>Turns a filter into a seek on the _id index where it can: points for equality and $in, a range for comparisons.</summary>
+/// <summary>Answers a filter with a seek on the _id index where it can: points for equality and $in, a range for comparisons.</summary>
 internal static class QueryPlanner
 {
     /// <summary>The stored documents that match, in _id order; the caller holds the collection's lock.</summary>
@@ -16,24 +15,6 @@ internal static class QueryPlanner
                 yield return stored;
             }
         }
-    }
-
-    /// <summary>Fills in the _id seek of a scan plan from the filter.</summary>
-    public static ScanPlan WithIdBounds(ScanPlan plan, QueryFilter filter)
-    {
-        if (!filter.TryGetIdBounds(out var bounds))
-        {
-            return plan;
-        }
-
-        if (bounds.IsEmpty)
-        {
-            return plan with { PointIds = [] };
-        }
-
-        return bounds.IsPoints
-            ? plan with { PointIds = plan.Descending ? bounds.Points!.Reverse().ToList() : bounds.Points }
-            : plan with { Lower = bounds.Lower, Upper = bounds.Upper };
     }
 
     private static IEnumerable<StoredDocument> Candidates(CollectionStore store, QueryFilter filter)

@@ -1,5 +1,4 @@
 using MongoDB.Bson;
-using MongoMigrate.Bson;
 
 namespace MongoMigrate.Sandbox.Updates;
 
@@ -22,6 +21,3 @@ public sealed class UpdateContext
     /// <summary>A new ObjectId stamped with the context's clock (for upserted documents without an _id).</summary>
     public ObjectId NewObjectId() => ObjectId.GenerateNewId((int)Time.GetUtcNow().ToUnixTimeSeconds());
 }
-
-/// <summary>The result of applying an update to one document.</summary>
-public readonly record struct UpdateResult(RawDocument Document, bool Modified);

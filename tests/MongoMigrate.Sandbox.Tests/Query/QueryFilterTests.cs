@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoMigrate.Sandbox.Documents;
 using MongoMigrate.Sandbox.Query;
 using static MongoMigrate.Sandbox.Tests.Bson;
 
