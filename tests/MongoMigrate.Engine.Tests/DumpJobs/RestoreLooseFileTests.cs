@@ -18,7 +18,6 @@ public sealed class RestoreLooseFileTests
         { "bsondump/testdata/all_in_one_doc.bson", null },
         { "bsondump/testdata/all_types.bson", null },
         { "bsondump/testdata/broken_array.bson", null },
-        { "bsondump/testdata/deep_nested.bson", null },
         { "bsondump/testdata/sample.bson", null },
         { "mongodump/testdata/importCollection.bson", null },
         { "mongorestore/testdata/auth_version_3.bson", null },
@@ -68,6 +67,55 @@ public sealed class RestoreLooseFileTests
             // Oplog entries and server replies have no _id: the server gives each one, as mongod does.
             Assert.Equal(expected, onTarget.Count);
         }
+    }
+
+    [Fact]
+    public async Task A_document_nested_past_the_servers_limit_fails_its_namespace_with_the_servers_reason()
+    {
+        // deep_nested.bson holds a document nested past 200 levels: mongod refuses it ("BSONObj exceeded maximum
+        // nested object depth: 200") and so does the sandbox; the restore must say so and offer the resume.
+        using var folder = new TempFolder();
+        var database = folder.Combine("dump", "loose");
+        Directory.CreateDirectory(database);
+        File.Copy(DumpFixtures.Path("bsondump/testdata/deep_nested.bson"), Path.Combine(database, "c.bson"));
+        await using var target = await SandboxServer.StartAsync(cancellationToken: Ct);
+
+        var summary = await DumpJobRunner.RestoreAsync(target, DumpLocation.Directory(folder.Combine("dump")), folder.Combine("work"));
+
+        Assert.Equal(JobStatus.Failed, summary.Status);
+        Assert.Contains("nested object depth", summary.Reason, StringComparison.Ordinal);
+        Assert.Contains("--resume", summary.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_nested_past_the_drivers_limit_but_within_the_servers_restores_byte_for_byte()
+    {
+        using var folder = new TempFolder();
+        var database = folder.Combine("dump", "loose");
+        Directory.CreateDirectory(database);
+        var document = NestedDocument(levels: 150);
+        await File.WriteAllBytesAsync(Path.Combine(database, "c.bson"), document, Ct);
+        await using var target = await SandboxServer.StartAsync(cancellationToken: Ct);
+
+        var summary = await DumpJobRunner.RestoreAsync(target, DumpLocation.Directory(folder.Combine("dump")), folder.Combine("work"));
+
+        Assert.True(summary.Status == JobStatus.Completed, summary.Reason);
+        using var client = new MongoClient(target.ConnectionString);
+        var onTarget = await DumpJobRunner.ReadCollectionAsync(client, new NamespaceName("loose", "c"));
+        DumpJobRunner.AssertSameDocuments([document], onTarget, "150 levels");
+    }
+
+    /// <summary>{_id: 1, a: {a: {... {a: 1}}}} with <paramref name="levels"/> embedded documents, built as bytes.</summary>
+    private static byte[] NestedDocument(int levels)
+    {
+        byte[] inner = [.. BitConverter.GetBytes(12), 0x10, (byte)'a', 0, .. BitConverter.GetBytes(1), 0];
+        for (var i = 1; i < levels; i++)
+        {
+            inner = [.. BitConverter.GetBytes(inner.Length + 8), 0x03, (byte)'a', 0, .. inner, 0];
+        }
+
+        byte[] body = [0x10, (byte)'_', (byte)'i', (byte)'d', 0, .. BitConverter.GetBytes(1), 0x03, (byte)'a', 0, .. inner];
+        return [.. BitConverter.GetBytes(body.Length + 5), .. body, 0];
     }
 
     [Fact]
