@@ -22,13 +22,19 @@ internal sealed class ClientConnection
     private readonly ConnectionState _state;
     private readonly BsonBuilder _reply = new(4096);
 
+    // Cancelled when the connection is aborted, so that a reply held for a while (an awaitable hello) ends with it.
+    private readonly CancellationTokenSource _aborted = new();
+
     public ClientConnection(TcpClient client, ServerContext server, CommandDispatcher dispatcher)
     {
         _client = client;
         _socket = client.Client;
         _server = server;
         _dispatcher = dispatcher;
-        _state = new ConnectionState(server.NextConnectionId(), client.Client.RemoteEndPoint?.ToString() ?? "unknown");
+        _state = new ConnectionState(server.NextConnectionId(), client.Client.RemoteEndPoint?.ToString() ?? "unknown")
+        {
+            ClientGoneAsync = ClientGoneAsync,
+        };
     }
 
     public int Id => _state.Id;
@@ -36,6 +42,15 @@ internal sealed class ClientConnection
     /// <summary>Closes the socket under the running loop, which then ends.</summary>
     public void Abort()
     {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop has ended already.
+        }
+
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -47,8 +62,10 @@ internal sealed class ClientConnection
         _socket.Dispose();
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken serverStopping)
     {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _aborted.Token);
+        var cancellationToken = lifetime.Token;
         _client.NoDelay = true;
         var stream = _client.GetStream();
         var reader = new WireMessageReader(stream, _server.Options.MaxMessageSizeBytes);
@@ -89,6 +106,27 @@ internal sealed class ClientConnection
         finally
         {
             _client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Completes when the client has closed its end. A zero-byte receive consumes nothing: it completes when data
+    /// arrives or at the end of the stream, and only the latter (nothing to read) means the client is gone. A client
+    /// that sends something instead (it never should while waiting for a reply) is left to the loop to read.
+    /// </summary>
+    private async Task ClientGoneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (_socket.Available > 0)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // A reset or an aborted socket: gone as well.
         }
     }
 
