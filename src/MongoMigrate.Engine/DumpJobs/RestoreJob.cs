@@ -111,6 +111,7 @@ public sealed partial class RestoreJob : IRunningJob
     {
         Progress.Phase = "connecting";
         await ConnectionProbe.CheckAsync(client, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        await CheckNotReadingTargetAsync(source, plan, client, cancellationToken).ConfigureAwait(false);
         var done = await LoadStateAsync(state, plan, cancellationToken).ConfigureAwait(false);
 
         var pool = _coordinator.GetOrCreateRestorePool(JobId, RestoreWorkers);
@@ -185,6 +186,29 @@ public sealed partial class RestoreJob : IRunningJob
         await state.UpdateJobAsync(JobId, status, reason, CancellationToken.None).ConfigureAwait(false);
         Progress.Phase = status == JobStatus.Completed ? "done" : "failed";
         return Summary(status, items, results, plan.Skipped, notes, reason);
+    }
+
+    /// <summary>
+    /// A dump streamed in while it is being made reads its source as the restore writes: into that same deployment the
+    /// restore may write only namespaces the dump does not hold. A finished dump (a file, a directory with its prelude)
+    /// may go back where it came from, as restoring a backup does.
+    /// </summary>
+    private async Task CheckNotReadingTargetAsync(RestoreSource source, RestorePlan plan, IMongoClient client, CancellationToken cancellationToken)
+    {
+        if (!source.MayBeInProgress || DeploymentIdentity.FromJson(source.SourceDeployment) is not { } origin)
+        {
+            return;
+        }
+
+        var target = await DeploymentIdentity.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        SameDeploymentRule.Check(
+            origin.SameDeploymentAs(target),
+            $"of the dump on {_options.Source.Display}",
+            _target.Display,
+            plan.Collections.Concat(plan.Views).Select(i => i.Target),
+            source.DumpedNamespaces,
+            _options.Drop,
+            "Restore into another deployment, to names the dump does not hold with --from/--to, or from the finished dump's file.");
     }
 
     private string ResumeHint => $"mongomigrate restore --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (with the same dump and --target)";

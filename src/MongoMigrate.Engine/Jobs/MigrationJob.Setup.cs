@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MongoMigrate.Bson;
+using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Namespaces;
@@ -10,7 +11,7 @@ namespace MongoMigrate.Engine.Jobs;
 /// <summary>Starting a new job (discovery, target checks, first state) and reloading an interrupted one.</summary>
 public sealed partial class MigrationJob
 {
-    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, string? sameDeployment, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
@@ -30,6 +31,8 @@ public sealed partial class MigrationJob
         {
             throw new MigrationException($"{string.Join(" and ", clash.Select(c => c.Collection.Namespace))} would all be written to {clash.Key}: adjust --from/--to.");
         }
+
+        CheckSameDeployment(sameDeployment, planned.Select(p => p.Target), planned.Select(p => p.Collection.Namespace), _options.DropTarget);
 
         // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
         var preparation = new TargetPreparation(context.Target, _logger);
@@ -102,9 +105,12 @@ public sealed partial class MigrationJob
             merged.InsertionWorkers);
     }
 
-    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, string? sameDeployment, CancellationToken cancellationToken)
     {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
+
+        // A resumed run drops nothing, but it writes: the same rule holds whatever deployment the URIs now reach.
+        CheckSameDeployment(sameDeployment, records.Select(r => NamespaceName.Parse(r.TargetNamespace)), records.Select(r => NamespaceName.Parse(r.SourceNamespace)), drop: false);
         var selection = new NamespaceSelection([.. records.Select(r => r.SourceNamespace)], [], []);
         var discovery = await DiscoverAsync(context, selection, cancellationToken).ConfigureAwait(false);
         var byName = discovery.Collections.ToDictionary(c => c.Namespace.FullName, StringComparer.Ordinal);
@@ -180,6 +186,17 @@ public sealed partial class MigrationJob
         DiskBudgetBytes = _options.DiskBudgetBytes,
         DropTarget = _options.DropTarget,
     };
+
+    /// <summary>Source and target may be one deployment only when the job writes no namespace it reads (a rename).</summary>
+    private void CheckSameDeployment(string? sameDeployment, IEnumerable<NamespaceName> targets, IEnumerable<NamespaceName> read, bool drop) =>
+        SameDeploymentRule.Check(
+            sameDeployment,
+            _source.Display,
+            _target.Display,
+            targets,
+            read,
+            drop,
+            "Give a target on another deployment, or copy to names the job does not read with --from/--to.");
 
     /// <summary>Hosts and options must match; the password (redacted anyway) may differ, e.g. after a rotation.</summary>
     private static bool SameDeployment(string stored, string given) => string.Equals(stored, given, StringComparison.Ordinal);

@@ -128,6 +128,12 @@ public sealed partial class MigrationJob : IRunningJob
             ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
         _logger.LogDebug("Both servers answer");
 
+        // Who the two deployments are, whatever their URIs say: one deployment must never be written where it is read.
+        var identities = await Task.WhenAll(
+            DeploymentIdentity.ReadAsync(sourceClient, cancellationToken),
+            DeploymentIdentity.ReadAsync(targetClient, cancellationToken)).ConfigureAwait(false);
+        var sameDeployment = identities[0].SameDeploymentAs(identities[1]);
+
         var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
         var context = new MigrationContext
         {
@@ -160,12 +166,12 @@ public sealed partial class MigrationJob : IRunningJob
             Progress.Phase = "discovering";
             if (existing is null)
             {
-                (collections, skipped) = await StartNewAsync(context, cancellationToken).ConfigureAwait(false);
+                (collections, skipped) = await StartNewAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
                 created = true;
             }
             else
             {
-                collections = await ReloadAsync(context, cancellationToken).ConfigureAwait(false);
+                collections = await ReloadAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
                 await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
             }
 
