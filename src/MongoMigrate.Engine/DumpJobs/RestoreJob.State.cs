@@ -83,7 +83,7 @@ public sealed partial class RestoreJob
         var indexErrors = result.IndexErrors.Count == 0 ? null : string.Join("\n", result.IndexErrors);
         if (result.Status == CollectionStatus.Completed)
         {
-            await state.MarkChunkRestoredAsync(JobId, key, 0, result.Documents, result.Bytes, cancellationToken).ConfigureAwait(false);
+            await state.MarkChunkRestoredAsync(JobId, key, 0, result.Documents, result.Bytes, null, cancellationToken).ConfigureAwait(false);
         }
 
         await state.UpdateCollectionAsync(JobId, key, result.Status, result.Error, indexErrors, cancellationToken).ConfigureAwait(false);

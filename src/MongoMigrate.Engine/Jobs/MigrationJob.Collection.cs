@@ -33,7 +33,7 @@ public sealed partial class MigrationJob
                 throw new MigrationException(problem);
             }
 
-            var (chunks, saved) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (chunks, saved, current) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
             progress.SetChunks(
                 chunks.Count,
@@ -71,6 +71,9 @@ public sealed partial class MigrationJob
             // After the copy: the remaining indexes, the verification, the final state.
             async Task<CollectionOutcome> FinishAsync()
             {
+                // Copied into the collections the job planned and created, or the copy is not of them.
+                await CollectionIdentity.EnsureSourceAsync(context, current, cancellationToken).ConfigureAwait(false);
+                await CollectionIdentity.EnsureTargetAsync(context, current, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Indexing);
 
                 // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
@@ -143,7 +146,7 @@ public sealed partial class MigrationJob
     /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
     /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -151,11 +154,14 @@ public sealed partial class MigrationJob
             var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                return (stored, false);
+                return (stored, false, record);
             }
         }
 
         progress.SetPhase(CollectionPhase.Planning);
+
+        // The source may have changed since discovery (a server restarted empty, a collection recreated): plan only the one found.
+        await CollectionIdentity.EnsureSourceAsync(context, record, cancellationToken).ConfigureAwait(false);
 
         // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
         var preparation = new TargetPreparation(context.Target, _logger);
@@ -168,6 +174,7 @@ public sealed partial class MigrationJob
             throw new MigrationException($"Could not create the unique indexes of {target}: {string.Join("; ", uniqueErrors)}");
         }
 
+        var targetUuid = await CollectionIdentity.TargetUuidAsync(context, target, cancellationToken).ConfigureAwait(false);
         var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
         var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var chunks = ranges.Select((range, index) => new ChunkRecord
@@ -177,8 +184,9 @@ public sealed partial class MigrationJob
             Filter = range.ToFilter().Bytes.ToArray(),
             Description = range.ToString(),
         }).ToList();
-        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Copying, Error = null }, chunks, cancellationToken).ConfigureAwait(false);
-        return (chunks, true);
+        var saved = record with { Status = CollectionStatus.Copying, Error = null, TargetUuid = targetUuid };
+        await context.State.SaveCollectionPlanAsync(JobId, saved, chunks, cancellationToken).ConfigureAwait(false);
+        return (chunks, true, saved);
     }
 
     private async Task<VerificationResult> VerifyAsync(MigrationContext context, PlannedCollection planned, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)

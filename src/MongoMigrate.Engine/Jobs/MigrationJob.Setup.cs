@@ -52,6 +52,7 @@ public sealed partial class MigrationJob
                 Status = CollectionStatus.Pending,
                 EstimatedCount = p.Collection.EstimatedCount,
                 EstimatedBytes = p.Collection.EstimatedBytes,
+                SourceUuid = p.Collection.Uuid,
             })).ToList();
         var now = _time.GetUtcNow();
 
@@ -105,7 +106,7 @@ public sealed partial class MigrationJob
             merged.InsertionWorkers);
     }
 
-    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, string? sameDeployment, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, string? sameDeployment, bool jobCompleted, CancellationToken cancellationToken)
     {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
 
@@ -120,6 +121,14 @@ public sealed partial class MigrationJob
             var target = NamespaceName.Parse(record.TargetNamespace);
             if (byName.TryGetValue(record.SourceNamespace, out var collection))
             {
+                // A completed job's copies may be in use by now: it is verified again, never planned anew.
+                var change = jobCompleted ? null : await CollectionIdentity.ChangedSinceAsync(context, record, collection.Uuid, cancellationToken).ConfigureAwait(false);
+                if (change is not null)
+                {
+                    result.Add(await ReplanAsync(context, record, collection, target, change.Value, cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+
                 // Progress and chunk sizes come from the plan, not from the source as it is now.
                 result.Add(new PlannedCollection(collection with { EstimatedCount = record.EstimatedCount, EstimatedBytes = record.EstimatedBytes }, target, record));
                 continue;
@@ -136,12 +145,60 @@ public sealed partial class MigrationJob
             };
             result.Add(new PlannedCollection(gone, target, record)
             {
-                Problem = record.Status == CollectionStatus.Completed ? null : $"{record.SourceNamespace} no longer exists on the source; the job cannot finish it.",
+                Problem = record.Status == CollectionStatus.Completed ? null : CollectionIdentity.SourceGone(record),
             });
         }
 
         await context.State.UpdateJobAsync(JobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// A collection dropped or recreated on either side since the job worked on it: what was copied is not of it. Its copy
+    /// on the target (the collection the job created, known by its UUID) is dropped and the collection planned anew; a
+    /// target collection created in its place since is dropped only when it holds nothing but source documents.
+    /// </summary>
+    private async Task<PlannedCollection> ReplanAsync(MigrationContext context, CollectionRecord record, SourceCollection collection, NamespaceName target, (string Reason, bool TargetIsOurs, bool TargetExists) change, CancellationToken cancellationToken)
+    {
+        var preparation = new TargetPreparation(context.Target, _logger);
+        if (change.TargetIsOurs)
+        {
+            await context.Retry.ExecuteAsync(async token => await preparation.DropAsync(target, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        else if (change.TargetExists)
+        {
+            // Created by someone else, or by the job's own inserts after a drop: replaced only when it holds nothing
+            // that is not on the source (copies the job made, or none), so that nothing is lost by dropping it.
+            var verifier = new Verification.CollectionVerifier(context.Source, context.Target);
+            var found = await context.Retry.ExecuteAsync(
+                async token => await verifier.VerifyAsync(collection.Namespace, target, Bson.RawDocument.Empty, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            if (found.Extra > 0 || found.Different > 0)
+            {
+                return new PlannedCollection(collection, target, record)
+                {
+                    Problem = $"{change.Reason}, and the collection now there holds {found.Extra + found.Different:N0} document(s) that are not the source's: "
+                        + $"empty or drop {target} on the target, then run again with --resume.",
+                };
+            }
+
+            await context.Retry.ExecuteAsync(async token => await preparation.DropAsync(target, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+
+        var reset = record with
+        {
+            Status = CollectionStatus.Pending,
+            SourceUuid = collection.Uuid,
+            TargetUuid = null,
+            Error = null,
+            IndexErrors = null,
+            VerifiedDocuments = null,
+            EstimatedCount = collection.EstimatedCount,
+            EstimatedBytes = collection.EstimatedBytes,
+        };
+        await context.State.ResetCollectionAsync(JobId, reset, cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning("{Reason}: planning {Namespace} anew", change.Reason, record.SourceNamespace);
+        return new PlannedCollection(collection, target, reset);
     }
 
     /// <summary>Removes chunk files no Dumped chunk owns (see <see cref="DumpRestore.ChunkFiles.DeleteOrphans"/>); the job's lock is held.</summary>

@@ -171,7 +171,7 @@ public sealed partial class MigrationJob : IRunningJob
             }
             else
             {
-                collections = await ReloadAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
+                collections = await ReloadAsync(context, sameDeployment, existing.Status == JobStatus.Completed, cancellationToken).ConfigureAwait(false);
                 await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
             }
 
