@@ -120,6 +120,29 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_completed_job_resumed_after_its_target_was_emptied_says_so_instead_of_repeating_its_old_proof()
+    {
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--job-id", "done"];
+        var (code, output, error) = await CliRunner.RunAsync(args);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("verified: 500 identical", output, StringComparison.Ordinal);
+        using var client = new MongoClient(_target.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, Ct);
+
+        (code, output, error) = await CliRunner.RunAsync([.. args, "--resume"]);
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("verified: 500 identical", output, StringComparison.Ordinal);
+        Assert.Contains("It had completed on ", output, StringComparison.Ordinal);
+        Assert.Contains("NOT equal: 500 missing", output, StringComparison.Ordinal);
+
+        // Asked again, the resume copies the chunks back.
+        (code, output, error) = await CliRunner.RunAsync([.. args, "--resume"]);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("verified: 500 identical", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_empty_selection_is_an_error_that_says_so()
     {
         var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "nothing.here");

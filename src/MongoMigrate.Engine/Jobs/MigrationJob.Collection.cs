@@ -24,6 +24,12 @@ public sealed partial class MigrationJob
             {
                 var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
                 progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
+                if (_completedAt is not null && _options.Verify)
+                {
+                    // A completed job resumed: its old proof says nothing of the target as it is now.
+                    return await GatedAsync(metadataGate, () => VerifyAgainAsync(context, planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
                 progress.SetPhase(CollectionPhase.Done);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
             }
@@ -86,10 +92,11 @@ public sealed partial class MigrationJob
                 if (_options.Verify)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
-                    verification = await VerifyAsync(context, planned, chunks, cancellationToken).ConfigureAwait(false);
-                    if (!verification.IsEqual)
+                    var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
+                    verification = check.Total;
+                    if (!check.IsEqual)
                     {
-                        var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
+                        var error = check.Describe(null, ResumeCommand);
                         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
                         await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
                         progress.SetPhase(CollectionPhase.Failed);
@@ -189,29 +196,33 @@ public sealed partial class MigrationJob
         return (chunks, true, saved);
     }
 
-    private async Task<VerificationResult> VerifyAsync(MigrationContext context, PlannedCollection planned, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// A collection of a completed job, verified again whole. Equal, it is completed again with the new proof; not equal,
+    /// it fails with what differs, and its differing chunks wait for the next resume to be copied again: the target of a
+    /// completed job may be in use, so nothing is overwritten without being asked for.
+    /// </summary>
+    private async Task<CollectionOutcome> VerifyAgainAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, CancellationToken cancellationToken)
     {
-        var verifier = new CollectionVerifier(context.Source, context.Target);
-        using var gate = new SemaphoreSlim(Math.Max(1, _options.DumpWorkers));
-        var tasks = chunks.Select(async chunk =>
+        var key = planned.Record.SourceNamespace;
+        progress.SetPhase(CollectionPhase.Verifying);
+        await CollectionIdentity.EnsureSourceAsync(context, planned.Record, cancellationToken).ConfigureAwait(false);
+        var check = await CollectionVerification.RunAsync(context, planned, everyChunk: true, cancellationToken).ConfigureAwait(false);
+        var indexErrors = Lines(planned.Record.IndexErrors);
+        if (check.IsEqual)
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await context.Retry.ExecuteAsync(
-                    async token => await verifier.VerifyAsync(planned.Collection.Namespace, planned.Target, new Bson.RawDocument(chunk.Filter), token).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        });
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return results.Aggregate(
-            new VerificationResult { SourceNamespace = planned.Collection.Namespace.FullName, TargetNamespace = planned.Target.FullName },
-            (total, next) => total + next);
+            await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, cancellationToken).ConfigureAwait(false);
+            progress.SetPhase(CollectionPhase.Done);
+            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null).ConfigureAwait(false);
+        }
+
+        var error = check.Describe(_completedAt, ResumeCommand);
+        await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
+        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+        progress.SetPhase(CollectionPhase.Failed);
+        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error).ConfigureAwait(false);
     }
+
+    private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}";
 
     /// <summary>A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run restored it.</summary>
     private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error)

@@ -27,6 +27,9 @@ public sealed partial class MigrationJob : IRunningJob
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MigrationOptions _options;
 
+    // When a resumed job had completed before: it is then verified again, not shown with its old proof.
+    private DateTimeOffset? _completedAt;
+
     public MigrationJob(MongoEndpoint source, MongoEndpoint target, MigrationOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
     {
         options.Validate();
@@ -117,6 +120,7 @@ public sealed partial class MigrationJob : IRunningJob
         if (existing is not null)
         {
             await AdoptStoredSettingsAsync(state, existing, cancellationToken).ConfigureAwait(false);
+            _completedAt = existing.Status == JobStatus.Completed ? existing.UpdatedAt : null;
         }
 
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
@@ -213,6 +217,8 @@ public sealed partial class MigrationJob : IRunningJob
 
     private MigrationSummary Summary(JobStatus status, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed, string? reason) => new()
     {
+        CompletedAt = _completedAt,
+        VerifiedAgain = _completedAt is null ? null : _options.Verify,
         JobId = JobId,
         Status = status,
         Elapsed = Progress.Elapsed,
