@@ -106,6 +106,41 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rerun_with_the_good_archive_repairs_what_a_damaged_archive_wrote()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var source = new MongoClient(_source.ConnectionString))
+        {
+            await source.GetDatabase("victim").GetCollection<BsonDocument>("c").InsertManyAsync(
+                Enumerable.Range(0, 2000).Select(i => new BsonDocument { { "_id", i }, { "name", $"customer {i:D5}" } }), cancellationToken: ct);
+        }
+
+        var good = Path.Combine(_folder, "good.archive");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--include", "victim.*", "--archive", good);
+        Assert.True(code == 0, error);
+        var bytes = await File.ReadAllBytesAsync(good, ct);
+        bytes[bytes.AsSpan().IndexOf("customer 00050"u8) + 9] = (byte)'X';
+        var damaged = Path.Combine(_folder, "damaged.archive");
+        await File.WriteAllBytesAsync(damaged, bytes, ct);
+        var work = Path.Combine(_folder, "work");
+
+        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", damaged, "--work-dir", work);
+
+        Assert.Equal(1, code);
+        Assert.Contains("CRC mismatch", output, StringComparison.Ordinal);
+        Assert.Contains("document(s) were written into victim.c from the damaged part", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing was restored from the damaged part", output, StringComparison.Ordinal);
+
+        (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", good, "--work-dir", work);
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("1 replaced: they differed from the dump", output, StringComparison.Ordinal);
+        using var sourceClient = new MongoClient(_source.ConnectionString);
+        using var targetClient = new MongoClient(_target.ConnectionString);
+        await TargetComparison.AssertEqualAsync(sourceClient, targetClient, "victim", "victim", ct);
+    }
+
+    [Fact]
     public async Task A_finished_dump_file_may_be_restored_with_drop_into_the_deployment_it_came_from()
     {
         var ct = TestContext.Current.CancellationToken;

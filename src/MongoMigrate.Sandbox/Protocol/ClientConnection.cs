@@ -66,11 +66,12 @@ internal sealed class ClientConnection
     {
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _aborted.Token);
         var cancellationToken = lifetime.Token;
-        _client.NoDelay = true;
-        var stream = _client.GetStream();
-        var reader = new WireMessageReader(stream, _server.Options.MaxMessageSizeBytes);
         try
         {
+            // Inside the try: a server stopping at once may have aborted the socket before this loop ran.
+            _client.NoDelay = true;
+            var stream = _client.GetStream();
+            var reader = new WireMessageReader(stream, _server.Options.MaxMessageSizeBytes);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
