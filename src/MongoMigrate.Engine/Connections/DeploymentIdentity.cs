@@ -23,6 +23,12 @@ public sealed record DeploymentIdentity
     /// <summary>The set's members (hosts, passives, arbiters) as its configuration names them, in lower case.</summary>
     public IReadOnlyList<string> Hosts { get; init; } = [];
 
+    /// <summary>
+    /// The replica set's id (replSetGetConfig's settings.replicaSetId, made when the set was initiated), when the user
+    /// may read it: two sets of the same name and member names (each "rs0" on "localhost:27017" behind a tunnel) differ by it.
+    /// </summary>
+    public string? ReplicaSetId { get; init; }
+
     /// <summary>The cluster id of a sharded cluster, read through a mongos.</summary>
     public string? ClusterId { get; init; }
 
@@ -56,12 +62,14 @@ public sealed record DeploymentIdentity
         }
 
         var clusterId = isMongos ? await ReadClusterIdAsync(client.GetDatabase("config"), cancellationToken).ConfigureAwait(false) : null;
+        var replicaSetId = setName is not null ? await ReadReplicaSetIdAsync(admin, cancellationToken).ConfigureAwait(false) : null;
         return new DeploymentIdentity
         {
             ProcessId = processId,
             SetName = setName,
             Hosts = [.. hosts],
             ClusterId = clusterId,
+            ReplicaSetId = replicaSetId,
             Kind = isMongos ? "sharded cluster" : setName is not null ? "replica set" : "standalone",
         };
     }
@@ -74,7 +82,14 @@ public sealed record DeploymentIdentity
             return $"the same server process (topologyVersion.processId {ProcessId})";
         }
 
-        if (SetName is not null && SetName == other.SetName && Hosts.Intersect(other.Hosts, StringComparer.Ordinal).FirstOrDefault() is { } member)
+        if (ReplicaSetId is not null && ReplicaSetId == other.ReplicaSetId)
+        {
+            return $"the same replica set {SetName} (replicaSetId {ReplicaSetId})";
+        }
+
+        // Without both ids, a set is known by its name and the members its configuration names.
+        var idsDiffer = ReplicaSetId is not null && other.ReplicaSetId is not null;
+        if (!idsDiffer && SetName is not null && SetName == other.SetName && Hosts.Intersect(other.Hosts, StringComparer.Ordinal).FirstOrDefault() is { } member)
         {
             return $"the same replica set {SetName} (member {member})";
         }
@@ -122,6 +137,24 @@ public sealed record DeploymentIdentity
         catch (MongoCommandException)
         {
             // Not authorized to read it, or not there: the process id and the set still tell.
+            return null;
+        }
+    }
+
+    /// <summary>The replica set's id from its configuration, when the user may read it; null otherwise.</summary>
+    private static async Task<string?> ReadReplicaSetIdAsync(IMongoDatabase admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await admin.RunCommandAsync<BsonDocument>(new BsonDocument("replSetGetConfig", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return reply.TryGetValue("config", out var config) && config is BsonDocument c && c.TryGetValue("settings", out var settings) && settings is BsonDocument s
+                && s.TryGetValue("replicaSetId", out var id) && id is BsonObjectId objectId
+                ? objectId.Value.ToString()
+                : null;
+        }
+        catch (MongoCommandException)
+        {
+            // Not authorized (it takes clusterMonitor), or not offered (the sandbox): the set's name and members tell.
             return null;
         }
     }

@@ -62,6 +62,10 @@ public sealed class DeploymentIdentityTests(MongoServerFixture server) : IClassF
         var d = new DeploymentIdentity { ProcessId = "d", ClusterId = "k", Kind = "sharded cluster" };
 
         Assert.Contains("replica set rs0 (member db2:27017)", a.SameDeploymentAs(b), StringComparison.Ordinal);
+
+        // Two sets that look alike by name and members, told apart by their ids.
+        Assert.Null((a with { ReplicaSetId = "x" }).SameDeploymentAs(b with { ReplicaSetId = "y" }));
+        Assert.Contains("replicaSetId x", (a with { ReplicaSetId = "x" }).SameDeploymentAs(b with { ReplicaSetId = "x" }), StringComparison.Ordinal);
         Assert.Contains("clusterId k", c.SameDeploymentAs(d), StringComparison.Ordinal);
         Assert.Null(a.SameDeploymentAs(c));
     }
