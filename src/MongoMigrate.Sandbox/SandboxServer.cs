@@ -66,6 +66,21 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>How many client connections are open.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>topologyVersion.processId in every hello reply: new at each start of a server.</summary>
+    public MongoDB.Bson.ObjectId ProcessId => _context.ProcessId;
+
+    /// <summary>hello and isMaster commands answered since the start (handshakes, monitoring, round-trip checks, users' own).</summary>
+    public long HelloCount => _context.Hellos.Answered;
+
+    /// <summary>Awaitable hellos (topologyVersion with maxAwaitTimeMS) received since the start.</summary>
+    public long AwaitableHelloCount => _context.Hellos.Awaitable;
+
+    /// <summary>Awaitable hellos that were held until their maxAwaitTimeMS ran out.</summary>
+    public long HelloHeldToDeadlineCount => _context.Hellos.HeldToDeadline;
+
+    /// <summary>Awaitable hellos being held right now.</summary>
+    public int HeldHelloCount => _context.Hellos.Holding;
+
     /// <summary>Starts listening; the returned server accepts connections until disposed.</summary>
     public static Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
+using MongoMigrate.Sandbox.Commands;
 using MongoMigrate.Sandbox.Cursors;
 using MongoMigrate.Sandbox.Faults;
 using MongoMigrate.Sandbox.Oplog;
@@ -44,6 +45,14 @@ internal sealed class ServerContext
     public DateTimeOffset StartedAt { get; }
 
     public ObjectId ElectionId { get; } = ObjectId.GenerateNewId();
+
+    /// <summary>topologyVersion.processId: new at every start, so a client can tell one server process from the next.</summary>
+    public ObjectId ProcessId { get; } = ObjectId.GenerateNewId();
+
+    /// <summary>topologyVersion.counter: the sandbox's topology never changes while it runs (one primary, or a standalone).</summary>
+    public long TopologyCounter => 0;
+
+    public HelloStatistics Hellos { get; } = new();
 
     /// <summary>host:port as clients must reach it; set once the listener is bound.</summary>
     public string Address { get; set; } = string.Empty;

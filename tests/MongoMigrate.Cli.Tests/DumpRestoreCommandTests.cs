@@ -67,6 +67,97 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restore_piped_from_a_dump_of_its_own_target_is_refused_before_it_drops_what_is_being_read()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var client = new MongoClient(_source.ConnectionString))
+        {
+            // Big enough for the archive to be still in flight when the restore reads its prelude.
+            await client.GetDatabase("victim").GetCollection<BsonDocument>("big").InsertManyAsync(
+                Enumerable.Range(0, 20_000).Select(i => new BsonDocument { { "_id", i }, { "pad", new string('p', 200) } }), cancellationToken: ct);
+        }
+
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024));
+        var dumpOut = pipe.Writer.AsStream();
+        var restoreIn = pipe.Reader.AsStream();
+        var dump = Task.Run(async () =>
+        {
+            try
+            {
+                return await CliRunner.RunWithStreamsAsync(null, dumpOut, "dump", "--source", $"mongodb://127.0.0.1:{_source.Port}/", "--include", "victim.*", "--archive", "-");
+            }
+            finally
+            {
+                await pipe.Writer.CompleteAsync();
+            }
+        }, ct);
+
+        var target = $"mongodb://localhost:{_source.Port}/";
+        var (code, output, error) = await CliRunner.RunWithStreamsAsync(restoreIn, null, "restore", "--target", target, "--archive", "-", "--drop", "--work-dir", Path.Combine(_folder, "work"));
+        await pipe.Reader.CompleteAsync();
+        await dump;
+
+        Assert.True(code == 1, $"exit {code}: {output}{error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(target, line, StringComparison.Ordinal);
+        Assert.Contains("victim.big", line, StringComparison.Ordinal);
+        using var check = new MongoClient(_source.ConnectionString);
+        Assert.Equal(20_000, await check.GetDatabase("victim").GetCollection<BsonDocument>("big").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task A_rerun_with_the_good_archive_repairs_what_a_damaged_archive_wrote()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var source = new MongoClient(_source.ConnectionString))
+        {
+            await source.GetDatabase("victim").GetCollection<BsonDocument>("c").InsertManyAsync(
+                Enumerable.Range(0, 2000).Select(i => new BsonDocument { { "_id", i }, { "name", $"customer {i:D5}" } }), cancellationToken: ct);
+        }
+
+        var good = Path.Combine(_folder, "good.archive");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--include", "victim.*", "--archive", good);
+        Assert.True(code == 0, error);
+        var bytes = await File.ReadAllBytesAsync(good, ct);
+        bytes[bytes.AsSpan().IndexOf("customer 00050"u8) + 9] = (byte)'X';
+        var damaged = Path.Combine(_folder, "damaged.archive");
+        await File.WriteAllBytesAsync(damaged, bytes, ct);
+        var work = Path.Combine(_folder, "work");
+
+        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", damaged, "--work-dir", work);
+
+        Assert.Equal(1, code);
+        Assert.Contains("CRC mismatch", output, StringComparison.Ordinal);
+        Assert.Contains("document(s) were written into victim.c from the damaged part", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing was restored from the damaged part", output, StringComparison.Ordinal);
+
+        (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", good, "--work-dir", work);
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("1 replaced: they differed from the dump", output, StringComparison.Ordinal);
+        using var sourceClient = new MongoClient(_source.ConnectionString);
+        using var targetClient = new MongoClient(_target.ConnectionString);
+        await TargetComparison.AssertEqualAsync(sourceClient, targetClient, "victim", "victim", ct);
+    }
+
+    [Fact]
+    public async Task A_finished_dump_file_may_be_restored_with_drop_into_the_deployment_it_came_from()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_folder, "backup.archive");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--include", "app.*", "--archive", path);
+        Assert.True(code == 0, error);
+        using var client = new MongoClient(_source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, ct);
+
+        // Rolling back to a backup: the dump is complete, nothing of it is being read any more.
+        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", $"mongodb://localhost:{_source.Port}/", "--archive", path, "--drop", "--work-dir", Path.Combine(_folder, "work"));
+
+        Assert.True(code == 0, error + output);
+        Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
+    }
+
+    [Fact]
     public async Task An_archive_piped_from_dump_to_restore_through_stdout_and_stdin_restores_everything()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -71,6 +71,77 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         Assert.Contains("--drop-target", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "localhost", "")]
+    [InlineData("localhost", "127.0.0.1", "?directConnection=true")]
+    public async Task Source_and_target_that_reach_one_server_are_refused_before_anything_is_dropped(string sourceHost, string targetHost, string targetOptions)
+    {
+        var source = $"mongodb://{sourceHost}:{_source.Port}/";
+        var target = $"mongodb://{targetHost}:{_source.Port}/{targetOptions}";
+
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", source, "--target", target, "--work-dir", _work, "--include", "app.*", "--drop-target", "--json");
+
+        Assert.True(code == 1, $"exit {code}: {output}{error}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(source, line, StringComparison.Ordinal);
+        Assert.Contains(target, line, StringComparison.Ordinal);
+        Assert.Contains("one deployment", line, StringComparison.Ordinal);
+        Assert.Contains("--from/--to", line, StringComparison.Ordinal);
+        using var client = new MongoClient(_source.ConnectionString);
+        Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+        Assert.Equal(1, await client.GetDatabase("app").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_rename_inside_one_deployment_copies_when_it_writes_no_namespace_it_reads()
+    {
+        var (code, output, error) = await CliRunner.RunAsync(
+            "migrate", "--source", $"mongodb://127.0.0.1:{_source.Port}/", "--target", $"mongodb://localhost:{_source.Port}/", "--work-dir", _work,
+            "--include", "app.*", "--from", "app.*", "--to", "renamed.*", "--drop-target", "--json");
+
+        Assert.True(code == 0, error + output);
+        using var client = new MongoClient(_source.ConnectionString);
+        Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+        Assert.Equal(500, await client.GetDatabase("renamed").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_rename_inside_one_deployment_onto_a_namespace_it_reads_is_refused()
+    {
+        // app.other is read (and copied to app.other2) while app.things would be written into it.
+        var (code, _, error) = await CliRunner.RunAsync(
+            "migrate", "--source", _source.ConnectionString, "--target", $"mongodb://localhost:{_source.Port}/", "--work-dir", _work,
+            "--include", "app.*", "--from", "app.things", "--to", "app.other", "--from", "app.other", "--to", "app.other2", "--drop-target");
+
+        Assert.Equal(1, code);
+        Assert.Contains("dropping and rewriting app.other ", error, StringComparison.Ordinal);
+        using var client = new MongoClient(_source.ConnectionString);
+        Assert.Equal(1, await client.GetDatabase("app").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_completed_job_resumed_after_its_target_was_emptied_says_so_instead_of_repeating_its_old_proof()
+    {
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--job-id", "done"];
+        var (code, output, error) = await CliRunner.RunAsync(args);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("verified: 500 identical", output, StringComparison.Ordinal);
+        using var client = new MongoClient(_target.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, Ct);
+
+        (code, output, error) = await CliRunner.RunAsync([.. args, "--resume"]);
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("verified: 500 identical", output, StringComparison.Ordinal);
+        Assert.Contains("It had completed on ", output, StringComparison.Ordinal);
+        Assert.Contains("NOT equal: 500 missing", output, StringComparison.Ordinal);
+
+        // Asked again, the resume copies the chunks back.
+        (code, output, error) = await CliRunner.RunAsync([.. args, "--resume"]);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("verified: 500 identical", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_empty_selection_is_an_error_that_says_so()
     {

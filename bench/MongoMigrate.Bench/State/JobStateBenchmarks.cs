@@ -53,7 +53,7 @@ public class JobStateBenchmarks
             var chunk = new ChunkRecord { SourceNamespace = key, Index = 0, Filter = [5, 0, 0, 0, 0], Description = "whole collection" };
             await _store.SaveCollectionPlanAsync(jobId, collection with { Status = CollectionStatus.Copying }, [chunk], token);
             await _store.RecordAttemptAsync(jobId, key, 0, token);
-            await _store.MarkChunkRestoredAsync(jobId, key, 0, 500, 512_000, token);
+            await _store.MarkChunkRestoredAsync(jobId, key, 0, 500, 512_000, null, token);
             if (MarkedCopied)
             {
                 await _store.UpdateCollectionAsync(jobId, key, CollectionStatus.Copied, null, null, token);

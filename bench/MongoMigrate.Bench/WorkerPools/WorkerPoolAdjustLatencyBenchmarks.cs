@@ -59,11 +59,11 @@ public class WorkerPoolAdjustLatencyBenchmarks
     public async Task AdjustDumpWorkersToQueuedItemRunning()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var run = _pool.RunAsync(_oneItem, _queue, (_, _, _) =>
+        var run = new WorkQueueRunner<int>(_pool, _queue, (_, _, _) =>
         {
             started.TrySetResult();
             return Task.CompletedTask;
-        }, _cancellation.Token);
+        }).RunAsync(_oneItem, _cancellation.Token);
         _coordinator.AdjustDumpWorkers(JobId, 1);
         await started.Task.ConfigureAwait(false);
         await run.ConfigureAwait(false);

@@ -23,7 +23,18 @@ internal static class DumpSummaryWriter
         {
             var label = summary.Operation == "restore" && n.Source != n.Target ? $"{n.Source} -> {n.Target}" : n.Source;
             var what = n.Kind == "view" ? "view" : $"{ProgressText.Number(n.Documents),12} docs {SizeParser.Format(n.Bytes),10}";
-            var present = n.AlreadyPresent > 0 ? $" ({ProgressText.Number(n.AlreadyPresent)} already present)" : string.Empty;
+            var counts = new List<string>();
+            if (n.AlreadyPresent > 0)
+            {
+                counts.Add($"{ProgressText.Number(n.AlreadyPresent)} already present");
+            }
+
+            if (n.Replaced > 0)
+            {
+                counts.Add($"{ProgressText.Number(n.Replaced)} replaced: they differed from the dump");
+            }
+
+            var present = counts.Count > 0 ? $" ({string.Join(", ", counts)})" : string.Empty;
             await output.WriteLineAsync($"  {label,-40} {what}  {n.Status.ToString().ToLowerInvariant()}{present}").ConfigureAwait(false);
             if (n.Error is { } error)
             {
@@ -73,6 +84,7 @@ internal static class DumpSummaryWriter
             json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
             json.WriteNumber("documents", summary.Documents);
             json.WriteNumber("alreadyPresent", summary.AlreadyPresent);
+            json.WriteNumber("replaced", summary.Replaced);
             json.WriteNumber("bytes", summary.Bytes);
             json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
             json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
@@ -91,6 +103,7 @@ internal static class DumpSummaryWriter
                 json.WriteString("status", n.Status.ToString().ToLowerInvariant());
                 json.WriteNumber("documents", n.Documents);
                 json.WriteNumber("alreadyPresent", n.AlreadyPresent);
+                json.WriteNumber("replaced", n.Replaced);
                 json.WriteNumber("bytes", n.Bytes);
                 if (n.Crc is { } crc)
                 {

@@ -17,11 +17,20 @@ internal static class SummaryWriter
             _ => "finished with failures",
         };
         await output.WriteLineAsync($"Job {summary.JobId} {verb} in {SizeParser.FormatDuration(summary.Elapsed)}{(summary.Resumed ? " (resumed)" : string.Empty)}.").ConfigureAwait(false);
+        if (summary.CompletedAt is { } completedAt)
+        {
+            var when = completedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            await output.WriteLineAsync(summary.VerifiedAgain == true
+                ? $"It had completed on {when} UTC; verified again now, against the target as it is:"
+                : $"It had completed on {when} UTC; NOT verified again (--no-verify): the proof below is from then, not of the target as it is now.").ConfigureAwait(false);
+        }
+
+        var proof = summary.VerifiedAgain == false ? "verified then" : "verified";
         foreach (var c in summary.Collections.OrderBy(c => c.Source, StringComparer.Ordinal))
         {
             var name = c.Source == c.Target ? c.Source : $"{c.Source} -> {c.Target}";
             var check = c.Verification is { } v
-                ? v.IsEqual ? $"verified: {ProgressText.Number(v.Identical)} identical" : $"NOT equal: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
+                ? v.IsEqual ? $"{proof}: {ProgressText.Number(v.Identical)} identical" : $"NOT equal: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
                 : c.Status.ToString().ToLowerInvariant();
             await output.WriteLineAsync($"  {name,-40} {ProgressText.Number(c.Documents),12} docs {SizeParser.Format(c.Bytes),10} {c.Chunks,5} {(c.Chunks == 1 ? "chunk " : "chunks")}  {check}").ConfigureAwait(false);
             if (c.Error is { } error)
@@ -68,6 +77,12 @@ internal static class SummaryWriter
             json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
             json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
             json.WriteBoolean("verified", summary.Verified);
+            if (summary.CompletedAt is { } completedAt)
+            {
+                json.WriteString("completedAt", completedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteBoolean("verifiedAgain", summary.VerifiedAgain == true);
+            }
+
             if (summary.Reason is { } reason)
             {
                 json.WriteString("reason", reason);

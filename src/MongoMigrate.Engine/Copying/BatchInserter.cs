@@ -7,8 +7,9 @@ namespace MongoMigrate.Engine.Copying;
 
 /// <summary>
 /// Inserts raw documents into a target collection: unordered batches of at most 1000 documents and
-/// about 8 MiB, validation bypassed. A duplicate _id counts as already present (an earlier attempt of
-/// the same chunk wrote it), which makes re-running a chunk idempotent; any other write error fails.
+/// about 8 MiB, validation bypassed. A duplicate _id is already present when the target holds the same bytes (an
+/// earlier attempt of the same chunk wrote it), which makes re-running a chunk idempotent; with other bytes (written
+/// from a damaged dump, or changed since) it is replaced (<see cref="PresentDocuments"/>). Any other write error fails.
 /// </summary>
 /// <remarks>
 /// The insert command is built here as bytes and goes to the wire as it is (see <see cref="RawCommandRunner"/>):
@@ -41,14 +42,14 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
                 end++;
             }
 
-            total += await InsertBatchAsync(documents, start, end, bytes, cancellationToken).ConfigureAwait(false);
+            total += await InsertBatchAsync(documents, start, end, bytes, reconcile: true, cancellationToken).ConfigureAwait(false);
             start = end;
         }
 
         return total;
     }
 
-    private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, CancellationToken cancellationToken)
+    private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, bool reconcile, CancellationToken cancellationToken)
     {
         // The command's buffer comes from the shared pool, sized for the whole batch: a batch is up to 8 MiB,
         // and a fresh array for each would be a large-object allocation that only a full collection frees,
@@ -78,20 +79,20 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         }
 
         var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
-        long duplicates = 0;
+        var duplicates = new List<RawDocument>();
         if (reply.TryGetValue("writeErrors", out var errors))
         {
             foreach (var error in errors.AsDocument)
             {
                 var e = error.Value.AsDocument;
                 var code = e.TryGetValue("code", out var c) && c.TryGetInt64(out var v) ? v : 0;
-                if (code == DuplicateKey && IsIdConflict(e))
+                var index = e.TryGetValue("index", out var i) && i.TryGetInt64(out var at) ? at : -1;
+                if (code == DuplicateKey && IsIdConflict(e) && index >= 0 && index < end - start)
                 {
-                    duplicates++;
+                    duplicates.Add(documents[start + (int)index]);
                     continue;
                 }
 
-                var index = e.TryGetValue("index", out var i) && i.TryGetInt64(out var at) ? at : -1;
                 var message = e.TryGetValue("errmsg", out var m) && m.Type == BsonTypeCode.String ? m.AsString : "write error";
                 throw new DocumentWriteException(collection, code, message, index >= 0 && index < end - start ? documents[start + (int)index] : null);
             }
@@ -102,7 +103,26 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
             throw new DocumentWriteException(collection, 64, "write concern error: " + BsonDebugText.Format(concern), null);
         }
 
-        return new InsertResult(inserted, duplicates);
+        if (duplicates.Count == 0)
+        {
+            return new InsertResult(inserted, 0);
+        }
+
+        if (!reconcile)
+        {
+            // A document put back after a delete met its _id again: someone else wrote it meanwhile.
+            return new InsertResult(inserted, duplicates.Count);
+        }
+
+        var (identical, differing) = await PresentDocuments.CompareAsync(target, collection, duplicates, cancellationToken).ConfigureAwait(false);
+        if (differing.Count == 0)
+        {
+            return new InsertResult(inserted, identical);
+        }
+
+        await PresentDocuments.DeleteAsync(target, collection, differing, cancellationToken).ConfigureAwait(false);
+        var again = await InsertBatchAsync(differing, 0, differing.Count, differing.Sum(d => (long)d.Length), reconcile: false, cancellationToken).ConfigureAwait(false);
+        return new InsertResult(inserted, identical + again.AlreadyPresent, again.Inserted);
     }
 
     /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>

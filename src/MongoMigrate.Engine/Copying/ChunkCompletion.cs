@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Jobs;
@@ -16,14 +17,14 @@ namespace MongoMigrate.Engine.Copying;
 /// </summary>
 internal static class ChunkCompletion
 {
-    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, long bytes, InsertResult inserted, CancellationToken cancellationToken)
+    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, long bytes, InsertResult inserted, ulong sourceDigest, CancellationToken cancellationToken)
     {
         if (inserted.AlreadyPresent != 0 || inserted.Inserted != documents)
         {
             await CountOnTargetAsync(context, job, chunk, documents, cancellationToken).ConfigureAwait(false);
         }
 
-        await context.State.MarkChunkRestoredAsync(context.JobId, job.Key, chunk.Index, documents, bytes, cancellationToken).ConfigureAwait(false);
+        await context.State.MarkChunkRestoredAsync(context.JobId, job.Key, chunk.Index, documents, bytes, sourceDigest, cancellationToken).ConfigureAwait(false);
         job.Progress.ChunkRestored();
     }
 
@@ -41,6 +42,28 @@ internal static class ChunkCompletion
             throw new ChunkCountMismatchException(
                 $"Chunk {chunk.Index} of {job.Key} ({chunk.Description}): the source gave {documents} documents but the target holds {onTarget} in that _id range.");
         }
+    }
+
+    /// <summary>
+    /// Empties the chunk's _id range on the target before it is copied again, when a verification found the documents
+    /// there different from the source's (<see cref="ChunkRecord.ReplaceOnTarget"/>): what is left over, changed or extra
+    /// goes, and the copy puts the source's documents back. Idempotent, so every attempt does it again.
+    /// </summary>
+    public static async Task ClearRangeIfReplacedAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, CancellationToken cancellationToken)
+    {
+        if (!chunk.ReplaceOnTarget)
+        {
+            return;
+        }
+
+        var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
+        var delete = new BsonBuilder(chunk.Filter.Length + 96).StartDocument()
+            .String("delete", job.Target.Collection)
+            .StartArray("deletes").StartDocument("0").Document("q", new RawDocument(chunk.Filter)).Int32("limit", 0).End().End()
+            .End().ToDocument();
+        var reply = await context.Retry.ExecuteAsync(async token => await runner.RunAsync(delete, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var removed = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        context.Logger.LogInformation("Chunk {Index} of {Namespace} is copied again over its range: {Removed} document(s) removed from the target first", chunk.Index, job.Key, removed);
     }
 
     /// <summary>Whether an error may be cured by running the chunk again.</summary>

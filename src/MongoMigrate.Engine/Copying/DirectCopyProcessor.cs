@@ -3,6 +3,7 @@ using MongoMigrate.Bson;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Copying;
@@ -52,10 +53,12 @@ public sealed class DirectCopyProcessor
     private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
     {
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
         long documents = 0, bytes = 0;
+        var digest = new DocumentDigest();
         var inserted = new InsertTally();
 
         // A failed read stops the writers, a failed write stops the read; the chunk is then retried whole.
@@ -69,6 +72,11 @@ public sealed class DirectCopyProcessor
                 {
                     documents += batch.Count;
                     bytes += batch.Bytes;
+                    foreach (var document in batch)
+                    {
+                        digest.Add(document.Span);
+                    }
+
                     reader.ReportProgress(batch.Count, batch.Bytes);
                     await buffer.WriteAsync(batch, token).ConfigureAwait(false);
                 }
@@ -76,7 +84,7 @@ public sealed class DirectCopyProcessor
             (batches, token) => WriteAsync(batches, inserter, chunk, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, inserted.Total, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, inserted.Total, digest.Value, cancellationToken).ConfigureAwait(false);
         if (chunk.File is { } file)
         {
             // Dumped by an earlier dump-restore run of the job, copied directly now: its file has no use left.

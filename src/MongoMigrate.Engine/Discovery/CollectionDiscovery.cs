@@ -96,9 +96,7 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
     private static async Task<SourceCollection> DescribeAsync(RawCommandRunner runner, NamespaceName ns, RawDocument info, CancellationToken cancellationToken)
     {
         var options = info.TryGetValue("options", out var o) && o.Type == BsonTypeCode.Document ? Copy(o.AsDocument) : RawDocument.Empty;
-        Guid? uuid = info.TryGetValue("info", out var i) && i.Type == BsonTypeCode.Document && i.AsDocument.TryGetValue("uuid", out var u) && u.Type == BsonTypeCode.Binary
-            ? new Guid(u.BinaryData.Span, bigEndian: true)
-            : null;
+        var uuid = CollectionUuids.Of(info);
 
         var listIndexes = new BsonBuilder().StartDocument().String("listIndexes", ns.Collection).StartDocument("cursor").End().End().ToDocument();
         var indexes = (await (await RawCursor.OpenAsync(runner, listIndexes, null, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))

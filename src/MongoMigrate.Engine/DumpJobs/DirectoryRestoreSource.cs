@@ -30,7 +30,12 @@ internal sealed class DirectoryRestoreSource(RestoreJobOptions options) : Restor
             notes.Add($"{root} holds collection files, not database folders: restored as the dump of database '{database}'");
         }
 
-        return new DirectoryRestoreSource(options) { Plan = RestorePlan.FromDirectory(dump, options.Selection) };
+        return new DirectoryRestoreSource(options)
+        {
+            Plan = RestorePlan.FromDirectory(dump, options.Selection),
+            SourceDeployment = dump.Prelude?.SourceDeployment,
+            DumpedNamespaces = [.. dump.Namespaces.Select(n => new Namespaces.NamespaceName(n.Database, n.Collection))],
+        };
     }
 
     public override async Task RunAsync(

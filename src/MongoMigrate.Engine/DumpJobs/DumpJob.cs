@@ -87,7 +87,9 @@ public sealed class DumpJob : IRunningJob
         var namespaces = discovery.Collections.Select(c => (c.Namespace, CollectionDumper.Metadata(c)))
             .Concat(discovery.Views.Select(v => (v.Namespace, ViewMetadata(v))))
             .ToList();
-        var header = new ArchiveHeader(_options.ParallelCollections, serverVersion, ToolVersion);
+        // Who the source is travels with the dump: a restore streamed from it must not write into what is being read.
+        var identity = await DeploymentIdentity.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        var header = new ArchiveHeader(_options.ParallelCollections, serverVersion, ToolVersion) { SourceDeployment = identity.IsUnknown ? null : identity.ToJson() };
         var progress = discovery.Collections.ToDictionary(c => c.Namespace, c => Progress.Add(c.Namespace.FullName, c.Namespace.FullName, c.EstimatedCount, c.EstimatedBytes));
         var results = new List<NamespaceResult>();
         var output = await DumpOutput.OpenAsync(_options, header, namespaces, cancellationToken).ConfigureAwait(false);

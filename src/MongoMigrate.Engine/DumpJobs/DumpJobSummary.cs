@@ -32,6 +32,8 @@ public sealed record DumpJobSummary
 
     public long AlreadyPresent => Namespaces.Sum(n => n.AlreadyPresent);
 
+    public long Replaced => Namespaces.Sum(n => n.Replaced);
+
     public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / Elapsed.TotalSeconds : 0;
 
     public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? Documents / Elapsed.TotalSeconds : 0;

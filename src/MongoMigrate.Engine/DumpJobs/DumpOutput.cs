@@ -40,7 +40,7 @@ internal abstract class DumpOutput : IAsyncDisposable
             Directory.CreateDirectory(root);
             return new DirectoryDumpOutput(
                 new DumpDirectoryWriter(root, options.Gzip, System.IO.Compression.CompressionLevel.Fastest),
-                new DumpPrelude(header.ServerVersion, header.ToolVersion));
+                new DumpPrelude(header.ServerVersion, header.ToolVersion) { SourceDeployment = header.SourceDeployment });
         }
 
         return await ArchiveDumpOutput.CreateAsync(destination, options, header, namespaces, cancellationToken).ConfigureAwait(false);

@@ -15,8 +15,9 @@ using MongoMigrate.Engine.WorkerPools;
 namespace MongoMigrate.Engine.DumpJobs;
 
 /// <summary>
-/// Restores one collection or view of a dump: drops it first with --drop, creates it with the dump's options (so
-/// capped, validator and collation apply), inserts its documents through the job's restore pool, then builds its
+/// Restores one collection or view of a dump: drops it first with --drop (or when <paramref name="replace"/>: an
+/// earlier run of the job wrote it from a damaged dump into a collection it created), creates it with the dump's options
+/// (so capped, validator and collation apply), inserts its documents through the job's restore pool, then builds its
 /// indexes, unique ones first.
 /// </summary>
 /// <remarks>
@@ -30,9 +31,12 @@ internal sealed class NamespaceRestorer(
     RestoreJobOptions options,
     RestoreItem item,
     CollectionProgress progress,
-    ILogger logger)
+    ILogger logger,
+    bool replace = false)
 {
     private readonly List<string> _notes = [];
+    private Guid? _createdTargetUuid;
+    private bool _readFailed;
 
     /// <summary>Restores a collection from its batches; returns the outcome (failures included, never thrown unless cancelled).</summary>
     /// <param name="data">The collection's documents; completes after the last, or with the read error.</param>
@@ -71,9 +75,17 @@ internal sealed class NamespaceRestorer(
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var error = JobErrors.Describe(e);
+            var written = counts.Documents - counts.AlreadyPresent;
+            if (_readFailed && written > 0)
+            {
+                // Its documents went in batch by batch; the damage showed only after (a checksum is checked at the end).
+                error += $": {written:N0} document(s) were written from this namespace ({written - counts.Replaced:N0} inserted, {counts.Replaced:N0} replaced) "
+                    + "before the dump failed; no valid checksum covers them and they may be damaged. Restore it again from a good dump: documents that differ are replaced";
+            }
+
             logger.LogError(e, "Restoring {Namespace} failed: {Reason}", item.Target, error);
             progress.SetPhase(CollectionPhase.Failed);
-            return Result(CollectionStatus.Failed, counts, null, [], error);
+            return Result(CollectionStatus.Failed, counts, null, [], error) with { WrittenFromDamagedPart = _readFailed && written > 0 };
         }
     }
 
@@ -98,13 +110,13 @@ internal sealed class NamespaceRestorer(
 
     private async Task CreateAsync(TargetPreparation preparation, SourceCollection collection, CancellationToken cancellationToken)
     {
-        if (options.Drop)
+        if (options.Drop || replace)
         {
             await preparation.DropAsync(item.Target, cancellationToken).ConfigureAwait(false);
         }
 
         // Asked first: servers since 7.0 answer a create of an existing collection with the same options with ok.
-        var existed = !options.Drop && await preparation.ExistsAsync(item.Target, cancellationToken).ConfigureAwait(false);
+        var existed = !options.Drop && !replace && await preparation.ExistsAsync(item.Target, cancellationToken).ConfigureAwait(false);
         try
         {
             await preparation.CreateWithOptionsAsync(collection, item.Target, cancellationToken).ConfigureAwait(false);
@@ -121,7 +133,16 @@ internal sealed class NamespaceRestorer(
         {
             _notes.Add(item.IsView
                 ? "the view already existed and was kept as it is"
-                : "the collection already existed: documents whose _id it holds were counted as already present");
+                : "the collection already existed: documents whose _id it holds with the same bytes were counted as already present, those with other bytes replaced");
+        }
+        else if (!item.IsView)
+        {
+            _createdTargetUuid = (await CollectionUuids.ReadAsync(target, item.Target, cancellationToken).ConfigureAwait(false)).Uuid;
+        }
+
+        if (replace)
+        {
+            _notes.Add("replaced whole: an earlier run of this job wrote it from a damaged dump");
         }
     }
 
@@ -154,7 +175,7 @@ internal sealed class NamespaceRestorer(
 
                 // A retry after a partial insert finds the first documents present: the duplicate _ids count as such.
                 var result = await inserter.InsertAsync(documents, token).ConfigureAwait(false);
-                counts.Add(batch.Count, result.AlreadyPresent, batch.Length);
+                counts.Add(batch.Count, result.AlreadyPresent, result.Replaced, batch.Length);
                 progress.AddCopied(batch.Count, batch.Length);
                 worker.ReportProgress(batch.Count, batch.Length);
                 batch.Dispose();
@@ -223,6 +244,7 @@ internal sealed class NamespaceRestorer(
 
         if (readError is not null)
         {
+            _readFailed = true;
             throw readError;
         }
     }
@@ -235,6 +257,8 @@ internal sealed class NamespaceRestorer(
         Status = status,
         Documents = counts.Documents,
         AlreadyPresent = counts.AlreadyPresent,
+        Replaced = counts.Replaced,
+        CreatedTargetUuid = _createdTargetUuid,
         Bytes = counts.Bytes,
         Crc = crc,
         IndexErrors = indexErrors,
@@ -253,18 +277,22 @@ internal sealed class NamespaceRestorer(
     {
         private long _documents;
         private long _alreadyPresent;
+        private long _replaced;
         private long _bytes;
 
         public long Documents => Interlocked.Read(ref _documents);
 
         public long AlreadyPresent => Interlocked.Read(ref _alreadyPresent);
 
+        public long Replaced => Interlocked.Read(ref _replaced);
+
         public long Bytes => Interlocked.Read(ref _bytes);
 
-        public void Add(long documents, long alreadyPresent, long bytes)
+        public void Add(long documents, long alreadyPresent, long replaced, long bytes)
         {
             Interlocked.Add(ref _documents, documents);
             Interlocked.Add(ref _alreadyPresent, alreadyPresent);
+            Interlocked.Add(ref _replaced, replaced);
             Interlocked.Add(ref _bytes, bytes);
         }
     }

@@ -24,6 +24,15 @@ public sealed record NamespaceResult
     /// <summary>Restore: documents whose _id the target already had (an earlier run wrote them).</summary>
     public long AlreadyPresent { get; init; }
 
+    /// <summary>Restore: documents whose _id the target had with other bytes, replaced by the dump's.</summary>
+    public long Replaced { get; init; }
+
+    /// <summary>Restore: true when documents were written from a part of the dump that then failed to read or its checksum.</summary>
+    public bool WrittenFromDamagedPart { get; init; }
+
+    /// <summary>Restore: the target collection's UUID when this run created it (so a resumed run knows it may replace it).</summary>
+    public Guid? CreatedTargetUuid { get; init; }
+
     /// <summary>CRC-64 of the namespace's documents in the order written or read, when known.</summary>
     public ulong? Crc { get; init; }
 

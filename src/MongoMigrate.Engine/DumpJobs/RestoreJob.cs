@@ -98,7 +98,8 @@ public sealed partial class RestoreJob : IRunningJob
     {
         Progress.Phase = "connecting";
         await ConnectionProbe.CheckAsync(client, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var done = await LoadStateAsync(state, plan, cancellationToken).ConfigureAwait(false);
+        await CheckNotReadingTargetAsync(source, plan, client, cancellationToken).ConfigureAwait(false);
+        var (done, replace) = await LoadStateAsync(state, plan, client, cancellationToken).ConfigureAwait(false);
 
         Steering.OpenPools();
         var pool = _coordinator.GetOrCreateRestorePool(JobId, RestoreWorkers);
@@ -123,7 +124,7 @@ public sealed partial class RestoreJob : IRunningJob
                 async (item, batches, crc, token) =>
                 {
                     await state.UpdateCollectionAsync(JobId, item.Key, CollectionStatus.Copying, null, null, token).ConfigureAwait(false);
-                    var result = await new NamespaceRestorer(client, pool, _options, item, progress[item.Key], _logger).RunAsync(batches, crc, token).ConfigureAwait(false);
+                    var result = await new NamespaceRestorer(client, pool, _options, item, progress[item.Key], _logger, replace.Contains(item.Key)).RunAsync(batches, crc, token).ConfigureAwait(false);
                     results[item.Key] = result;
                     await RecordAsync(state, result, item.Key, token).ConfigureAwait(false);
                 },
@@ -166,13 +167,50 @@ public sealed partial class RestoreJob : IRunningJob
         var failed = items.Select(i => results[i.Key]).Where(r => r.Status != CollectionStatus.Completed).ToList();
         var status = failed.Count == 0 && readError is null ? JobStatus.Completed : JobStatus.Failed;
         var reason = readError is not null
-            ? $"The dump is damaged: {JobErrors.Describe(readError)}. Namespaces before that point were restored; nothing was restored from the damaged part."
+            ? DamagedDumpReason(readError, items.Select(i => results[i.Key]).ToList())
             : failed.Count > 0
                 ? $"{failed.Count} namespace(s) failed (first: {failed[0].Target}: {failed[0].Error}). Fix the cause and carry on with: {ResumeHint}."
                 : null;
         await state.UpdateJobAsync(JobId, status, reason, CancellationToken.None).ConfigureAwait(false);
         Progress.Phase = status == JobStatus.Completed ? "done" : "failed";
         return Summary(status, items, results, plan.Skipped, notes, reason);
+    }
+
+    /// <summary>
+    /// A dump streamed in while it is being made reads its source as the restore writes: into that same deployment the
+    /// restore may write only namespaces the dump does not hold. A finished dump (a file, a directory with its prelude)
+    /// may go back where it came from, as restoring a backup does.
+    /// </summary>
+    private async Task CheckNotReadingTargetAsync(RestoreSource source, RestorePlan plan, IMongoClient client, CancellationToken cancellationToken)
+    {
+        if (!source.MayBeInProgress || DeploymentIdentity.FromJson(source.SourceDeployment) is not { } origin)
+        {
+            return;
+        }
+
+        var target = await DeploymentIdentity.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        SameDeploymentRule.Check(
+            origin.SameDeploymentAs(target),
+            $"of the dump on {_options.Source.Display}",
+            _target.Display,
+            plan.Collections.Concat(plan.Views).Select(i => i.Target),
+            source.DumpedNamespaces,
+            _options.Drop,
+            "Restore into another deployment, to names the dump does not hold with --from/--to, or from the finished dump's file.");
+    }
+
+    /// <summary>What a dump that broke off or failed a checksum left behind: what is complete, and exactly what was written from the damaged part.</summary>
+    private string DamagedDumpReason(Exception readError, IReadOnlyList<NamespaceResult> results)
+    {
+        var completed = results.Count(r => r.Status == CollectionStatus.Completed);
+        var damaged = results.Where(r => r.WrittenFromDamagedPart).ToList();
+        var written = damaged.Count == 0
+            ? "nothing was written from the damaged part."
+            : string.Join(", ", damaged.Select(r => $"{r.Documents - r.AlreadyPresent:N0} document(s) were written into {r.Target}"))
+              + " from the damaged part; they may be damaged.";
+        return $"The dump is damaged: {JobErrors.Describe(readError)}. {completed} namespace(s) were restored completely before it; {written} "
+            + $"Put a good dump in its place and carry on with {ResumeHint}: what this run wrote from the damaged part is replaced whole "
+            + "(a new restore of a good dump replaces the documents that differ, and with --drop the whole collection).";
     }
 
     private string ResumeHint => $"mongomigrate restore --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (with the same dump and --target)";

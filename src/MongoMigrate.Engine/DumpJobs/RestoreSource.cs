@@ -11,6 +11,18 @@ internal abstract class RestoreSource : IAsyncDisposable
 {
     public required RestorePlan Plan { get; init; }
 
+    /// <summary>The deployment the dump was read from, when the dump says (mongomigrate's dumps do).</summary>
+    public string? SourceDeployment { get; init; }
+
+    /// <summary>
+    /// True when the dump may still be being written while the restore reads it: an archive streamed on stdin. An
+    /// archive file of mongomigrate appears only once complete, and a directory dump's prelude.json is written last.
+    /// </summary>
+    public bool MayBeInProgress { get; init; }
+
+    /// <summary>Every namespace the dump holds, selected or not: what its dump reads.</summary>
+    public IReadOnlyList<Namespaces.NamespaceName> DumpedNamespaces { get; init; } = [];
+
     /// <summary>Estimates the bytes of documents the dump holds, for progress; null when the collections' own sizes tell.</summary>
     public virtual Func<long>? EstimateTotalBytes => null;
 
@@ -96,7 +108,13 @@ internal abstract class RestoreSource : IAsyncDisposable
 
         try
         {
-            return new ArchiveRestoreSource(reader, counting, length, options) { Plan = RestorePlan.FromArchive(reader, options.Selection) };
+            return new ArchiveRestoreSource(reader, counting, length, options)
+            {
+                Plan = RestorePlan.FromArchive(reader, options.Selection),
+                SourceDeployment = reader.Header.SourceDeployment,
+                MayBeInProgress = location.Stream is not null,
+                DumpedNamespaces = [.. reader.Namespaces.Select(n => new Namespaces.NamespaceName(n.Database, n.Collection))],
+            };
         }
         catch
         {

@@ -8,6 +8,7 @@ using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.DumpRestore;
@@ -299,6 +300,8 @@ public sealed class DumpRestoreProcessor
         }
 
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
+        var digest = new DocumentDigest();
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         var inserter = new BatchInserter(target, _job.Target.Collection);
         var inserted = new InsertTally();
@@ -320,6 +323,7 @@ public sealed class DumpRestoreProcessor
                         }
 
                         batch.Add(reader.Current.Span);
+                        digest.Add(reader.Current.Span);
                     }
 
                     if (batch.Count > 0)
@@ -335,7 +339,7 @@ public sealed class DumpRestoreProcessor
             (batches, token) => InsertBatchesAsync(batches, inserter, worker, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, inserted.Total, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, inserted.Total, digest.Value, cancellationToken).ConfigureAwait(false);
         _context.ChunkFiles.Delete(chunk.File!);
         _context.DiskBudget.Release(fileBytes);
     }

@@ -11,6 +11,7 @@ internal static class ArchiveBlockParser
         string? version = null;
         string? server = null;
         string? tool = null;
+        string? source = null;
         foreach (var element in document)
         {
             if (element.NameEquals("concurrent_collections"))
@@ -31,6 +32,10 @@ internal static class ArchiveBlockParser
             {
                 tool = String(element, "archive header", error);
             }
+            else if (element.NameEquals("source_deployment"))
+            {
+                source = String(element, "archive header", error);
+            }
         }
 
         if (version is null)
@@ -38,7 +43,7 @@ internal static class ArchiveBlockParser
             throw error("archive header has no version field; is this a mongodump archive?");
         }
 
-        return new ArchiveHeader(concurrent, server ?? string.Empty, tool ?? string.Empty, version);
+        return new ArchiveHeader(concurrent, server ?? string.Empty, tool ?? string.Empty, version) { SourceDeployment = source };
     }
 
     public static ArchiveNamespace ParseCollectionMetadata(RawDocument document, string sourceName, long offset)

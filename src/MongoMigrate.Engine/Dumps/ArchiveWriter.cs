@@ -248,8 +248,13 @@ public sealed class ArchiveWriter : IAsyncDisposable
             .Int32("concurrent_collections", header.ConcurrentCollections)
             .String("version", header.FormatVersion)
             .String("server_version", header.ServerVersion)
-            .String("tool_version", header.ToolVersion)
-            .End();
+            .String("tool_version", header.ToolVersion);
+        if (header.SourceDeployment is { } source)
+        {
+            builder.String("source_deployment", source);
+        }
+
+        builder.End();
         foreach (var ns in namespaces)
         {
             builder.StartDocument()

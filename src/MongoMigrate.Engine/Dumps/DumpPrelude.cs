@@ -9,6 +9,12 @@ public sealed record DumpPrelude(string ServerVersion, string ToolVersion)
 {
     public const string FileName = "prelude.json";
 
+    /// <summary>
+    /// Who the dumped deployment is (a JSON object, written by mongomigrate; mongorestore ignores it). prelude.json is
+    /// written last, so a dump that carries it is complete. Null in other dumps.
+    /// </summary>
+    public string? SourceDeployment { get; init; }
+
     /// <summary>Parses {"ServerVersion":"7.0.16","ToolVersion":"..."}; missing fields are empty.</summary>
     public static DumpPrelude Parse(ReadOnlySpan<byte> utf8Json, string sourceName)
     {
@@ -21,7 +27,10 @@ public sealed record DumpPrelude(string ServerVersion, string ToolVersion)
                 throw new DumpFormatException(sourceName, null, "prelude is not a JSON object");
             }
 
-            return new DumpPrelude(ReadString(document.RootElement, "ServerVersion"), ReadString(document.RootElement, "ToolVersion"));
+            var source = document.RootElement.TryGetProperty("SourceDeployment", out var deployment) && deployment.ValueKind == JsonValueKind.Object
+                ? deployment.GetRawText()
+                : null;
+            return new DumpPrelude(ReadString(document.RootElement, "ServerVersion"), ReadString(document.RootElement, "ToolVersion")) { SourceDeployment = source };
         }
         catch (JsonException e)
         {
@@ -38,6 +47,11 @@ public sealed record DumpPrelude(string ServerVersion, string ToolVersion)
             writer.WriteStartObject();
             writer.WriteString("ServerVersion", ServerVersion);
             writer.WriteString("ToolVersion", ToolVersion);
+            if (SourceDeployment is { } source)
+            {
+                writer.WritePropertyName("SourceDeployment");
+                writer.WriteRawValue(source);
+            }
             writer.WriteEndObject();
         }
 

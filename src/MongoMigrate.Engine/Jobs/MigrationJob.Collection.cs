@@ -24,6 +24,12 @@ public sealed partial class MigrationJob
             {
                 var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
                 progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
+                if (_completedAt is not null && _options.Verify)
+                {
+                    // A completed job resumed: its old proof says nothing of the target as it is now.
+                    return await GatedAsync(metadataGate, () => VerifyAgainAsync(context, planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
                 progress.SetPhase(CollectionPhase.Done);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
             }
@@ -33,7 +39,7 @@ public sealed partial class MigrationJob
                 throw new MigrationException(problem);
             }
 
-            var (chunks, saved) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (chunks, saved, current) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
             progress.SetChunks(
                 chunks.Count,
@@ -71,6 +77,9 @@ public sealed partial class MigrationJob
             // After the copy: the remaining indexes, the verification, the final state.
             async Task<CollectionOutcome> FinishAsync()
             {
+                // Copied into the collections the job planned and created, or the copy is not of them.
+                await CollectionIdentity.EnsureSourceAsync(context, current, cancellationToken).ConfigureAwait(false);
+                await CollectionIdentity.EnsureTargetAsync(context, current, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Indexing);
 
                 // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
@@ -83,10 +92,11 @@ public sealed partial class MigrationJob
                 if (_options.Verify)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
-                    verification = await VerifyAsync(context, planned, chunks, cancellationToken).ConfigureAwait(false);
-                    if (!verification.IsEqual)
+                    var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
+                    verification = check.Total;
+                    if (!check.IsEqual)
                     {
-                        var error = $"verification found {verification.Missing} missing, {verification.Extra} extra and {verification.Different} different documents ({string.Join("; ", verification.Examples.Take(3))})";
+                        var error = check.Describe(null, ResumeCommand);
                         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
                         await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
                         progress.SetPhase(CollectionPhase.Failed);
@@ -143,7 +153,7 @@ public sealed partial class MigrationJob
     /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
     /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -151,11 +161,14 @@ public sealed partial class MigrationJob
             var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                return (stored, false);
+                return (stored, false, record);
             }
         }
 
         progress.SetPhase(CollectionPhase.Planning);
+
+        // The source may have changed since discovery (a server restarted empty, a collection recreated): plan only the one found.
+        await CollectionIdentity.EnsureSourceAsync(context, record, cancellationToken).ConfigureAwait(false);
 
         // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
         var preparation = new TargetPreparation(context.Target, _logger);
@@ -168,6 +181,7 @@ public sealed partial class MigrationJob
             throw new MigrationException($"Could not create the unique indexes of {target}: {string.Join("; ", uniqueErrors)}");
         }
 
+        var targetUuid = await CollectionIdentity.TargetUuidAsync(context, target, cancellationToken).ConfigureAwait(false);
         var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
         var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var chunks = ranges.Select((range, index) => new ChunkRecord
@@ -177,33 +191,38 @@ public sealed partial class MigrationJob
             Filter = range.ToFilter().Bytes.ToArray(),
             Description = range.ToString(),
         }).ToList();
-        await context.State.SaveCollectionPlanAsync(JobId, record with { Status = CollectionStatus.Copying, Error = null }, chunks, cancellationToken).ConfigureAwait(false);
-        return (chunks, true);
+        var saved = record with { Status = CollectionStatus.Copying, Error = null, TargetUuid = targetUuid };
+        await context.State.SaveCollectionPlanAsync(JobId, saved, chunks, cancellationToken).ConfigureAwait(false);
+        return (chunks, true, saved);
     }
 
-    private async Task<VerificationResult> VerifyAsync(MigrationContext context, PlannedCollection planned, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// A collection of a completed job, verified again whole. Equal, it is completed again with the new proof; not equal,
+    /// it fails with what differs, and its differing chunks wait for the next resume to be copied again: the target of a
+    /// completed job may be in use, so nothing is overwritten without being asked for.
+    /// </summary>
+    private async Task<CollectionOutcome> VerifyAgainAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, CancellationToken cancellationToken)
     {
-        var verifier = new CollectionVerifier(context.Source, context.Target);
-        using var gate = new SemaphoreSlim(Math.Max(1, _options.DumpWorkers));
-        var tasks = chunks.Select(async chunk =>
+        var key = planned.Record.SourceNamespace;
+        progress.SetPhase(CollectionPhase.Verifying);
+        await CollectionIdentity.EnsureSourceAsync(context, planned.Record, cancellationToken).ConfigureAwait(false);
+        var check = await CollectionVerification.RunAsync(context, planned, everyChunk: true, cancellationToken).ConfigureAwait(false);
+        var indexErrors = Lines(planned.Record.IndexErrors);
+        if (check.IsEqual)
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await context.Retry.ExecuteAsync(
-                    async token => await verifier.VerifyAsync(planned.Collection.Namespace, planned.Target, new Bson.RawDocument(chunk.Filter), token).ConfigureAwait(false),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        });
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return results.Aggregate(
-            new VerificationResult { SourceNamespace = planned.Collection.Namespace.FullName, TargetNamespace = planned.Target.FullName },
-            (total, next) => total + next);
+            await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, cancellationToken).ConfigureAwait(false);
+            progress.SetPhase(CollectionPhase.Done);
+            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null).ConfigureAwait(false);
+        }
+
+        var error = check.Describe(_completedAt, ResumeCommand);
+        await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
+        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+        progress.SetPhase(CollectionPhase.Failed);
+        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error).ConfigureAwait(false);
     }
+
+    private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}";
 
     /// <summary>A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run restored it.</summary>
     private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MongoMigrate.Bson;
+using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Namespaces;
@@ -10,7 +11,7 @@ namespace MongoMigrate.Engine.Jobs;
 /// <summary>Starting a new job (discovery, target checks, first state) and reloading an interrupted one.</summary>
 public sealed partial class MigrationJob
 {
-    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, string? sameDeployment, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
@@ -31,6 +32,8 @@ public sealed partial class MigrationJob
             throw new MigrationException($"{string.Join(" and ", clash.Select(c => c.Collection.Namespace))} would all be written to {clash.Key}: adjust --from/--to.");
         }
 
+        CheckSameDeployment(sameDeployment, planned.Select(p => p.Target), planned.Select(p => p.Collection.Namespace), _options.DropTarget);
+
         // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
         var preparation = new TargetPreparation(context.Target, _logger);
         started = _time.GetTimestamp();
@@ -49,6 +52,7 @@ public sealed partial class MigrationJob
                 Status = CollectionStatus.Pending,
                 EstimatedCount = p.Collection.EstimatedCount,
                 EstimatedBytes = p.Collection.EstimatedBytes,
+                SourceUuid = p.Collection.Uuid,
             })).ToList();
         var now = _time.GetUtcNow();
 
@@ -99,9 +103,12 @@ public sealed partial class MigrationJob
             merged.InsertionWorkers);
     }
 
-    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, string? sameDeployment, bool jobCompleted, CancellationToken cancellationToken)
     {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
+
+        // A resumed run drops nothing, but it writes: the same rule holds whatever deployment the URIs now reach.
+        CheckSameDeployment(sameDeployment, records.Select(r => NamespaceName.Parse(r.TargetNamespace)), records.Select(r => NamespaceName.Parse(r.SourceNamespace)), drop: false);
         var selection = new NamespaceSelection([.. records.Select(r => r.SourceNamespace)], [], []);
         var discovery = await DiscoverAsync(context, selection, cancellationToken).ConfigureAwait(false);
         var byName = discovery.Collections.ToDictionary(c => c.Namespace.FullName, StringComparer.Ordinal);
@@ -111,6 +118,14 @@ public sealed partial class MigrationJob
             var target = NamespaceName.Parse(record.TargetNamespace);
             if (byName.TryGetValue(record.SourceNamespace, out var collection))
             {
+                // A completed job's copies may be in use by now: it is verified again, never planned anew.
+                var change = jobCompleted ? null : await CollectionIdentity.ChangedSinceAsync(context, record, collection.Uuid, cancellationToken).ConfigureAwait(false);
+                if (change is not null)
+                {
+                    result.Add(await ReplanAsync(context, record, collection, target, change.Value, cancellationToken).ConfigureAwait(false));
+                    continue;
+                }
+
                 // Progress and chunk sizes come from the plan, not from the source as it is now.
                 result.Add(new PlannedCollection(collection with { EstimatedCount = record.EstimatedCount, EstimatedBytes = record.EstimatedBytes }, target, record));
                 continue;
@@ -127,12 +142,60 @@ public sealed partial class MigrationJob
             };
             result.Add(new PlannedCollection(gone, target, record)
             {
-                Problem = record.Status == CollectionStatus.Completed ? null : $"{record.SourceNamespace} no longer exists on the source; the job cannot finish it.",
+                Problem = record.Status == CollectionStatus.Completed ? null : CollectionIdentity.SourceGone(record),
             });
         }
 
         await context.State.UpdateJobAsync(JobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// A collection dropped or recreated on either side since the job worked on it: what was copied is not of it. Its copy
+    /// on the target (the collection the job created, known by its UUID) is dropped and the collection planned anew; a
+    /// target collection created in its place since is dropped only when it holds nothing but source documents.
+    /// </summary>
+    private async Task<PlannedCollection> ReplanAsync(MigrationContext context, CollectionRecord record, SourceCollection collection, NamespaceName target, (string Reason, bool TargetIsOurs, bool TargetExists) change, CancellationToken cancellationToken)
+    {
+        var preparation = new TargetPreparation(context.Target, _logger);
+        if (change.TargetIsOurs)
+        {
+            await context.Retry.ExecuteAsync(async token => await preparation.DropAsync(target, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        else if (change.TargetExists)
+        {
+            // Created by someone else, or by the job's own inserts after a drop: replaced only when it holds nothing
+            // that is not on the source (copies the job made, or none), so that nothing is lost by dropping it.
+            var verifier = new Verification.CollectionVerifier(context.Source, context.Target);
+            var found = await context.Retry.ExecuteAsync(
+                async token => await verifier.VerifyAsync(collection.Namespace, target, Bson.RawDocument.Empty, token).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            if (found.Extra > 0 || found.Different > 0)
+            {
+                return new PlannedCollection(collection, target, record)
+                {
+                    Problem = $"{change.Reason}, and the collection now there holds {found.Extra + found.Different:N0} document(s) that are not the source's: "
+                        + $"empty or drop {target} on the target, then run again with --resume.",
+                };
+            }
+
+            await context.Retry.ExecuteAsync(async token => await preparation.DropAsync(target, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+
+        var reset = record with
+        {
+            Status = CollectionStatus.Pending,
+            SourceUuid = collection.Uuid,
+            TargetUuid = null,
+            Error = null,
+            IndexErrors = null,
+            VerifiedDocuments = null,
+            EstimatedCount = collection.EstimatedCount,
+            EstimatedBytes = collection.EstimatedBytes,
+        };
+        await context.State.ResetCollectionAsync(JobId, reset, cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning("{Reason}: planning {Namespace} anew", change.Reason, record.SourceNamespace);
+        return new PlannedCollection(collection, target, reset);
     }
 
     /// <summary>Removes chunk files no Dumped chunk owns (see <see cref="DumpRestore.ChunkFiles.DeleteOrphans"/>); the job's lock is held.</summary>
@@ -177,6 +240,17 @@ public sealed partial class MigrationJob
         DiskBudgetBytes = _options.DiskBudgetBytes,
         DropTarget = _options.DropTarget,
     };
+
+    /// <summary>Source and target may be one deployment only when the job writes no namespace it reads (a rename).</summary>
+    private void CheckSameDeployment(string? sameDeployment, IEnumerable<NamespaceName> targets, IEnumerable<NamespaceName> read, bool drop) =>
+        SameDeploymentRule.Check(
+            sameDeployment,
+            _source.Display,
+            _target.Display,
+            targets,
+            read,
+            drop,
+            "Give a target on another deployment, or copy to names the job does not read with --from/--to.");
 
     /// <summary>Hosts and options must match; the password (redacted anyway) may differ, e.g. after a rotation.</summary>
     private static bool SameDeployment(string stored, string given) => string.Equals(stored, given, StringComparison.Ordinal);

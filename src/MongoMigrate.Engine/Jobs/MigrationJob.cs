@@ -27,6 +27,9 @@ public sealed partial class MigrationJob : IRunningJob
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MigrationOptions _options;
 
+    // When a resumed job had completed before: it is then verified again, not shown with its old proof.
+    private DateTimeOffset? _completedAt;
+
     public MigrationJob(MongoEndpoint source, MongoEndpoint target, MigrationOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
     {
         options.Validate();
@@ -120,6 +123,7 @@ public sealed partial class MigrationJob : IRunningJob
         if (existing is not null)
         {
             await AdoptStoredSettingsAsync(state, existing, cancellationToken).ConfigureAwait(false);
+            _completedAt = existing.Status == JobStatus.Completed ? existing.UpdatedAt : null;
         }
 
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
@@ -130,6 +134,12 @@ public sealed partial class MigrationJob : IRunningJob
             ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken),
             ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
         _logger.LogDebug("Both servers answer");
+
+        // Who the two deployments are, whatever their URIs say: one deployment must never be written where it is read.
+        var identities = await Task.WhenAll(
+            DeploymentIdentity.ReadAsync(sourceClient, cancellationToken),
+            DeploymentIdentity.ReadAsync(targetClient, cancellationToken)).ConfigureAwait(false);
+        var sameDeployment = identities[0].SameDeploymentAs(identities[1]);
 
         var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
         var context = new MigrationContext
@@ -162,12 +172,12 @@ public sealed partial class MigrationJob : IRunningJob
             Progress.Phase = "discovering";
             if (existing is null)
             {
-                (collections, skipped) = await StartNewAsync(context, cancellationToken).ConfigureAwait(false);
+                (collections, skipped) = await StartNewAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
                 created = true;
             }
             else
             {
-                collections = await ReloadAsync(context, cancellationToken).ConfigureAwait(false);
+                collections = await ReloadAsync(context, sameDeployment, existing.Status == JobStatus.Completed, cancellationToken).ConfigureAwait(false);
                 await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
             }
 
@@ -209,6 +219,8 @@ public sealed partial class MigrationJob : IRunningJob
 
     private MigrationSummary Summary(JobStatus status, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed, string? reason) => new()
     {
+        CompletedAt = _completedAt,
+        VerifiedAgain = _completedAt is null ? null : _options.Verify,
         JobId = JobId,
         Status = status,
         Elapsed = Progress.Elapsed,

@@ -33,8 +33,14 @@ public sealed record MigrationSummary
 
     public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesThisRun / Elapsed.TotalSeconds : 0;
 
-    /// <summary>True when every collection was verified equal on both sides.</summary>
-    public bool Verified => Collections.Count > 0 && Collections.All(c => c.Verification?.IsEqual == true);
+    /// <summary>When the job had completed, for a run that resumed a completed job; null otherwise.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>For a completed job resumed: whether this run verified it again (false: its proof is the old one). Null otherwise.</summary>
+    public bool? VerifiedAgain { get; init; }
+
+    /// <summary>True when every collection was verified equal on both sides, and not only before a completed job was resumed.</summary>
+    public bool Verified => Collections.Count > 0 && VerifiedAgain != false && Collections.All(c => c.Verification?.IsEqual == true);
 
     /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
     public string? Reason { get; init; }

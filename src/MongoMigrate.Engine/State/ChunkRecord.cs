@@ -26,4 +26,19 @@ public sealed record ChunkRecord
     public ulong? Checksum { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>Documents found identical on both sides when the chunk was last verified; null when it was not (or not since its last copy).</summary>
+    public long? VerifiedDocuments { get; init; }
+
+    /// <summary>
+    /// The chunk's _id range on the target must be emptied before it is copied again: a verification found the target's
+    /// documents there different from the source's. Cleared when the chunk is restored again.
+    /// </summary>
+    public bool ReplaceOnTarget { get; init; }
+
+    /// <summary>
+    /// Once restored: the digest of the documents as read from the source (<see cref="Verification.DocumentDigest"/>), so
+    /// that a verification can tell a source written since the copy from a target that lost or changed documents.
+    /// </summary>
+    public ulong? SourceDigest { get; init; }
 }

@@ -22,4 +22,10 @@ public sealed record CollectionRecord
 
     /// <summary>Documents found identical on both sides when the collection was verified; null when it was not verified.</summary>
     public long? VerifiedDocuments { get; init; }
+
+    /// <summary>The source collection's UUID when the job found it; null when the server does not report one (or for older jobs).</summary>
+    public Guid? SourceUuid { get; init; }
+
+    /// <summary>The target collection's UUID once the job created (or adopted) it; null before.</summary>
+    public Guid? TargetUuid { get; init; }
 }

@@ -33,6 +33,19 @@ public interface IJobStateStore : IAsyncDisposable
     /// <summary>Changes a collection's status and error; index errors are kept when <paramref name="indexErrors"/> is null.</summary>
     Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets a collection's plan and progress (its chunks are deleted) and stores it as given, to be planned anew: the
+    /// collection was dropped or recreated on one side while the job ran, so what was copied is not of it.
+    /// </summary>
+    Task ResetCollectionAsync(string jobId, CollectionRecord collection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records what verifying a collection's chunks found, in one change: an equal chunk keeps its count of identical
+    /// documents; a different one goes back to Planned with <see cref="ChunkRecord.ReplaceOnTarget"/>, so that the next
+    /// run empties its range on the target and copies it again.
+    /// </summary>
+    Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken);
+
     /// <summary>Marks a collection Completed, with its index problems and what verification found identical (null: not verified).</summary>
     Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken);
 
@@ -49,8 +62,11 @@ public interface IJobStateStore : IAsyncDisposable
     /// <returns>False, changing nothing, when the chunk is already Restored.</returns>
     Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken);
 
-    /// <summary>Called only once the chunk's documents are proven to be on the target.</summary>
-    Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken);
+    /// <summary>
+    /// Called only once the chunk's documents are proven to be on the target. <paramref name="sourceDigest"/> is what the
+    /// documents read from the source add up to (<see cref="ChunkRecord.SourceDigest"/>); the chunk is not verified yet.
+    /// </summary>
+    Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken);
 
     /// <summary>Sends a dumped chunk back to Planned and forgets its file (it was missing or damaged).</summary>
     /// <returns>False, changing nothing, unless the chunk was Dumped.</returns>

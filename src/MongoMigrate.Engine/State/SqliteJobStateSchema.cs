@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -42,6 +42,8 @@ internal static class SqliteJobStateSchema
             index_errors TEXT,
             error TEXT,
             verified_documents INTEGER,
+            source_uuid TEXT,
+            target_uuid TEXT,
             PRIMARY KEY (job_id, source_ns));
         CREATE TABLE IF NOT EXISTS chunks (
             job_id TEXT NOT NULL,
@@ -56,6 +58,9 @@ internal static class SqliteJobStateSchema
             file TEXT,
             checksum INTEGER,
             error TEXT,
+            verified_documents INTEGER,
+            replace_range INTEGER NOT NULL DEFAULT 0,
+            source_digest INTEGER,
             PRIMARY KEY (job_id, source_ns, chunk_index),
             FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
         CREATE TABLE IF NOT EXISTS errors (
@@ -84,10 +89,18 @@ internal static class SqliteJobStateSchema
             throw new MigrationException($"The state file {path} has schema version {version}; this mongomigrate understands up to version {Version}. Use the mongomigrate that created the job, or a newer one.");
         }
 
-        if (version == 1)
+        if (version is not null && version < Version)
         {
-            // Version 1 had no verification column; its new tables were created above.
-            Execute(connection, transaction, "ALTER TABLE collections ADD COLUMN verified_documents INTEGER");
+            // Tables an older version lacked were created above, whole; the columns it lacked are added to the
+            // tables it had. Version 1 had no verification of collections; version 2 no collection UUIDs (a
+            // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read. A column
+            // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
+            AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
+            AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");
+            AddColumn(connection, transaction, "collections", "target_uuid", "TEXT");
+            AddColumn(connection, transaction, "chunks", "verified_documents", "INTEGER");
+            AddColumn(connection, transaction, "chunks", "replace_range", "INTEGER NOT NULL DEFAULT 0");
+            AddColumn(connection, transaction, "chunks", "source_digest", "INTEGER");
         }
 
         if (version != Version)
@@ -97,6 +110,17 @@ internal static class SqliteJobStateSchema
         }
 
         transaction.Commit();
+    }
+
+    private static void AddColumn(SqliteConnection connection, SqliteTransaction transaction, string table, string column, string type)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (Convert.ToInt64(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute(connection, transaction, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)

@@ -10,9 +10,6 @@ namespace MongoMigrate.Engine.State;
 /// </summary>
 public sealed class SqliteJobStateStore : IJobStateStore
 {
-    private const string ChunkColumns = "chunk_index, filter, description, status, attempts, documents, bytes, file, checksum, error";
-    private const string CollectionColumns = "source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error, verified_documents";
-
     private readonly SqliteConnection _connection;
     private readonly SqliteCommitQueue _queue;
     private readonly SqliteStatements _statements;
@@ -135,7 +132,7 @@ public sealed class SqliteJobStateStore : IJobStateStore
                 {
                     Execute(
                         transaction,
-                        $"INSERT INTO chunks (job_id, source_ns, {ChunkColumns}) VALUES ($job, $ns, $index, $filter, $description, $status, $attempts, $documents, $bytes, $file, $checksum, $error)",
+                        $"INSERT INTO chunks (job_id, source_ns, {SqliteJobStateRows.ChunkColumns}) VALUES ($job, $ns, $index, $filter, $description, $status, $attempts, $documents, $bytes, $file, $checksum, $error, $verified, $replace, $digest)",
                         ("$job", jobId),
                         ("$ns", collection.SourceNamespace),
                         ("$index", chunk.Index),
@@ -147,25 +144,46 @@ public sealed class SqliteJobStateStore : IJobStateStore
                         ("$bytes", chunk.Bytes),
                         ("$file", chunk.File),
                         ("$checksum", chunk.Checksum is { } c ? unchecked((long)c) : null),
-                        ("$error", chunk.Error));
+                        ("$error", chunk.Error),
+                        ("$verified", chunk.VerifiedDocuments),
+                        ("$replace", chunk.ReplaceOnTarget ? 1 : 0),
+                        ("$digest", chunk.SourceDigest is { } d ? unchecked((long)d) : null));
+                }
+            },
+            cancellationToken);
+
+    public Task ResetCollectionAsync(string jobId, CollectionRecord collection, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            transaction =>
+            {
+                Execute(transaction, "DELETE FROM chunks WHERE job_id = $job AND source_ns = $ns", ("$job", jobId), ("$ns", collection.SourceNamespace));
+                UpsertCollection(transaction, jobId, collection with { ChunkCount = 0 });
+            },
+            cancellationToken);
+
+    public Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            transaction =>
+            {
+                foreach (var result in results)
+                {
+                    var changed = result.IsEqual
+                        ? Execute(transaction, ChunkUpdate("verified_documents = $verified", "status = 'Restored'"), ("$verified", result.Identical), ("$job", jobId), ("$ns", sourceNamespace), ("$index", result.Index))
+                        : Execute(
+                            transaction,
+                            ChunkUpdate("status = 'Planned', replace_range = 1, verified_documents = NULL, file = NULL, error = $error", null),
+                            ("$error", result.Difference),
+                            ("$job", jobId),
+                            ("$ns", sourceNamespace),
+                            ("$index", result.Index));
+                    EnsureChanged(changed, $"restored chunk {result.Index} of {sourceNamespace}");
                 }
             },
             cancellationToken);
 
     public Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(string jobId, CancellationToken cancellationToken) => QueryAsync(
-        $"SELECT {CollectionColumns} FROM collections WHERE job_id = $job ORDER BY rowid",
-        r => new CollectionRecord
-        {
-            SourceNamespace = r.GetString(0),
-            TargetNamespace = r.GetString(1),
-            Status = Enum.Parse<CollectionStatus>(r.GetString(2)),
-            EstimatedCount = r.GetInt64(3),
-            EstimatedBytes = r.GetInt64(4),
-            ChunkCount = r.GetInt32(5),
-            IndexErrors = r.IsDBNull(6) ? null : r.GetString(6),
-            Error = r.IsDBNull(7) ? null : r.GetString(7),
-            VerifiedDocuments = r.IsDBNull(8) ? null : r.GetInt64(8),
-        },
+        $"SELECT {SqliteJobStateRows.CollectionColumns} FROM collections WHERE job_id = $job ORDER BY rowid",
+        SqliteJobStateRows.Collection,
         cancellationToken,
         ("$job", jobId));
 
@@ -195,21 +213,8 @@ public sealed class SqliteJobStateStore : IJobStateStore
     }
 
     public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) => QueryAsync(
-        $"SELECT {ChunkColumns} FROM chunks WHERE job_id = $job AND source_ns = $ns ORDER BY chunk_index",
-        r => new ChunkRecord
-        {
-            SourceNamespace = sourceNamespace,
-            Index = r.GetInt32(0),
-            Filter = (byte[])r.GetValue(1),
-            Description = r.GetString(2),
-            Status = Enum.Parse<ChunkStatus>(r.GetString(3)),
-            Attempts = r.GetInt32(4),
-            Documents = r.GetInt64(5),
-            Bytes = r.GetInt64(6),
-            File = r.IsDBNull(7) ? null : r.GetString(7),
-            Checksum = r.IsDBNull(8) ? null : unchecked((ulong)r.GetInt64(8)),
-            Error = r.IsDBNull(9) ? null : r.GetString(9),
-        },
+        $"SELECT {SqliteJobStateRows.ChunkColumns} FROM chunks WHERE job_id = $job AND source_ns = $ns ORDER BY chunk_index",
+        r => SqliteJobStateRows.Chunk(r, sourceNamespace),
         cancellationToken,
         ("$job", jobId),
         ("$ns", sourceNamespace));
@@ -236,17 +241,18 @@ public sealed class SqliteJobStateStore : IJobStateStore
             ("$file", file),
             ("$checksum", unchecked((long)checksum)));
 
-    public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken) =>
+    public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken) =>
         EnsureChanged(
             await UpdateChunkAsync(
-                "status = 'Restored', documents = $documents, bytes = $bytes, error = NULL",
+                "status = 'Restored', documents = $documents, bytes = $bytes, source_digest = $digest, error = NULL, verified_documents = NULL, replace_range = 0",
                 null,
                 jobId,
                 sourceNamespace,
                 index,
                 cancellationToken,
                 ("$documents", documents),
-                ("$bytes", bytes)).ConfigureAwait(false),
+                ("$bytes", bytes),
+                ("$digest", sourceDigest is { } d ? unchecked((long)d) : null)).ConfigureAwait(false),
             $"chunk {index} of {sourceNamespace}");
 
     public Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
@@ -316,38 +322,12 @@ public sealed class SqliteJobStateStore : IJobStateStore
     private static string ChunkUpdate(string assignments, string? guard) =>
         $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index{(guard is null ? string.Empty : " AND " + guard)}";
 
-    private void UpsertCollection(SqliteTransaction transaction, string jobId, CollectionRecord collection) => Execute(
-        transaction,
-        $"""
-        INSERT INTO collections (job_id, {CollectionColumns})
-        VALUES ($job, $ns, $target, $status, $count, $bytes, $chunks, $indexErrors, $error, $verified)
-        ON CONFLICT (job_id, source_ns) DO UPDATE SET
-            target_ns = excluded.target_ns, status = excluded.status, estimated_count = excluded.estimated_count,
-            estimated_bytes = excluded.estimated_bytes, chunk_count = excluded.chunk_count,
-            index_errors = excluded.index_errors, error = excluded.error, verified_documents = excluded.verified_documents
-        """,
-        ("$job", jobId),
-        ("$ns", collection.SourceNamespace),
-        ("$target", collection.TargetNamespace),
-        ("$status", collection.Status.ToString()),
-        ("$count", collection.EstimatedCount),
-        ("$bytes", collection.EstimatedBytes),
-        ("$chunks", collection.ChunkCount),
-        ("$indexErrors", collection.IndexErrors),
-        ("$error", collection.Error),
-        ("$verified", collection.VerifiedDocuments));
+    private void UpsertCollection(SqliteTransaction transaction, string jobId, CollectionRecord collection) =>
+        Execute(transaction, SqliteJobStateRows.UpsertCollection, SqliteJobStateRows.CollectionValues(jobId, collection));
 
     private Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) => QueryAsync(
-        $"SELECT job_id, definition, status, created_at, updated_at, error FROM jobs {where}",
-        r => new JobRecord
-        {
-            JobId = r.GetString(0),
-            DefinitionJson = r.GetString(1),
-            Status = Enum.Parse<JobStatus>(r.GetString(2)),
-            CreatedAt = DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture),
-            UpdatedAt = DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture),
-            Error = r.IsDBNull(5) ? null : r.GetString(5),
-        },
+        $"SELECT {SqliteJobStateRows.JobColumns} FROM jobs {where}",
+        SqliteJobStateRows.Job,
         cancellationToken,
         parameters);
 

@@ -20,11 +20,17 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
         var right = new SortedStream(new RawCommandRunner(target.GetDatabase(targetNs.Database)), targetNs.Collection, filter);
         long sourceCount = 0, targetCount = 0, identical = 0, missing = 0, extra = 0, different = 0;
         var examples = new List<string>();
+        var digest = new DocumentDigest();
         var l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
         var r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
         while (l is not null || r is not null)
         {
             var order = l is null ? 1 : r is null ? -1 : BsonOrder.CompareValues(Id(l.Value), Id(r.Value));
+            if (order <= 0)
+            {
+                digest.Add(l!.Value.Span);
+            }
+
             if (order < 0)
             {
                 sourceCount++;
@@ -68,6 +74,7 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
             Missing = missing,
             Extra = extra,
             Different = different,
+            SourceDigest = digest.Value,
             Examples = examples,
         };
     }

@@ -23,6 +23,9 @@ public sealed record VerificationResult
     /// <summary>Same _id, different bytes.</summary>
     public long Different { get; init; }
 
+    /// <summary>What the source's documents add up to (<see cref="DocumentDigest"/>): compared with the digest a copy noted, it tells whether the source was written since.</summary>
+    public ulong SourceDigest { get; init; }
+
     /// <summary>A few examples of what differs, for the report.</summary>
     public IReadOnlyList<string> Examples { get; init; } = [];
 
@@ -36,6 +39,7 @@ public sealed record VerificationResult
         Missing = left.Missing + right.Missing,
         Extra = left.Extra + right.Extra,
         Different = left.Different + right.Different,
+        SourceDigest = unchecked(left.SourceDigest + right.SourceDigest),
         Examples = [.. left.Examples.Concat(right.Examples).Take(10)],
     };
 }

@@ -12,4 +12,10 @@ internal sealed class ConnectionState(int id, string remoteAddress)
 
     /// <summary>Set by a handler (or fault) that wants the connection closed after this command.</summary>
     public bool CloseRequested { get; set; }
+
+    /// <summary>
+    /// Completes when the client closes its end while the server holds a reply (the connection reads nothing
+    /// meanwhile, so only a watch of the socket notices); ends quietly when the token is cancelled.
+    /// </summary>
+    public Func<CancellationToken, Task> ClientGoneAsync { get; init; } = static token => Task.Delay(Timeout.Infinite, token);
 }

@@ -21,12 +21,18 @@ internal sealed class ClientConnection
     private readonly ConnectionState _state;
     private readonly BsonBuilder _reply = new(4096);
 
+    // Cancelled when the connection is aborted, so that a reply held for a while (an awaitable hello) ends with it.
+    private readonly CancellationTokenSource _aborted = new();
+
     public ClientConnection(Socket socket, ServerContext server, CommandDispatcher dispatcher)
     {
         _socket = socket;
         _server = server;
         _dispatcher = dispatcher;
-        _state = new ConnectionState(server.NextConnectionId(), socket.RemoteEndPoint?.ToString() ?? "unknown");
+        _state = new ConnectionState(server.NextConnectionId(), socket.RemoteEndPoint?.ToString() ?? "unknown")
+        {
+            ClientGoneAsync = ClientGoneAsync,
+        };
     }
 
     public int Id => _state.Id;
@@ -34,6 +40,15 @@ internal sealed class ClientConnection
     /// <summary>Closes the socket under the running loop, which then ends.</summary>
     public void Abort()
     {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop has ended already.
+        }
+
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -45,13 +60,18 @@ internal sealed class ClientConnection
         _socket.Dispose();
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken serverStopping)
     {
-        var stream = new NetworkStream(_socket, ownsSocket: true);
-        var options = _server.Options;
-        using var reader = new WireMessageReader(stream, options.MaxMessageSizeBytes, options.MessageReadTimeout, _server.TimeProvider, cancellationToken);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _aborted.Token);
+        var cancellationToken = lifetime.Token;
+        NetworkStream? stream = null;
+        WireMessageReader? reader = null;
         try
         {
+            // Inside the try: a server stopping at once may have aborted the socket before this loop ran.
+            stream = new NetworkStream(_socket, ownsSocket: true);
+            var options = _server.Options;
+            reader = new WireMessageReader(stream, options.MaxMessageSizeBytes, options.MessageReadTimeout, _server.TimeProvider, cancellationToken);
             _socket.NoDelay = true;
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -87,7 +107,36 @@ internal sealed class ClientConnection
         }
         finally
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            reader?.Dispose();
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the client has closed its end. A zero-byte receive consumes nothing: it completes when data
+    /// arrives or at the end of the stream, and only the latter (nothing to read) means the client is gone. A client
+    /// that sends something instead (it never should while waiting for a reply) is left to the loop to read.
+    /// </summary>
+    private async Task ClientGoneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (_socket.Available > 0)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // A reset or an aborted socket: gone as well.
         }
     }
 

@@ -30,4 +30,25 @@ public class BatchInserterTests(MongoServerFixture server) : IClassFixture<Mongo
         var stored = await (await RawCursor.OpenAsync(runner, find, null, Ct)).ToListAsync(Ct);
         Assert.Equal(batches.SelectMany(b => b).Select(d => Convert.ToHexString(d.Span)), stored.Select(d => Convert.ToHexString(d.Span)));
     }
+
+    [Fact]
+    public async Task A_document_already_present_counts_as_such_only_with_the_same_bytes_and_is_replaced_otherwise()
+    {
+        var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("present")));
+        var inserter = new BatchInserter(runner, "c");
+        RawDocument Document(long id, string value, bool idLast = false) => idLast
+            ? new BsonBuilder().StartDocument().String("v", value).Int64("_id", id).End().ToDocument()
+            : new BsonBuilder().StartDocument().Int64("_id", id).String("v", value).End().ToDocument();
+        await inserter.InsertAsync([Document(1, "one"), Document(2, "damaged"), Document(3, "three"), Document(4, "four")], Ct);
+
+        // 1 is the same; 2 differs; 3 is the same once stored with _id first, as the server stores it; 5 is new.
+        var result = await inserter.InsertAsync([Document(1, "one"), Document(2, "two"), Document(3, "three", idLast: true), Document(5, "five")], Ct);
+
+        Assert.Equal(new InsertResult(Inserted: 1, AlreadyPresent: 2, Replaced: 1), result);
+        var find = new BsonBuilder().StartDocument().String("find", "c").StartDocument("sort").Int32("_id", 1).End().End().ToDocument();
+        var stored = await (await RawCursor.OpenAsync(runner, find, null, Ct)).ToListAsync(Ct);
+        Assert.Equal(
+            new[] { Document(1, "one"), Document(2, "two"), Document(3, "three"), Document(4, "four"), Document(5, "five") }.Select(d => Convert.ToHexString(d.Span)),
+            stored.Select(d => Convert.ToHexString(d.Span)));
+    }
 }

@@ -26,6 +26,9 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     /// <summary>Called after each change is made, with its name and how many changes of that name were made.</summary>
     public Action<string, int>? OnChange { get; init; }
 
+    /// <summary>Awaited after each change is made, before the job goes on: the test changes the world at that very moment.</summary>
+    public Func<string, int, Task>? OnChangeAsync { get; init; }
+
     /// <summary>The state change the crash hit, e.g. "MarkChunkDumped"; null when it did not happen.</summary>
     public string? CrashedAt { get; private set; }
 
@@ -58,6 +61,12 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     public Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken) =>
         ChangeAsync($"{nameof(UpdateCollectionAsync)}({status})", () => inner.UpdateCollectionAsync(jobId, sourceNamespace, status, error, indexErrors, cancellationToken));
 
+    public Task ResetCollectionAsync(string jobId, CollectionRecord collection, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(ResetCollectionAsync), () => inner.ResetCollectionAsync(jobId, collection, cancellationToken));
+
+    public Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(RecordChunkVerificationsAsync), () => inner.RecordChunkVerificationsAsync(jobId, sourceNamespace, results, cancellationToken));
+
     public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(CompleteCollectionAsync), () => inner.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, cancellationToken));
 
@@ -71,11 +80,11 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     public Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(MarkChunkDumpedAsync), () => inner.MarkChunkDumpedAsync(jobId, sourceNamespace, index, documents, bytes, file, checksum, cancellationToken));
 
-    public Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, CancellationToken cancellationToken) =>
+    public Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(MarkChunkRestoredAsync), async () =>
         {
             await AuditRestoreAsync(jobId, sourceNamespace, index, documents, cancellationToken);
-            await inner.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, cancellationToken);
+            await inner.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, sourceDigest, cancellationToken);
         });
 
     public Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
@@ -95,20 +104,20 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     {
         Change(what);
         await change();
-        Changed(what);
+        await ChangedAsync(what);
     }
 
     private async Task<T> ChangeAsync<T>(string what, Func<Task<T>> change)
     {
         Change(what);
         var result = await change();
-        Changed(what);
+        await ChangedAsync(what);
         return result;
     }
 
     private static string Name(string what) => what.Replace("Async", string.Empty, StringComparison.Ordinal);
 
-    private void Changed(string what)
+    private async Task ChangedAsync(string what)
     {
         int count;
         lock (_lock)
@@ -118,6 +127,10 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
         }
 
         OnChange?.Invoke(Name(what), count);
+        if (OnChangeAsync is { } onChange)
+        {
+            await onChange(Name(what), count);
+        }
     }
 
     private void Change(string what)

@@ -204,8 +204,8 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         Assert.Equal(JobStatus.Completed, (await _bed.Job(options).RunAsync(Ct)).Status);
 
         var otherTarget = new MigrationJob(
-            Connections.MongoEndpoint.Parse("source", _bed.Source.ConnectionString),
-            Connections.MongoEndpoint.Parse("target", _bed.Source.ConnectionString),
+            MongoMigrate.Engine.Connections.MongoEndpoint.Parse("source", _bed.Source.ConnectionString),
+            MongoMigrate.Engine.Connections.MongoEndpoint.Parse("target", _bed.Source.ConnectionString),
             options with { Resume = true },
             _bed.Coordinator,
             Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);

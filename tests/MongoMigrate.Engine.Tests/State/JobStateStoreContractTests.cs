@@ -152,7 +152,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
         Assert.Equal(ulong.MaxValue - 1, dumped.Checksum);
 
         await store.RecordAttemptAsync(JobId, Orders, 1, Ct);
-        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 1234, 567_890, Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 1234, 567_890, null, Ct);
 
         var restored = (await store.GetChunksAsync(JobId, Orders, Ct))[1];
         Assert.Equal(ChunkStatus.Restored, restored.Status);
@@ -165,7 +165,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
     public async Task Restored_is_final_and_no_late_change_moves_a_chunk_back()
     {
         var store = await PlannedStoreAsync(chunks: 1);
-        await store.MarkChunkRestoredAsync(JobId, Orders, 0, 10, 100, Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 0, 10, 100, null, Ct);
 
         Assert.False(await store.MarkChunkDumpedAsync(JobId, Orders, 0, 9, 90, "late.bson", 1, Ct));
         Assert.False(await store.MarkChunkFailedAsync(JobId, Orders, 0, "a late failure", Ct));
@@ -214,7 +214,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordAttemptAsync(JobId, Orders, 9, Ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.MarkChunkDumpedAsync(JobId, Orders, 9, 1, 1, "f", 1, Ct));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.MarkChunkRestoredAsync(JobId, Orders, 9, 1, 1, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.MarkChunkRestoredAsync(JobId, Orders, 9, 1, 1, null, Ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.MarkChunkFailedAsync(JobId, "shop.none", 0, "x", Ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.ResetChunkAsync(JobId, Orders, 9, "x", Ct));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.UpdateCollectionAsync(JobId, "shop.none", CollectionStatus.Copying, null, null, Ct));
@@ -245,8 +245,8 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
     {
         var store = await PlannedStoreAsync(chunks: 4);
         await store.SaveCollectionPlanAsync(JobId, Collection(Users) with { Status = CollectionStatus.Planned }, Chunks(Users, 1), Ct);
-        await store.MarkChunkRestoredAsync(JobId, Orders, 0, 10, 100, Ct);
-        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 20, 200, Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 0, 10, 100, null, Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 20, 200, null, Ct);
         await store.MarkChunkDumpedAsync(JobId, Orders, 2, 30, 300, "f", 1, Ct);
 
         var totals = await store.GetChunkTotalsAsync(JobId, Ct);
@@ -303,7 +303,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
             ("workers", s => s.SavePoolSettingsAsync(JobId, new PoolSettings(6, 5, 4), Ct), async s => Assert.Equal(new PoolSettings(6, 5, 4), await s.GetPoolSettingsAsync(JobId, Ct))),
             ("attempt", s => s.RecordAttemptAsync(JobId, Orders, 0, Ct), async s => Assert.Equal(1, (await s.GetChunksAsync(JobId, Orders, Ct))[0].Attempts)),
             ("dumped", s => s.MarkChunkDumpedAsync(JobId, Orders, 0, 7, 70, "f0", 99, Ct), async s => Assert.Equal(99UL, (await s.GetChunksAsync(JobId, Orders, Ct))[0].Checksum)),
-            ("restored", s => s.MarkChunkRestoredAsync(JobId, Orders, 0, 7, 70, Ct), async s => Assert.Equal(ChunkStatus.Restored, (await s.GetChunksAsync(JobId, Orders, Ct))[0].Status)),
+            ("restored", s => s.MarkChunkRestoredAsync(JobId, Orders, 0, 7, 70, null, Ct), async s => Assert.Equal(ChunkStatus.Restored, (await s.GetChunksAsync(JobId, Orders, Ct))[0].Status)),
             ("failed", s => s.MarkChunkFailedAsync(JobId, Orders, 1, "boom", Ct), async s => Assert.Equal(ChunkStatus.Failed, (await s.GetChunksAsync(JobId, Orders, Ct))[1].Status)),
             ("error", s => s.RecordErrorAsync(JobId, new ErrorRecord { At = Time.GetUtcNow(), Kind = ErrorKind.ChunkFailed, Message = "boom" }, Ct), async s => Assert.Single(await s.GetErrorsAsync(JobId, 10, Ct))),
             ("collection", s => s.UpdateCollectionAsync(JobId, Orders, CollectionStatus.Copying, null, null, Ct), async s => Assert.Equal(CollectionStatus.Copying, (await s.GetCollectionsAsync(JobId, Ct))[0].Status)),
@@ -353,7 +353,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
     public async Task Everything_is_there_after_closing_and_opening_again()
     {
         var store = await PlannedStoreAsync(chunks: 2);
-        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 9, 99, Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 9, 99, null, Ct);
         await store.SavePoolSettingsAsync(JobId, new PoolSettings(2, 3, 4), Ct);
 
         var reopened = await ReopenAfterCloseAsync(store);
@@ -372,7 +372,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
         // Two hundred chunk changes at once, and twenty that name chunks the plan does not have.
         var changes = Enumerable.Range(0, 220).Select(i => Task.Run(
             () => i < 200
-                ? store.MarkChunkRestoredAsync(JobId, Orders, i, documents: i, bytes: 10L * i, Ct)
+                ? store.MarkChunkRestoredAsync(JobId, Orders, i, documents: i, bytes: 10L * i, null, Ct)
                 : store.RecordAttemptAsync(JobId, Orders, 1000 + i, Ct),
             Ct)).ToList();
         var outcomes = await Task.WhenAll(changes.Select(async t =>
@@ -404,7 +404,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkChunkRestoredAsync(JobId, Orders, 0, 1, 1, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.MarkChunkRestoredAsync(JobId, Orders, 0, 1, 1, null, cancelled.Token));
 
         Assert.Equal(ChunkStatus.Planned, Assert.Single(await store.GetChunksAsync(JobId, Orders, Ct)).Status);
     }
@@ -417,6 +417,52 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
 
     /// <summary>Closes <paramref name="store"/> the ordinary way and opens the same state again.</summary>
     protected abstract Task<IJobStateStore> ReopenAfterCloseAsync(IJobStateStore store);
+
+    [Fact]
+    public async Task A_collection_keeps_the_uuids_of_both_sides_and_a_reset_forgets_its_plan_and_progress()
+    {
+        var store = await PlannedStoreAsync(chunks: 3);
+        var source = Guid.NewGuid();
+        var target = Guid.NewGuid();
+        await store.SaveCollectionPlanAsync(JobId, Collection(Orders) with { Status = CollectionStatus.Copying, SourceUuid = source, TargetUuid = target }, Chunks(Orders, 3), Ct);
+        await store.MarkChunkRestoredAsync(JobId, Orders, 0, 10, 100, 0xABCDEF, Ct);
+        var saved = (await store.GetCollectionsAsync(JobId, Ct))[0];
+        Assert.Equal((source, target), (saved.SourceUuid, saved.TargetUuid));
+        Assert.Equal(0xABCDEFUL, (await store.GetChunksAsync(JobId, Orders, Ct))[0].SourceDigest);
+
+        var recreated = Guid.NewGuid();
+        await store.ResetCollectionAsync(JobId, saved with { Status = CollectionStatus.Pending, SourceUuid = recreated, TargetUuid = null, Error = "recreated" }, Ct);
+
+        store = await ReopenAfterCrashAsync(store);
+        _opened.Add(store);
+        var reset = (await store.GetCollectionsAsync(JobId, Ct))[0];
+        Assert.Equal((CollectionStatus.Pending, recreated, (Guid?)null, 0), (reset.Status, reset.SourceUuid, reset.TargetUuid, reset.ChunkCount));
+        Assert.Empty(await store.GetChunksAsync(JobId, Orders, Ct));
+        await store.SaveCollectionPlanAsync(JobId, reset with { Status = CollectionStatus.Copying }, Chunks(Orders, 2), Ct);
+    }
+
+    [Fact]
+    public async Task Verified_chunks_keep_their_count_and_different_ones_go_back_to_be_copied_over_their_range()
+    {
+        var store = await PlannedStoreAsync(chunks: 3);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.MarkChunkRestoredAsync(JobId, Orders, i, 10, 100, null, Ct);
+        }
+
+        await store.RecordChunkVerificationsAsync(JobId, Orders, [new ChunkVerification(0, 10, null), new ChunkVerification(1, 7, "3 missing on the target"), new ChunkVerification(2, 10, null)], Ct);
+
+        store = await ReopenAfterCrashAsync(store);
+        _opened.Add(store);
+        var chunks = await store.GetChunksAsync(JobId, Orders, Ct);
+        Assert.Equal((ChunkStatus.Restored, 10L, false), (chunks[0].Status, chunks[0].VerifiedDocuments, chunks[0].ReplaceOnTarget));
+        Assert.Equal((ChunkStatus.Planned, (long?)null, true, "3 missing on the target"), (chunks[1].Status, chunks[1].VerifiedDocuments, chunks[1].ReplaceOnTarget, chunks[1].Error));
+
+        // Copied again: restored, not verified yet, nothing left to replace.
+        await store.MarkChunkRestoredAsync(JobId, Orders, 1, 10, 100, null, Ct);
+        var again = (await store.GetChunksAsync(JobId, Orders, Ct))[1];
+        Assert.Equal((ChunkStatus.Restored, (long?)null, false), (again.Status, again.VerifiedDocuments, again.ReplaceOnTarget));
+    }
 
     private static JobRecord Job() => new()
     {

@@ -48,6 +48,41 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
     }
 
     [Fact]
+    public async Task A_state_file_of_version_2_is_upgraded_in_place_with_nothing_verified_and_no_uuids_known()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version VALUES (2);
+                CREATE TABLE jobs (job_id TEXT PRIMARY KEY, definition TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+                CREATE TABLE collections (job_id TEXT NOT NULL REFERENCES jobs(job_id), source_ns TEXT NOT NULL, target_ns TEXT NOT NULL, status TEXT NOT NULL,
+                    estimated_count INTEGER NOT NULL, estimated_bytes INTEGER NOT NULL, chunk_count INTEGER NOT NULL, index_errors TEXT, error TEXT,
+                    verified_documents INTEGER, PRIMARY KEY (job_id, source_ns));
+                CREATE TABLE chunks (job_id TEXT NOT NULL, source_ns TEXT NOT NULL, chunk_index INTEGER NOT NULL, filter BLOB NOT NULL, description TEXT NOT NULL,
+                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, documents INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+                    file TEXT, checksum INTEGER, error TEXT, PRIMARY KEY (job_id, source_ns, chunk_index));
+                INSERT INTO jobs VALUES ('old', '{}', 'Completed', '2025-01-01T00:00:00.0000000+00:00', '2025-01-01T00:00:00.0000000+00:00', NULL);
+                INSERT INTO collections VALUES ('old', 'a.b', 'a.b', 'Completed', 10, 100, 1, NULL, NULL, 10);
+                INSERT INTO chunks VALUES ('old', 'a.b', 0, x'05000000', 'all', 'Restored', 2, 10, 100, NULL, NULL, NULL);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+
+        var collection = Assert.Single(await store.GetCollectionsAsync("old", Ct));
+        Assert.Equal((CollectionStatus.Completed, 10L, (Guid?)null, (Guid?)null), (collection.Status, collection.VerifiedDocuments, collection.SourceUuid, collection.TargetUuid));
+        var chunk = Assert.Single(await store.GetChunksAsync("old", "a.b", Ct));
+        Assert.Equal((ChunkStatus.Restored, (long?)null, false, (ulong?)null), (chunk.Status, chunk.VerifiedDocuments, chunk.ReplaceOnTarget, chunk.SourceDigest));
+        await store.RecordChunkVerificationsAsync("old", "a.b", [new ChunkVerification(0, 9, "1 missing")], Ct);
+        Assert.True((await store.GetChunksAsync("old", "a.b", Ct))[0].ReplaceOnTarget);
+    }
+
+    [Fact]
     public async Task A_state_file_from_a_newer_mongomigrate_is_refused_with_what_to_do()
     {
         await (await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct)).DisposeAsync();
