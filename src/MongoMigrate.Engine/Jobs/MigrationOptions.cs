@@ -69,12 +69,36 @@ public sealed record MigrationOptions
         Require(ChunkSizeBytes >= 1024 * 1024, "--chunk-size must be at least 1MB");
         Require(MaxChunkAttempts >= 1, "chunk attempts must be at least 1");
         Require(RetryDelay > TimeSpan.Zero, "the retry delay must be positive");
-        Require(DiskBudgetBytes >= ChunkSizeBytes, "the disk budget must hold at least one chunk");
-        if (JobId is { } id)
-        {
-            Require(id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "--job-id may use letters, digits, '-', '_' and '.' (64 at most)");
-        }
+        Require(
+            DiskBudgetBytes >= ChunkSizeBytes,
+            $"--disk-budget ({Bytes(DiskBudgetBytes)}) must hold at least one chunk of --chunk-size ({Bytes(ChunkSizeBytes)}): give a smaller --chunk-size (64MB by default) or a larger --disk-budget");
+        RequireConnectTimeout(ConnectTimeout);
+        RequireJobId(JobId);
     }
+
+    /// <summary>--connect-timeout: a whole number of seconds from 1 to 600.</summary>
+    internal static void RequireConnectTimeout(TimeSpan timeout) =>
+        Require(timeout >= TimeSpan.FromSeconds(1) && timeout <= TimeSpan.FromSeconds(600), $"--connect-timeout must be between 1 and 600 seconds, not {timeout.TotalSeconds:0.###}");
+
+    /// <summary>
+    /// A job id names the job's folder inside the work folder: letters, digits, '-', '_' and '.', starting with a
+    /// letter or digit, so that no id ('.', '..') names the work folder itself or one outside it.
+    /// </summary>
+    internal static void RequireJobId(string? id)
+    {
+        if (id is null)
+        {
+            return;
+        }
+
+        Require(
+            id.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
+            $"--job-id '{id}' is not a job id: use 1 to 64 letters, digits, '-', '_' and '.', starting with a letter or digit");
+    }
+
+    private static string Bytes(long bytes) => bytes % (1024L * 1024 * 1024) == 0 ? $"{bytes / (1024L * 1024 * 1024)}GB"
+        : bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)}MB"
+        : $"{bytes} bytes";
 
     private static void Require(bool condition, string message)
     {
