@@ -33,7 +33,11 @@ internal static class ProgressDisplay
             return;
         }
 
-        if (await firstLine().ConfigureAwait(false) is { } line)
+        // The opening line waits for the job's connections; until then the plain lines say it is connecting and,
+        // when a server does not answer, since when it waits.
+        var opening = firstLine();
+        await PlainProgressReporter.RunAsync(plainOutput, job, Task.WhenAny(run, opening), environment.ProgressInterval, environment.TimeProvider, stall, displayStop.Token).ConfigureAwait(false);
+        if (await opening.ConfigureAwait(false) is { } line)
         {
             await plainOutput.WriteLineAsync(line).ConfigureAwait(false);
         }
