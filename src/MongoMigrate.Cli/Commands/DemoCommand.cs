@@ -5,7 +5,7 @@ using MongoMigrate.Cli.Output;
 using MongoMigrate.Cli.Running;
 using MongoMigrate.Datasets;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Commands;
