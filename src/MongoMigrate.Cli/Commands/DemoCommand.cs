@@ -6,7 +6,7 @@ using MongoMigrate.Cli.Running;
 using MongoMigrate.Datasets;
 using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Commands;

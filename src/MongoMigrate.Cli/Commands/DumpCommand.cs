@@ -2,7 +2,8 @@ using System.CommandLine;
 using MongoMigrate.Cli.Running;
 using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.DumpJobs;
+using MongoMigrate.Engine.DumpFormat;
+using MongoMigrate.Engine.Dumping;
 using MongoMigrate.Engine.Partitioning;
 
 namespace MongoMigrate.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using MongoMigrate.Cli.Running;
 using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.Partitioning;
 
 namespace MongoMigrate.Cli.Commands;

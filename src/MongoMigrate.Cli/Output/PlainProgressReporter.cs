@@ -1,3 +1,4 @@
+
 using MongoMigrate.Engine.Jobs;
 
 namespace MongoMigrate.Cli.Output;

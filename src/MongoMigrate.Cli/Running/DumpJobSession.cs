@@ -1,5 +1,4 @@
 using MongoMigrate.Cli.Output;
-using MongoMigrate.Engine.DumpJobs;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.State;
 

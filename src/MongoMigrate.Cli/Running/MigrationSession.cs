@@ -1,5 +1,5 @@
 using MongoMigrate.Cli.Output;
-using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Cli.Running;
