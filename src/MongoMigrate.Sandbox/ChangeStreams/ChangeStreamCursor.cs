@@ -8,7 +8,8 @@ namespace MongoMigrate.Sandbox.ChangeStreams;
 /// <summary>
 /// A change stream: reads the change log after its position, renders events, runs them through the rest
 /// of the pipeline, and on getMore waits up to maxAwaitTimeMS for new events. Every batch carries a
-/// postBatchResumeToken, so a resumed stream starts exactly where this one stopped.
+/// postBatchResumeToken, so a resumed stream starts exactly where this one stopped; it advances while
+/// the stream is idle, as the log's periodic no-op entries move the cluster time on.
 /// </summary>
 internal sealed class ChangeStreamCursor : ServerCursor
 {
@@ -21,6 +22,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
     private long _position;
     private ulong _positionTime;
     private bool _invalidated;
+    private bool _positionIsInvalidate;
 
     public ChangeStreamCursor(
         ChangeLog changeLog,
@@ -40,20 +42,33 @@ internal sealed class ChangeStreamCursor : ServerCursor
         (_position, _positionTime) = StartingPoint();
     }
 
+    public override CursorBatch EmptyBatch() => new([], Exhausted: false) { PostBatchResumeToken = PostBatchResumeToken() };
+
     public override async ValueTask<CursorBatch> NextBatchAsync(BatchLimits limits, CancellationToken cancellationToken)
     {
         var batch = Read(limits);
         if (batch.Count == 0 && !_invalidated && limits.MaxAwait > TimeSpan.Zero)
         {
-            await _changeLog.WaitForEventAsync(_position, limits.MaxAwait, _timeProvider, cancellationToken).ConfigureAwait(false);
-            batch = Read(limits);
+            // Wait for an event this stream shows, until maxAwaitTimeMS runs out: every append wakes the
+            // wait, and events outside the stream's scope (or no-ops) only move its position on.
+            var started = _timeProvider.GetTimestamp();
+            while (batch.Count == 0 && !_invalidated)
+            {
+                var remaining = limits.MaxAwait - _timeProvider.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero
+                    || !await _changeLog.WaitForEventAsync(_position, remaining, _timeProvider, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                batch = Read(limits);
+            }
         }
 
-        return new CursorBatch(batch, _invalidated)
-        {
-            PostBatchResumeToken = new ResumeToken(_positionTime, _position).ToDocument(),
-        };
+        return new CursorBatch(batch, _invalidated) { PostBatchResumeToken = PostBatchResumeToken() };
     }
+
+    private RawDocument PostBatchResumeToken() => new ResumeToken(_positionTime, _position, _positionIsInvalidate).ToDocument();
 
     private List<RawDocument> Read(BatchLimits limits)
     {
@@ -78,9 +93,13 @@ internal sealed class ChangeStreamCursor : ServerCursor
             {
                 var document = ChangeEventDocument.Create(change, _options, _catalog);
                 var result = _pipeline(document);
-                if (result is { } kept && limits.IsFull(output.Count, bytes, kept.Length))
+                if (result is { } kept)
                 {
-                    return output;
+                    RequireUnmodifiedId(document, kept);
+                    if (limits.IsFull(output.Count, bytes, kept.Length))
+                    {
+                        return output;
+                    }
                 }
 
                 _position = change.Sequence;
@@ -93,8 +112,14 @@ internal sealed class ChangeStreamCursor : ServerCursor
 
                 if (_options.Invalidates(change))
                 {
-                    output.Add(ChangeEventDocument.Invalidate(change));
+                    var invalidate = ChangeEventDocument.Invalidate(change);
+                    if (_pipeline(invalidate) is { } shown)
+                    {
+                        output.Add(shown);
+                    }
+
                     _invalidated = true;
+                    _positionIsInvalidate = true;
                     return output;
                 }
             }
@@ -103,7 +128,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
             {
                 // Nothing more in scope up to the log's end: remember how far we looked.
                 _position = scannedUpTo;
-                _positionTime = _clock.Current;
+                _positionTime = _changeLog.ClusterTimeOf(scannedUpTo) ?? _clock.Current;
             }
 
             if (changes.Count == 0)
@@ -115,12 +140,34 @@ internal sealed class ChangeStreamCursor : ServerCursor
         return output;
     }
 
+    /// <summary>
+    /// The pipeline must keep each event's _id, which is its resume token, as it was: the server fails the
+    /// stream otherwise (ChangeStreamFatalError 280, from its DocumentSourceChangeStreamEnsureResumeTokenPresent checks).
+    /// </summary>
+    private static void RequireUnmodifiedId(RawDocument original, RawDocument result)
+    {
+        if (!result.TryGetValue("_id"u8, out var id) || !original.TryGetValue("_id"u8, out var token) || !id.Equals(token))
+        {
+            throw new CommandException(
+                ServerErrorCode.ChangeStreamFatalError,
+                "Encountered an event whose _id field, which contains the resume token, was modified by the pipeline. Modifying the _id field of an event makes it impossible to resume the stream from that point. Only transformations that retain the unmodified _id field are allowed.");
+        }
+    }
+
     private (long Sequence, ulong Time) StartingPoint()
     {
         var log = _changeLog;
         if ((_options.ResumeAfter ?? _options.StartAfter) is { } tokenValue)
         {
             var token = ResumeToken.Parse(tokenValue);
+            if (token.FromInvalidate && _options.ResumeAfter is not null)
+            {
+                // The server: InvalidResumeToken, "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification."
+                throw new CommandException(
+                    ServerErrorCode.InvalidResumeToken,
+                    "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.");
+            }
+
             if (token.Sequence + 1 < log.OldestSequence)
             {
                 throw HistoryLost();

@@ -65,6 +65,12 @@ internal sealed record ChangeStreamOptions
     /// <summary>Whether an event falls in the watched scope (system databases are never watched by cluster streams).</summary>
     public bool Covers(ChangeEvent change)
     {
+        if (change.OperationType == ChangeLog.NoopOperation
+            || (!ShowExpandedEvents && change.OperationType is "create" or "createIndexes" or "dropIndexes" or "modify"))
+        {
+            return false;
+        }
+
         var ns = change.Namespace;
         if (Database is null)
         {

@@ -5,14 +5,15 @@ namespace MongoMigrate.Sandbox.ChangeStreams;
 
 /// <summary>
 /// A change stream resume token: {_data: hex}. It encodes the cluster time and the change log sequence
-/// number of the last event seen (or the last position scanned), so a stream resumes exactly after it.
-/// Tokens sort as strings in event order, like the server's.
+/// number of the last event seen (or the last position scanned), and whether it is an invalidate
+/// event's token, so a stream resumes exactly after it. Tokens sort as strings in event order, like the server's.
 /// </summary>
-internal readonly record struct ResumeToken(ulong ClusterTime, long Sequence)
+internal readonly record struct ResumeToken(ulong ClusterTime, long Sequence, bool FromInvalidate = false)
 {
     private const string Prefix = "82";
+    private const string InvalidateSuffix = "01";
 
-    public string Data => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{ClusterTime:X16}{Sequence:X16}");
+    public string Data => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{ClusterTime:X16}{Sequence:X16}{(FromInvalidate ? InvalidateSuffix : string.Empty)}");
 
     public RawDocument ToDocument() => new BsonBuilder().StartDocument().String("_data", Data).End().ToDocument();
 
@@ -24,12 +25,14 @@ internal readonly record struct ResumeToken(ulong ClusterTime, long Sequence)
             && data.Type == BsonTypeCode.String)
         {
             var text = data.AsString;
-            if (text.Length == Prefix.Length + 32
+            var length = Prefix.Length + 32;
+            var invalidate = text.Length == length + InvalidateSuffix.Length && text.EndsWith(InvalidateSuffix, StringComparison.Ordinal);
+            if ((text.Length == length || invalidate)
                 && text.StartsWith(Prefix, StringComparison.Ordinal)
                 && ulong.TryParse(text.AsSpan(2, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var time)
                 && long.TryParse(text.AsSpan(18, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var sequence))
             {
-                return new ResumeToken(time, sequence);
+                return new ResumeToken(time, sequence, invalidate);
             }
         }
 

@@ -13,6 +13,7 @@ internal static class CommandCatalog
         new ListDatabasesCommand(),
         new ListCollectionsCommand(),
         new CreateCommand(),
+        new CollModCommand(),
         new DropCommand(),
         new DropDatabaseCommand(),
         new RenameCollectionCommand(),

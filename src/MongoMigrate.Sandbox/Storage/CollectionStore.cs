@@ -25,6 +25,7 @@ internal sealed class CollectionStore
         Namespace = ns;
         Options = options;
         _observer = observer;
+        ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(options);
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
             IsCapped = true;
@@ -46,6 +47,9 @@ internal sealed class CollectionStore
     public long? CappedMaxBytes { get; }
 
     public long? CappedMaxDocuments { get; }
+
+    /// <summary>changeStreamPreAndPostImages: {enabled: true} (create or collMod): changes keep the documents' images for change streams.</summary>
+    public bool ChangeStreamPreAndPostImages { get; private set; }
 
     /// <summary>Held by every reader and writer of this collection.</summary>
     public Lock SyncRoot { get; } = new();
@@ -203,8 +207,39 @@ internal sealed class CollectionStore
         }
 
         _indexes.Add(index);
+        RecordDdl("createIndexes", IndexesDescription(index));
         return true;
     }
+
+    /// <summary>collMod: applies the options the sandbox keeps (changeStreamPreAndPostImages) and records a modify event.</summary>
+    public void Modify(RawDocument operationDescription)
+    {
+        if (operationDescription.TryGetValue("changeStreamPreAndPostImages", out _))
+        {
+            ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(operationDescription);
+        }
+
+        RecordDdl("modify", operationDescription);
+    }
+
+    /// <summary>Whether {changeStreamPreAndPostImages: {enabled: true}} is among the options.</summary>
+    public static bool PreAndPostImagesEnabled(RawDocument options) =>
+        options.TryGetValue("changeStreamPreAndPostImages", out var images)
+        && images.Type == BsonTypeCode.Document
+        && images.AsDocument.TryGetValue("enabled", out var enabled)
+        && enabled.IsTruthy;
+
+    private static RawDocument IndexesDescription(IndexDefinition index) =>
+        new BsonBuilder().StartDocument().StartArray("indexes").Document("0", index.Specification).End().End().ToDocument();
+
+    private void RecordDdl(string operationType, RawDocument description) =>
+        _observer.OnChange(new StorageChange
+        {
+            OperationType = operationType,
+            Namespace = Namespace,
+            CollectionUuid = Uuid,
+            OperationDescription = description,
+        });
 
     /// <summary>Removes an index by name; the _id index cannot be dropped.</summary>
     public void DropIndex(string name)
@@ -220,8 +255,10 @@ internal sealed class CollectionStore
             throw new CommandException(ServerErrorCode.IndexNotFound, $"index not found with name [{name}]");
         }
 
+        var dropped = _indexes[index];
         _indexes.RemoveAt(index);
         _uniqueIndexes.RemoveAll(u => u.Definition.Name == name);
+        RecordDdl("dropIndexes", IndexesDescription(dropped));
     }
 
     public void MarkDropped()
@@ -320,6 +357,7 @@ internal sealed class CollectionStore
             DocumentId = id,
             PostImage = postImage,
             PreImage = preImage,
+            ImagesEnabled = ChangeStreamPreAndPostImages,
         });
 
     /// <summary>A fresh ObjectId for documents inserted without an _id.</summary>
