@@ -40,6 +40,7 @@ public static class ServerErrorCode
     public const int ChangeStreamHistoryLost = 286;
     public const int HostNotFound = 7;
     public const int NoMatchingDocument = 47;
+    public const int NoReplicationEnabled = 76;
     public const int FailedToSatisfyReadPreference = 133;
     public const int StaleEpoch = 150;
     public const int PrimarySteppedDown = 189;
@@ -111,6 +112,7 @@ public static class ServerErrorCode
         ChangeStreamHistoryLost => "ChangeStreamHistoryLost",
         HostNotFound => "HostNotFound",
         NoMatchingDocument => "NoMatchingDocument",
+        NoReplicationEnabled => "NoReplicationEnabled",
         FailedToSatisfyReadPreference => "FailedToSatisfyReadPreference",
         StaleEpoch => "StaleEpoch",
         PrimarySteppedDown => "PrimarySteppedDown",

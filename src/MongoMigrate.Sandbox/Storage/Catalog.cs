@@ -6,8 +6,11 @@ namespace MongoMigrate.Sandbox.Storage;
 /// The server's databases and collections. Its own lock guards only the name tables; a collection's
 /// contents are guarded by that collection's lock, taken after this one is released.
 /// </summary>
-internal sealed class Catalog(IStorageObserver observer)
+internal sealed class Catalog(IStorageObserver observer, UserWriteBlock writeBlock)
 {
+    /// <summary>setUserWriteBlockMode's state, checked by every write and DDL change.</summary>
+    public UserWriteBlock WriteBlock => writeBlock;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
     private readonly Dictionary<CollectionStore, CollectionKind> _kinds = [];
@@ -135,6 +138,7 @@ internal sealed class Catalog(IStorageObserver observer)
 
     public bool Drop(Namespace ns)
     {
+        writeBlock.Check(ns);
         CollectionStore? store;
         lock (_lock)
         {
@@ -161,6 +165,7 @@ internal sealed class Catalog(IStorageObserver observer)
 
     public void DropDatabase(string database)
     {
+        writeBlock.Check(new Namespace(database, string.Empty));
         List<string> names;
         lock (_lock)
         {
@@ -181,6 +186,8 @@ internal sealed class Catalog(IStorageObserver observer)
     /// </summary>
     public void Rename(Namespace source, Namespace target, bool dropTarget)
     {
+        writeBlock.Check(source);
+        writeBlock.Check(target);
         CollectionStore store;
         CollectionStore? replaced = null;
         lock (_lock)
@@ -258,13 +265,14 @@ internal sealed class Catalog(IStorageObserver observer)
 
     private CollectionStore AddLocked(Namespace ns, RawDocument options, CollectionKind kind)
     {
+        writeBlock.Check(ns);
         if (!_databases.TryGetValue(ns.Database, out var db))
         {
             db = new Dictionary<string, CollectionStore>(StringComparer.Ordinal);
             _databases[ns.Database] = db;
         }
 
-        var store = new CollectionStore(ns, options, observer);
+        var store = new CollectionStore(ns, options, observer, writeBlock);
         db[ns.Collection] = store;
         _kinds[store] = kind;
 

@@ -18,13 +18,15 @@ internal sealed class CollectionStore
     private readonly List<IndexDefinition> _indexes = [IndexDefinition.IdIndex];
     private readonly List<UniqueIndex> _uniqueIndexes = [];
     private readonly IStorageObserver _observer;
+    private readonly UserWriteBlock _writeBlock;
     private long _nextRecordId = 1;
 
-    public CollectionStore(Namespace ns, RawDocument options, IStorageObserver observer)
+    public CollectionStore(Namespace ns, RawDocument options, IStorageObserver observer, UserWriteBlock? writeBlock = null)
     {
         Namespace = ns;
         Options = options;
         _observer = observer;
+        _writeBlock = writeBlock ?? new UserWriteBlock();
         ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(options);
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
@@ -105,6 +107,7 @@ internal sealed class CollectionStore
     /// <summary>Inserts one document; the caller holds the lock. Throws CommandException for a bad or duplicate document.</summary>
     public StoredDocument Insert(RawDocument document)
     {
+        _writeBlock.Check(Namespace);
         var prepared = DocumentPreparation.ForInsert(document);
         var id = prepared.TryGetFirst(out var first) ? first.Value : throw new InvalidOperationException("prepared document has no _id");
         if (FindById(id) is not null)
@@ -126,6 +129,7 @@ internal sealed class CollectionStore
     /// <summary>Replaces a stored document with new bytes (same _id); the caller holds the lock.</summary>
     public StoredDocument Replace(StoredDocument existing, RawDocument replacement, bool isReplacement)
     {
+        _writeBlock.Check(Namespace);
         if (replacement.Length > MaxDocumentSize)
         {
             throw new CommandException(ServerErrorCode.BsonObjectTooLarge, $"Resulting document after update is larger than {MaxDocumentSize}");
@@ -150,6 +154,7 @@ internal sealed class CollectionStore
     /// <summary>Removes a stored document; the caller holds the lock.</summary>
     public void Delete(StoredDocument existing)
     {
+        _writeBlock.Check(Namespace);
         if (!_byId.Remove(existing))
         {
             return;
@@ -164,6 +169,7 @@ internal sealed class CollectionStore
     /// <summary>Adds an index; existing documents must satisfy it if it is unique. Returns false when an identical index exists.</summary>
     public bool AddIndex(IndexDefinition index)
     {
+        _writeBlock.Check(Namespace);
         foreach (var existing in _indexes)
         {
             var sameKeys = existing.KeyPattern.Equals(index.KeyPattern);
@@ -214,6 +220,7 @@ internal sealed class CollectionStore
     /// <summary>collMod: applies the options the sandbox keeps (changeStreamPreAndPostImages) and records a modify event.</summary>
     public void Modify(RawDocument operationDescription)
     {
+        _writeBlock.Check(Namespace);
         if (operationDescription.TryGetValue("changeStreamPreAndPostImages", out _))
         {
             ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(operationDescription);
@@ -244,6 +251,7 @@ internal sealed class CollectionStore
     /// <summary>Removes an index by name; the _id index cannot be dropped.</summary>
     public void DropIndex(string name)
     {
+        _writeBlock.Check(Namespace);
         if (name == "_id_")
         {
             throw new CommandException(ServerErrorCode.InvalidOptions, "cannot drop _id index");
