@@ -19,10 +19,13 @@ internal sealed class ChangeStreamCursor : ServerCursor
     private readonly TimeProvider _timeProvider;
     private readonly ChangeStreamOptions _options;
     private readonly Func<RawDocument, RawDocument?> _pipeline;
+    private readonly Queue<(RawDocument Document, ResumeToken Token)> _pendingFragments = new();
     private long _position;
-    private ulong _positionTime;
+    private ResumeToken _postBatchToken;
     private bool _invalidated;
-    private bool _positionIsInvalidate;
+
+    // Resuming from a fragment of a split event: that event's sequence and how many of its fragments to skip.
+    private (long Sequence, int Count)? _skipFragments;
 
     public ChangeStreamCursor(
         ChangeLog changeLog,
@@ -39,7 +42,8 @@ internal sealed class ChangeStreamCursor : ServerCursor
         _timeProvider = timeProvider;
         _options = options;
         _pipeline = pipeline;
-        (_position, _positionTime) = StartingPoint();
+        _postBatchToken = StartingPoint();
+        _position = _postBatchToken.Fragment is null ? _postBatchToken.Sequence : _postBatchToken.Sequence - 1;
     }
 
     public override CursorBatch EmptyBatch() => new([], Exhausted: false) { PostBatchResumeToken = PostBatchResumeToken() };
@@ -68,19 +72,19 @@ internal sealed class ChangeStreamCursor : ServerCursor
         return new CursorBatch(batch, _invalidated) { PostBatchResumeToken = PostBatchResumeToken() };
     }
 
-    private RawDocument PostBatchResumeToken() => new ResumeToken(_positionTime, _position, _positionIsInvalidate).ToDocument();
+    private RawDocument PostBatchResumeToken() => _postBatchToken.ToDocument();
 
     private List<RawDocument> Read(BatchLimits limits)
     {
         var output = new List<RawDocument>();
-        if (_invalidated)
+        var max = limits.MaxDocuments > 0 ? limits.MaxDocuments : 1000;
+        long bytes = 0;
+        if (!TakePending(output, limits, ref bytes) || _invalidated)
         {
             return output;
         }
 
-        var max = limits.MaxDocuments > 0 ? limits.MaxDocuments : 1000;
         var changes = new List<ChangeEvent>();
-        long bytes = 0;
         while (output.Count < max && !_invalidated)
         {
             changes.Clear();
@@ -93,21 +97,32 @@ internal sealed class ChangeStreamCursor : ServerCursor
             {
                 var document = ChangeEventDocument.Create(change, _options, _catalog);
                 var result = _pipeline(document);
+                var token = new ResumeToken(change.ClusterTime, change.Sequence);
                 if (result is { } kept)
                 {
                     RequireUnmodifiedId(document, kept);
-                    if (limits.IsFull(output.Count, bytes, kept.Length))
+                    var fragments = LargeEventSplitter.Fragments(kept, token, _options.SplitLargeEvents);
+                    if (fragments.Count == 1 && limits.IsFull(output.Count, bytes, kept.Length))
                     {
                         return output;
+                    }
+
+                    foreach (var fragment in SkipResumedFragments(change.Sequence, fragments))
+                    {
+                        _pendingFragments.Enqueue(fragment);
                     }
                 }
 
                 _position = change.Sequence;
-                _positionTime = change.ClusterTime;
-                if (result is { } accepted)
+                if (result is null)
                 {
-                    output.Add(accepted);
-                    bytes += accepted.Length;
+                    _postBatchToken = token;
+                }
+
+                // The resume token moves with each event (or fragment) as it goes into the batch.
+                if (!TakePending(output, limits, ref bytes))
+                {
+                    return output;
                 }
 
                 if (_options.Invalidates(change))
@@ -119,7 +134,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
                     }
 
                     _invalidated = true;
-                    _positionIsInvalidate = true;
+                    _postBatchToken = token with { FromInvalidate = true };
                     return output;
                 }
             }
@@ -128,7 +143,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
             {
                 // Nothing more in scope up to the log's end: remember how far we looked.
                 _position = scannedUpTo;
-                _positionTime = _changeLog.ClusterTimeOf(scannedUpTo) ?? _clock.Current;
+                _postBatchToken = new ResumeToken(_changeLog.ClusterTimeOf(scannedUpTo) ?? _clock.Current, scannedUpTo);
             }
 
             if (changes.Count == 0)
@@ -138,6 +153,45 @@ internal sealed class ChangeStreamCursor : ServerCursor
         }
 
         return output;
+    }
+
+    /// <summary>Moves pending fragments into the batch while they fit; false when some remain for the next batch.</summary>
+    private bool TakePending(List<RawDocument> output, BatchLimits limits, ref long bytes)
+    {
+        while (_pendingFragments.TryPeek(out var next))
+        {
+            if (limits.IsFull(output.Count, bytes, next.Document.Length))
+            {
+                return false;
+            }
+
+            _pendingFragments.Dequeue();
+            output.Add(next.Document);
+            bytes += next.Document.Length;
+            _postBatchToken = next.Token;
+        }
+
+        return true;
+    }
+
+    /// <summary>After resuming from a fragment's token, the fragments up to it were already delivered.</summary>
+    private IEnumerable<(RawDocument Document, ResumeToken Token)> SkipResumedFragments(long sequence, List<(RawDocument Document, ResumeToken Token)> fragments)
+    {
+        if (_skipFragments is not { } skip || skip.Sequence != sequence)
+        {
+            return fragments;
+        }
+
+        _skipFragments = null;
+        if (fragments.Count <= skip.Count)
+        {
+            // The server's answer when the resumed pipeline splits the event otherwise.
+            throw new CommandException(
+                ServerErrorCode.ChangeStreamFatalError,
+                "Attempted to resume from a split event, but the resumed stream produced a different split. Ensure that the pipeline used to resume is the same as the original");
+        }
+
+        return fragments.Skip(skip.Count);
     }
 
     /// <summary>
@@ -154,7 +208,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
         }
     }
 
-    private (long Sequence, ulong Time) StartingPoint()
+    private ResumeToken StartingPoint()
     {
         var log = _changeLog;
         if ((_options.ResumeAfter ?? _options.StartAfter) is { } tokenValue)
@@ -168,12 +222,18 @@ internal sealed class ChangeStreamCursor : ServerCursor
                     "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.");
             }
 
-            if (token.Sequence + 1 < log.OldestSequence)
+            var firstNeeded = token.Fragment is null ? token.Sequence + 1 : token.Sequence;
+            if (firstNeeded < log.OldestSequence)
             {
                 throw HistoryLost();
             }
 
-            return (token.Sequence, token.ClusterTime);
+            if (token.Fragment is { } fragment)
+            {
+                _skipFragments = (token.Sequence, fragment + 1);
+            }
+
+            return token;
         }
 
         if (_options.StartAtOperationTime is { } time)
@@ -184,10 +244,10 @@ internal sealed class ChangeStreamCursor : ServerCursor
                 throw HistoryLost();
             }
 
-            return (before, time);
+            return new ResumeToken(time, before);
         }
 
-        return (log.LastSequence, _clock.Current);
+        return new ResumeToken(_clock.Current, log.LastSequence);
     }
 
     private static CommandException HistoryLost() => new(

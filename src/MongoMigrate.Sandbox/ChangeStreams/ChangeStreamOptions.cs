@@ -27,6 +27,9 @@ internal sealed record ChangeStreamOptions
 
     public bool ShowExpandedEvents { get; init; }
 
+    /// <summary>The pipeline ends with $changeStreamSplitLargeEvent: events over 16 MiB come in fragments.</summary>
+    public bool SplitLargeEvents { get; init; }
+
     public static ChangeStreamOptions Parse(RawDocument stage, string database, string? collection, bool allChangesForCluster)
     {
         var options = new ChangeStreamOptions

@@ -111,7 +111,20 @@ internal sealed class AggregateCommand : CommandHandler
         }
 
         var options = ChangeStreamOptions.Parse(stage, context.Database, collection, allChanges);
-        var pipeline = PipelineRunner.ForEachDocument(stages.Skip(1).ToList());
+        var rest = stages.Skip(1).ToList();
+        var split = rest.FindIndex(s => s.TryGetFirst(out var name) && name.NameEquals("$changeStreamSplitLargeEvent"u8));
+        if (split >= 0)
+        {
+            if (split != rest.Count - 1)
+            {
+                throw new CommandException(7182802, "$changeStreamSplitLargeEvent must be the last stage in the pipeline.");
+            }
+
+            rest.RemoveAt(split);
+            options = options with { SplitLargeEvents = true };
+        }
+
+        var pipeline = PipelineRunner.ForEachDocument(rest);
         var cursor = new ChangeStreamCursor(
             context.Server.ChangeLog, context.Server.Clock, context.Server.Catalog, context.Server.TimeProvider, options, pipeline);
         await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
