@@ -172,6 +172,12 @@ internal sealed class Catalog(IStorageObserver observer, UserWriteBlock writeBlo
             names = _databases.TryGetValue(database, out var db) ? [.. db.Keys] : [];
         }
 
+        // A database without collections does not exist: dropping it writes nothing, as on mongod.
+        if (names.Count == 0)
+        {
+            return;
+        }
+
         foreach (var name in names)
         {
             Drop(new Namespace(database, name));

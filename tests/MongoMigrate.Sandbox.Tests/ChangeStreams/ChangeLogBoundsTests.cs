@@ -33,6 +33,22 @@ public class ChangeLogBoundsTests
     }
 
     [Fact]
+    public async Task Starting_at_an_operation_time_older_than_the_change_log_fails_with_ChangeStreamHistoryLost()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ChangeLogCapacity = 16 }, Ct);
+        using var client = new MongoClient(sandbox.ConnectionString);
+        var collection = client.GetDatabase("bounded").GetCollection<BsonDocument>("c");
+        await collection.InsertOneAsync(new BsonDocument("_id", 0), cancellationToken: Ct);
+        var start = (await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: Ct))["operationTime"].AsBsonTimestamp;
+        await collection.InsertManyAsync(Enumerable.Range(1, 40).Select(i => new BsonDocument("_id", i)), cancellationToken: Ct);
+
+        // Every event left is newer than the start, so only the ones that fell out tell that it is gone.
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            collection.WatchAsync(options: new ChangeStreamOptions { StartAtOperationTime = start }, cancellationToken: Ct));
+        Assert.Equal(286, error.Code);
+    }
+
+    [Fact]
     public async Task A_token_still_in_the_change_log_resumes_after_many_writes()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { ChangeLogMaxBytes = 4 * 1024 * 1024 }, Ct);
