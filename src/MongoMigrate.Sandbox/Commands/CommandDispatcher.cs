@@ -140,6 +140,14 @@ internal sealed class CommandDispatcher
             reply.End();
         }
 
+        // A NotPrimaryError carries the server's topologyVersion (mongod's appendErrorLabelsAndTopologyVersion);
+        // a driver that already knows that version treats the error as stale instead of dropping the server.
+        if (_server.IsReplicaSet && code is ServerErrorCode.NotWritablePrimary or ServerErrorCode.NotPrimaryNoSecondaryOk
+            or ServerErrorCode.NotPrimaryOrSecondary or ServerErrorCode.PrimarySteppedDown or ServerErrorCode.InterruptedDueToReplStateChange)
+        {
+            reply.StartDocument("topologyVersion").ObjectId("processId", _server.ProcessId).Int64("counter", _server.TopologyCounter).End();
+        }
+
         AppendClusterTime(reply);
         reply.End();
     }
