@@ -132,7 +132,7 @@ internal sealed class ChangeStreamCursor : ServerCursor
         if (_options.StartAtOperationTime is { } time)
         {
             var before = log.SequenceBefore(time);
-            if (before + 1 < log.OldestSequence)
+            if (before + 1 < log.OldestSequence || !log.HoldsSince(time))
             {
                 throw HistoryLost();
             }

@@ -19,6 +19,9 @@ internal sealed class ChangeLog : IStorageObserver
     private int _count;
     private long _nextSequence = 1;
     private long _bytes;
+
+    // The cluster time of the newest event that fell out: a stream starting at or before it would miss events.
+    private ulong _newestDroppedTime;
     private TaskCompletionSource _appended = NewSignal();
 
     public ChangeLog(ClusterClock clock, int capacity, long maxBytes)
@@ -92,6 +95,7 @@ internal sealed class ChangeLog : IStorageObserver
             {
                 var oldest = _ring[_head];
                 _bytes -= oldest.Size;
+                _newestDroppedTime = oldest.ClusterTime;
                 _ring[_head] = null!;
                 _head = (_head + 1) % _ring.Length;
                 _count--;
@@ -146,6 +150,15 @@ internal sealed class ChangeLog : IStorageObserver
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Whether every event at or after <paramref name="clusterTime"/> is still held: none of them fell out of the log.</summary>
+    public bool HoldsSince(ulong clusterTime)
+    {
+        lock (_lock)
+        {
+            return _newestDroppedTime < clusterTime;
         }
     }
 
