@@ -26,7 +26,7 @@ internal sealed record JobSnapshot
 
     public static async Task<JobSnapshot> ReadAsync(string jobDirectory, string jobId, CancellationToken cancellationToken)
     {
-        var path = MigrationJob.StatePath(jobDirectory);
+        var path = JobFolder.StatePath(jobDirectory);
         if (!File.Exists(path))
         {
             return new JobSnapshot();

@@ -1,7 +1,8 @@
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using MongoMigrate.Bson;
-using MongoMigrate.Engine.Dumps;
+using MongoMigrate.Engine.DumpFormat;
+using MongoMigrate.Engine.DumpFormat.Archive;
 
 namespace MongoMigrate.Bench.Dumps;
 

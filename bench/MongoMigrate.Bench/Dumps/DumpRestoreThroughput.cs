@@ -5,7 +5,9 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.DumpJobs;
+using MongoMigrate.Engine.DumpFormat;
+using MongoMigrate.Engine.Dumping;
+using MongoMigrate.Engine.Restoring;
 using MongoMigrate.Engine.WorkerPools;
 using MongoMigrate.Sandbox;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Cli.Output;

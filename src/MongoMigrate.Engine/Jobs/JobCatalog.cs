@@ -19,7 +19,7 @@ public static class JobCatalog
         var result = new List<JobOverview>();
         foreach (var directory in Directory.EnumerateDirectories(workDirectory).Order(StringComparer.Ordinal))
         {
-            var statePath = MigrationJob.StatePath(directory);
+            var statePath = JobFolder.StatePath(directory);
             if (!File.Exists(statePath))
             {
                 continue;

@@ -1,4 +1,5 @@
-using MongoMigrate.Engine.Dumps;
+
+using MongoMigrate.Engine.DumpFormat;
 
 namespace MongoMigrate.Engine.Verification;
 

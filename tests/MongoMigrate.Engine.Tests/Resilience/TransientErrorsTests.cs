@@ -5,6 +5,7 @@ using MongoDB.Driver.Core.Clusters;
 using MongoDB.Driver.Core.Connections;
 using MongoDB.Driver.Core.Servers;
 using MongoMigrate.Engine.Copying;
+using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.Resilience;
 
 namespace MongoMigrate.Engine.Tests.Resilience;

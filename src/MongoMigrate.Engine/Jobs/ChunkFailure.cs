@@ -1,4 +1,0 @@
-namespace MongoMigrate.Engine.Jobs;
-
-/// <summary>A chunk that failed for good in this run, after its attempts.</summary>
-public sealed record ChunkFailure(int Index, string Description, int Attempts, string Reason, Exception Exception);

@@ -1,0 +1,25 @@
+using MongoMigrate.Engine.Discovery;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Engine.Migration;
+
+/// <summary>One collection of a job: where it comes from and goes, its chunks as stored, its live progress.</summary>
+public sealed class CollectionJob
+{
+    public required SourceCollection Source { get; init; }
+
+    public required NamespaceName Target { get; init; }
+
+    public required CollectionProgress Progress { get; init; }
+
+    /// <summary>The chunks as the state store holds them at the start of this run.</summary>
+    public required IReadOnlyList<ChunkRecord> Chunks { get; init; }
+
+    /// <summary>The key under which workers are tracked and measured: the source namespace.</summary>
+    public string Key => Source.Namespace.FullName;
+
+    /// <summary>Larger collections get slots first: the longest pole decides when the job ends.</summary>
+    public long Priority => Math.Max(Source.EstimatedBytes, 0);
+}

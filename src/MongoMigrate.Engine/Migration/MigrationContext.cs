@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Engine.ChunkStorage;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+using Polly;
+
+namespace MongoMigrate.Engine.Migration;
+
+/// <summary>What every collection processor of one job shares: clients, pools, state, progress, budget, clock.</summary>
+public sealed class MigrationContext
+{
+    public required string JobId { get; init; }
+
+    public required MigrationOptions Options { get; init; }
+
+    public required IMongoClient Source { get; init; }
+
+    public required IMongoClient Target { get; init; }
+
+    /// <summary>The process-wide coordinator: the job's pools come from it, shared by all its collections.</summary>
+    public required WorkerPoolCoordinator Coordinator { get; init; }
+
+    public required IJobStateStore State { get; init; }
+
+    public required JobProgress Progress { get; init; }
+
+    public required DiskBudget DiskBudget { get; init; }
+
+    public required ChunkFiles ChunkFiles { get; init; }
+
+    /// <summary>Retries for idempotent server operations.</summary>
+    public required ResiliencePipeline Retry { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    public required TimeProvider TimeProvider { get; init; }
+
+    /// <summary>Adds an error to the job's history; a history that cannot be written never fails the work (it is logged).</summary>
+    public async Task RecordErrorAsync(ErrorRecord error)
+    {
+        try
+        {
+            await State.RecordErrorAsync(JobId, error, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Logger.LogWarning("Could not record an error in the job state: {Reason}", e.Message);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Engine.ChunkStorage;
+using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+
+namespace MongoMigrate.Engine.Migration;
+
+/// <summary>
+/// Runs one migration job: discovers and plans the collections, creates them on the target, copies every
+/// collection through the job's shared dump and restore pools (largest first), builds the remaining
+/// indexes, verifies, and records every step so that an interrupted job resumes where it stopped.
+/// </summary>
+public sealed partial class MigrationJob : IRunningJob
+{
+    private readonly MongoEndpoint _source;
+    private readonly MongoEndpoint _target;
+    private readonly WorkerPoolCoordinator _coordinator;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MigrationOptions _options;
+
+    // When a resumed job had completed before: it is then verified again, not shown with its old proof.
+    private DateTimeOffset? _completedAt;
+
+    public MigrationJob(MongoEndpoint source, MongoEndpoint target, MigrationOptions options, WorkerPoolCoordinator coordinator, ILoggerFactory loggers, TimeProvider? timeProvider = null)
+    {
+        options.Validate();
+        _source = source;
+        _target = target;
+        _options = options;
+        _coordinator = coordinator;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("MongoMigrate.Job");
+        _time = timeProvider ?? TimeProvider.System;
+        JobId = options.JobId ?? NewJobId(_time);
+        Progress = new JobProgress(_time);
+        JobDirectory = JobFolder.Of(options.WorkDirectory, JobId);
+        Steering = new JobSteering(coordinator, JobId, new PoolSettings(options.DumpWorkers, options.RestoreWorkers, options.InsertionWorkers), logger: _logger);
+    }
+
+    public string JobId { get; }
+
+    public string JobDirectory { get; }
+
+    public JobProgress Progress { get; }
+
+    /// <summary>The options the job runs with: as given, or for a resumed job merged with its stored settings once <see cref="Started"/> completes.</summary>
+    public MigrationOptions Options => Volatile.Read(ref _options);
+
+    /// <summary>Completes when the job's settings are final and its pools exist (before any collection is copied).</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>The job's pools as they are now (max, active, waiting, workers), or null before they exist.</summary>
+    public JobWorkerPoolsSnapshot? Pools => _coordinator.GetJobSnapshot(JobId);
+
+    /// <summary>Worker counts and pause, live; a resumed job comes back with the counts it last ran with (never a pause's zero).</summary>
+    public JobSteering Steering { get; }
+
+    /// <summary>Opens the job's state; tests wrap the store to crash it between two changes.</summary>
+    internal Func<string, CancellationToken, Task<IJobStateStore>>? StateStoreFactory { get; init; }
+
+    /// <summary>The disk of the work folder; tests replace it to fill the disk.</summary>
+    internal IChunkFileSystem? FileSystem { get; init; }
+
+    public async Task<MigrationSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var statePath = JobFolder.StatePath(JobDirectory);
+            if (_options.Resume && !File.Exists(statePath))
+            {
+                throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir (mongomigrate jobs lists them).");
+            }
+
+            using var jobLock = JobLock.Acquire(JobDirectory, JobId, _time);
+            var state = StateStoreFactory is { } open
+                ? await open(statePath, cancellationToken).ConfigureAwait(false)
+                : await SqliteJobStateStore.OpenAsync(statePath, _time, cancellationToken).ConfigureAwait(false);
+            await using (state.ConfigureAwait(false))
+            {
+                try
+                {
+                    return await RunWithStateAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await Steering.DetachStoreAsync().ConfigureAwait(false);
+                    _coordinator.CleanupJob(JobId);
+                }
+            }
+        }
+        finally
+        {
+            // Whoever waits for the start must not wait forever on a job that could not start.
+            _started.TrySetResult();
+        }
+    }
+
+    private async Task<MigrationSummary> RunWithStateAsync(IJobStateStore state, CancellationToken cancellationToken)
+    {
+        var existing = await state.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !_options.Resume)
+        {
+            throw new MigrationException($"Job {JobId} already exists in {_options.WorkDirectory}: pass --resume to carry it on, or choose another --job-id.");
+        }
+
+        if (existing is null && _options.Resume)
+        {
+            throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir (mongomigrate jobs lists them).");
+        }
+
+        if (existing is not null)
+        {
+            await AdoptStoredSettingsAsync(state, existing, cancellationToken).ConfigureAwait(false);
+            _completedAt = existing.Status == JobStatus.Completed ? existing.UpdatedAt : null;
+        }
+
+        using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
+        using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
+        Progress.Phase = "connecting";
+        // Both at once; when both fail, awaiting the pair throws the source's error, the first.
+        await Task.WhenAll(
+            ConnectionProbe.CheckAsync(sourceClient, _source, _options.ConnectTimeout, cancellationToken),
+            ConnectionProbe.CheckAsync(targetClient, _target, _options.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
+        _logger.LogDebug("Both servers answer");
+
+        // Who the two deployments are, whatever their URIs say: one deployment must never be written where it is read.
+        var identities = await Task.WhenAll(
+            DeploymentIdentity.ReadAsync(sourceClient, cancellationToken),
+            DeploymentIdentity.ReadAsync(targetClient, cancellationToken)).ConfigureAwait(false);
+        var sameDeployment = identities[0].SameDeploymentAs(identities[1]);
+
+        var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
+        var context = new MigrationContext
+        {
+            JobId = JobId,
+            Options = _options,
+            Source = sourceClient,
+            Target = targetClient,
+            Coordinator = _coordinator,
+            State = state,
+            Progress = Progress,
+            DiskBudget = new DiskBudget(DiskBudgetFor(chunkFiles)),
+            ChunkFiles = chunkFiles,
+            Retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e))),
+            Logger = _logger,
+            TimeProvider = _time,
+        };
+
+        // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
+        Steering.OpenPools();
+        _started.TrySetResult();
+
+        var created = existing is not null;
+        IReadOnlyList<PlannedCollection> collections = [];
+        IReadOnlyList<Discovery.SkippedNamespace> skipped = [];
+        IReadOnlyDictionary<string, (long Documents, long Bytes)> before = new Dictionary<string, (long, long)>();
+        using var metadataGate = new SemaphoreSlim(MetadataConcurrency(_options));
+        try
+        {
+            Progress.Phase = "discovering";
+            if (existing is null)
+            {
+                (collections, skipped) = await StartNewAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
+                created = true;
+            }
+            else
+            {
+                collections = await ReloadAsync(context, sameDeployment, existing.Status == JobStatus.Completed, cancellationToken).ConfigureAwait(false);
+                await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
+            }
+
+            _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
+            await Steering.AttachStoreAsync((settings, token) => state.SavePoolSettingsAsync(JobId, settings, token)).ConfigureAwait(false);
+            before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
+            Progress.Phase = "copying";
+            var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
+                .Select(c => RunCollectionAsync(context, c, before.GetValueOrDefault(c.Record.SourceNamespace), metadataGate, cancellationToken))
+                .ToList();
+            var outcomes = await Task.WhenAll(tasks).ConfigureAwait(false);
+            return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && created)
+        {
+            await state.UpdateJobAsync(JobId, JobStatus.Stopped, "stopped by the user", CancellationToken.None).ConfigureAwait(false);
+            Progress.Phase = "stopped";
+            var outcomes = await OutcomesFromStateAsync(state, collections, before).ConfigureAwait(false);
+            return Summary(
+                JobStatus.Stopped,
+                outcomes,
+                skipped,
+                existing is not null,
+                $"Stopped; finished chunks are kept. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).");
+        }
+    }
+
+    private async Task<MigrationSummary> FinishAsync(IJobStateStore state, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed)
+    {
+        var failed = outcomes.Where(o => o.Status == CollectionStatus.Failed).ToList();
+        var status = failed.Count == 0 ? JobStatus.Completed : JobStatus.Failed;
+        var reason = failed.Count == 0 ? null
+            : $"{failed.Count} collection(s) failed ({string.Join("; ", failed.Select(f => $"{f.Source}: {f.Error}"))}). "
+              + $"Fix the cause and run again with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (finished chunks are kept; failed ones get fresh attempts).";
+        await state.UpdateJobAsync(JobId, status, reason, CancellationToken.None).ConfigureAwait(false);
+        Progress.Phase = "done";
+        return Summary(status, outcomes, skipped, resumed, reason);
+    }
+
+    private MigrationSummary Summary(JobStatus status, IReadOnlyList<CollectionOutcome> outcomes, IReadOnlyList<Discovery.SkippedNamespace> skipped, bool resumed, string? reason) => new()
+    {
+        CompletedAt = _completedAt,
+        VerifiedAgain = _completedAt is null ? null : _options.Verify,
+        JobId = JobId,
+        Status = status,
+        Elapsed = Progress.Elapsed,
+        Collections = outcomes,
+        Skipped = skipped,
+        Resumed = resumed,
+        Reason = reason,
+    };
+
+    /// <summary>The configured budget, lowered to what the disk can hold now: dumps then wait for restores instead of filling the disk.</summary>
+    private long DiskBudgetFor(ChunkFiles files)
+    {
+        if (_options.Method != CopyMethod.DumpRestore)
+        {
+            return _options.DiskBudgetBytes;
+        }
+
+        var free = files.AvailableBytes();
+        var room = Math.Max(_options.ChunkSizeBytes, free / 10 * 9);
+        if (room >= _options.DiskBudgetBytes)
+        {
+            return _options.DiskBudgetBytes;
+        }
+
+        _logger.LogWarning(
+            "The work folder has {Free} MB free, less than the disk budget of {Budget} MB: at most {Room} MB of chunk files will wait for restore at a time",
+            free / (1024 * 1024),
+            _options.DiskBudgetBytes / (1024 * 1024),
+            room / (1024 * 1024));
+        return room;
+    }
+
+    private static string NewJobId(TimeProvider time) =>
+        $"job-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+}

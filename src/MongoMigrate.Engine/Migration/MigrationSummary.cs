@@ -1,0 +1,47 @@
+using MongoMigrate.Engine.Discovery;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Engine.Migration;
+
+/// <summary>What a run of a job did, for the final report and --json.</summary>
+public sealed record MigrationSummary
+{
+    public required string JobId { get; init; }
+
+    public required JobStatus Status { get; init; }
+
+    public required TimeSpan Elapsed { get; init; }
+
+    public required IReadOnlyList<CollectionOutcome> Collections { get; init; }
+
+    public IReadOnlyList<SkippedNamespace> Skipped { get; init; } = [];
+
+    /// <summary>This run carried on a job started earlier.</summary>
+    public bool Resumed { get; init; }
+
+    /// <summary>Documents on the target from every run of the job.</summary>
+    public long Documents => Collections.Sum(c => c.Documents);
+
+    public long Bytes => Collections.Sum(c => c.Bytes);
+
+    /// <summary>Documents this run restored; rates are measured on these.</summary>
+    public long DocumentsThisRun => Collections.Sum(c => c.Documents - c.DocumentsBeforeRun);
+
+    public long BytesThisRun => Collections.Sum(c => c.Bytes - c.BytesBeforeRun);
+
+    public double DocumentsPerSecond => Elapsed.TotalSeconds > 0 ? DocumentsThisRun / Elapsed.TotalSeconds : 0;
+
+    public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesThisRun / Elapsed.TotalSeconds : 0;
+
+    /// <summary>When the job had completed, for a run that resumed a completed job; null otherwise.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>For a completed job resumed: whether this run verified it again (false: its proof is the old one). Null otherwise.</summary>
+    public bool? VerifiedAgain { get; init; }
+
+    /// <summary>True when every collection was verified equal on both sides, and not only before a completed job was resumed.</summary>
+    public bool Verified => Collections.Count > 0 && VerifiedAgain != false && Collections.All(c => c.Verification?.IsEqual == true);
+
+    /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
+    public string? Reason { get; init; }
+}

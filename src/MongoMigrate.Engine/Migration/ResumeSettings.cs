@@ -1,0 +1,50 @@
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Engine.Migration;
+
+/// <summary>The rule for a resumed job's settings: what the user gives again wins, the rest comes from the job's state.</summary>
+internal static class ResumeSettings
+{
+    public static MigrationOptions Merge(MigrationOptions given, JobDefinition stored, PoolSettings? lastPools)
+    {
+        var keep = ~given.ResumeOverrides;
+        var merged = given;
+        if (keep.HasFlag(JobSettings.Method))
+        {
+            merged = merged with { Method = stored.Method == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore };
+        }
+
+        if (keep.HasFlag(JobSettings.DumpWorkers) && (lastPools?.DumpWorkers ?? stored.DumpWorkers) is > 0 and var dump)
+        {
+            merged = merged with { DumpWorkers = dump };
+        }
+
+        if (keep.HasFlag(JobSettings.RestoreWorkers) && (lastPools?.RestoreWorkers ?? stored.RestoreWorkers) is > 0 and var restore)
+        {
+            merged = merged with { RestoreWorkers = restore };
+        }
+
+        if (keep.HasFlag(JobSettings.InsertionWorkers) && (lastPools?.InsertionWorkers ?? stored.InsertionWorkers) is > 0 and var insertion)
+        {
+            merged = merged with { InsertionWorkers = insertion };
+        }
+
+        if (keep.HasFlag(JobSettings.ChunkSize) && stored.ChunkSizeBytes > 0)
+        {
+            merged = merged with { ChunkSizeBytes = stored.ChunkSizeBytes };
+        }
+
+        if (keep.HasFlag(JobSettings.Gzip))
+        {
+            merged = merged with { Gzip = stored.Gzip };
+        }
+
+        if (keep.HasFlag(JobSettings.DiskBudget) && stored.DiskBudgetBytes > 0)
+        {
+            merged = merged with { DiskBudgetBytes = stored.DiskBudgetBytes };
+        }
+
+        return merged;
+    }
+}

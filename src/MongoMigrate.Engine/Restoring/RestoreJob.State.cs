@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Bson;
+using MongoMigrate.Engine.Discovery;
+using MongoMigrate.Engine.DumpFormat;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Engine.Restoring;
+
+/// <summary>A restore's durable state: one record per namespace, so that a resumed job skips what it completed.</summary>
+public sealed partial class RestoreJob
+{
+    /// <summary>
+    /// Creates the job's records, or reloads them with --resume; returns the namespaces an earlier run completed, and
+    /// those it wrote from a damaged dump into a collection it created, which this run drops and restores whole.
+    /// </summary>
+    private async Task<(Dictionary<string, NamespaceResult> Done, HashSet<string> Replace)> LoadStateAsync(IJobStateStore state, RestorePlan plan, IMongoClient client, CancellationToken cancellationToken)
+    {
+        var existing = await state.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !_options.Resume)
+        {
+            throw new MigrationException($"Job {JobId} already exists in {_options.WorkDirectory}: pass --resume to carry it on, or choose another --job-id.");
+        }
+
+        if (existing is null && _options.Resume)
+        {
+            throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir.");
+        }
+
+        var done = new Dictionary<string, NamespaceResult>(StringComparer.Ordinal);
+        var replace = new HashSet<string>(StringComparer.Ordinal);
+        var now = _time.GetUtcNow();
+        Dictionary<string, CollectionRecord> records;
+        if (existing is null)
+        {
+            await state.CreateJobAsync(
+                new JobRecord { JobId = JobId, DefinitionJson = Definition().ToJson(), Status = JobStatus.Running, CreatedAt = now, UpdatedAt = now },
+                [],
+                cancellationToken).ConfigureAwait(false);
+            records = [];
+        }
+        else
+        {
+            var stored = JobDefinition.FromJson(existing.DefinitionJson);
+            if (stored.Source != _options.Source.Display || stored.Target != _target.Display)
+            {
+                throw new MigrationException(
+                    $"Job {JobId} restores {stored.Source} to {stored.Target}, but this run was given {_options.Source.Display} and {_target.Display}. Give the job's own dump and --target to resume it.");
+            }
+
+            records = (await state.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.SourceNamespace, StringComparer.Ordinal);
+            await state.UpdateJobAsync(JobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var item in plan.Collections.Concat(plan.Views))
+        {
+            if (!records.TryGetValue(item.Key, out var record))
+            {
+                await state.SaveCollectionPlanAsync(
+                    JobId,
+                    new CollectionRecord { SourceNamespace = item.Key, TargetNamespace = item.Target.FullName, Status = CollectionStatus.Pending, EstimatedBytes = item.EstimatedBytes, ChunkCount = 1 },
+                    [new ChunkRecord { SourceNamespace = item.Key, Index = 0, Filter = RawDocument.Empty.Bytes.ToArray(), Description = "all" }],
+                    cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (record.Status == CollectionStatus.Completed && record.TargetNamespace == item.Target.FullName)
+            {
+                var chunks = await state.GetChunksAsync(JobId, item.Key, cancellationToken).ConfigureAwait(false);
+                done[item.Key] = new NamespaceResult
+                {
+                    Source = item.Key,
+                    Target = record.TargetNamespace,
+                    Kind = item.IsView ? CollectionMetadata.ViewType : CollectionMetadata.CollectionType,
+                    Status = CollectionStatus.Completed,
+                    Documents = chunks.Sum(c => c.Documents),
+                    Bytes = chunks.Sum(c => c.Bytes),
+                    IndexErrors = record.IndexErrors?.Split('\n') ?? [],
+                    Notes = ["restored by an earlier run of this job"],
+                };
+                continue;
+            }
+
+            if (await WrittenFromDamagedDumpAsync(state, record, item, client, cancellationToken).ConfigureAwait(false))
+            {
+                replace.Add(item.Key);
+            }
+        }
+
+        return (done, replace);
+    }
+
+    /// <summary>
+    /// Whether an earlier run wrote this namespace from a damaged dump into a collection that run created and that is
+    /// still that collection (same UUID): then nothing else is in it, and it can be replaced whole, extra documents with
+    /// a damaged _id included. In a collection it did not create, documents that differ are replaced one by one.
+    /// </summary>
+    private async Task<bool> WrittenFromDamagedDumpAsync(IJobStateStore state, CollectionRecord record, RestoreItem item, IMongoClient client, CancellationToken cancellationToken)
+    {
+        var chunks = await state.GetChunksAsync(JobId, item.Key, cancellationToken).ConfigureAwait(false);
+        if (!chunks.Any(c => c.ReplaceOnTarget))
+        {
+            return false;
+        }
+
+        var now = await CollectionUuids.ReadAsync(client, item.Target, cancellationToken).ConfigureAwait(false);
+        if (record.TargetUuid is { } created && now.Uuid == created)
+        {
+            return true;
+        }
+
+        _logger.LogWarning(
+            "{Namespace} was written from a damaged dump by an earlier run, into a collection that run did not create: documents that differ are replaced, but documents the damage added stay",
+            item.Target);
+        return false;
+    }
+
+    private async Task RecordAsync(IJobStateStore state, NamespaceResult result, string key, CancellationToken cancellationToken)
+    {
+        var indexErrors = result.IndexErrors.Count == 0 ? null : string.Join("\n", result.IndexErrors);
+        if (result.WrittenFromDamagedPart)
+        {
+            // Recorded as to be replaced, with the collection this run created: a resumed run drops that and restores it whole.
+            await state.SaveCollectionPlanAsync(
+                JobId,
+                new CollectionRecord
+                {
+                    SourceNamespace = key,
+                    TargetNamespace = result.Target,
+                    Status = CollectionStatus.Failed,
+                    Error = result.Error,
+                    IndexErrors = indexErrors,
+                    TargetUuid = result.CreatedTargetUuid,
+                },
+                [new ChunkRecord { SourceNamespace = key, Index = 0, Filter = RawDocument.Empty.Bytes.ToArray(), Description = "all", ReplaceOnTarget = true, Error = result.Error }],
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Status == CollectionStatus.Completed)
+        {
+            await state.MarkChunkRestoredAsync(JobId, key, 0, result.Documents, result.Bytes, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await state.UpdateCollectionAsync(JobId, key, result.Status, result.Error, indexErrors, cancellationToken).ConfigureAwait(false);
+    }
+
+    private JobDefinition Definition() => new()
+    {
+        Source = _options.Source.Display,
+        Target = _target.Display,
+        Selection = _options.Selection.ToString(),
+        Include = [.. _options.Selection.Include.Select(p => p.Text)],
+        Exclude = [.. _options.Selection.Exclude.Select(p => p.Text)],
+        Renames = [.. _options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
+        Method = "restore",
+        RestoreWorkers = _options.ParallelCollections,
+        InsertionWorkers = _options.InsertionWorkers,
+        DropTarget = _options.Drop,
+    };
+}
