@@ -179,7 +179,8 @@ public sealed class MigrateCommandTests : IAsyncLifetime
             Ct);
         var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
 
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", $"mongodb://127.0.0.1:{port}/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "12");
+        // Lines come every 5 s and the note after 10 s without progress: the line at 15 s carries it, whatever the load.
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", $"mongodb://127.0.0.1:{port}/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "17");
 
         silent.Stop();
         await Assert.ThrowsAnyAsync<Exception>(() => accepting);

@@ -59,6 +59,25 @@ public sealed class VerifyJobTests(MongoServerFixture server) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task Field_order_negative_zero_and_mixed_id_types_are_compared_as_stored()
+    {
+        object[] ids = [1, "1", true, new ObjectId("65a000000000000000000001"), new BsonDocument("k", 1), 2.5];
+        var source = ids.Select(id => new BsonDocument { { "_id", BsonValue.Create(id) }, { "a", 0.0 }, { "b", 1 } }).ToList();
+        await Collection(_a, "c").InsertManyAsync(source, cancellationToken: Ct);
+        var target = source.Select(d => d.DeepClone().AsBsonDocument).ToList();
+        target[1] = new BsonDocument { { "_id", "1" }, { "b", 1 }, { "a", 0.0 } };
+        target[4] = new BsonDocument { { "_id", new BsonDocument("k", 1) }, { "a", new BsonDouble(-0.0) }, { "b", 1 } };
+        await Collection(_b, "c").InsertManyAsync(target, cancellationToken: Ct);
+
+        var report = await VerifyAsync(new VerifyJobOptions { Selection = Rename() });
+
+        var c = Assert.Single(report.Namespaces);
+        Assert.Equal((4L, 2L, 0L, 0L), (c.Identical, c.Different, c.Missing, c.Extra));
+        Assert.Contains(new DocumentMismatch(MismatchKind.Different, "\"1\"", "a (fields in another order)"), c.Mismatches);
+        Assert.Contains(c.Mismatches, m => m.Kind == MismatchKind.Different && m.Path == "a");
+    }
+
+    [Fact]
     public async Task Index_and_option_differences_and_a_missing_collection_are_reported()
     {
         await SeedBothAsync("c", 10);
