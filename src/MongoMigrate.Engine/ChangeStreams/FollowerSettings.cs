@@ -2,7 +2,7 @@ using MongoDB.Driver;
 using MongoMigrate.Engine.ChangeStreams.Apply;
 using MongoMigrate.Engine.ChangeStreams.Capture;
 using MongoMigrate.Engine.ChangeStreams.Spool;
-using MongoMigrate.Engine.DumpRestore;
+using MongoMigrate.Engine.ChunkStorage;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;

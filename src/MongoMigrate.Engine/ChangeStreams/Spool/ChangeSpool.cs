@@ -1,6 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChangeStreams.Capture;
-using MongoMigrate.Engine.DumpRestore;
+using MongoMigrate.Engine.ChunkStorage;
 
 namespace MongoMigrate.Engine.ChangeStreams.Spool;
 

@@ -1,7 +1,7 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChangeStreams.Capture;
 using MongoMigrate.Engine.ChangeStreams.Spool;
-using MongoMigrate.Engine.DumpRestore;
+using MongoMigrate.Engine.ChunkStorage;
 
 namespace MongoMigrate.Engine.Tests.ChangeStreams.Spool;
 
