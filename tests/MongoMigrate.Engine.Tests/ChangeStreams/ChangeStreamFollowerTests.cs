@@ -167,4 +167,27 @@ public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixtur
         await using var resumed = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
         await bed.AssertCaughtUpAndEqualAsync(resumed);
     }
+
+    [Fact]
+    public async Task Index_builds_and_drops_are_applied_at_a_barrier_and_a_unique_index_stops_following_with_the_reason()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "index", "a");
+        var collection = bed.Source("a");
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 0 }, { "x", 1 } }, cancellationToken: Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("x"), new CreateIndexOptions { Name = "by_x" }), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Descending("y"), new CreateIndexOptions { Name = "by_y" }), cancellationToken: Ct);
+        await collection.Indexes.DropOneAsync("by_y", Ct);
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "x", 2 } }, cancellationToken: Ct);
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+        var names = await (await server.Client.GetDatabase(bed.TargetDb).GetCollection<BsonDocument>("a").Indexes.ListAsync(Ct)).ToListAsync(Ct);
+        Assert.Equal(["_id_", "by_x"], names.Select(i => i["name"].AsString).Order(StringComparer.Ordinal));
+
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("x"), new CreateIndexOptions { Unique = true, Name = "x_unique" }), cancellationToken: Ct);
+        var error = await Assert.ThrowsAsync<ChangeStreamStoppedException>(() => follower.Completion.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal("createIndexes", error.OperationType);
+    }
 }
