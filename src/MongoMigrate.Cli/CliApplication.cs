@@ -52,6 +52,7 @@ internal static class CliApplication
             MigrateCommand.Create(environment),
             DumpCommand.Create(environment),
             RestoreCommand.Create(environment),
+            VerifyCommand.Create(environment),
             JobsCommand.Create(environment),
             SandboxCommand.Create(environment.Output),
         };

@@ -1,3 +1,4 @@
+using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Progress;
@@ -22,4 +23,11 @@ public sealed class CollectionJob
 
     /// <summary>Larger collections get slots first: the longest pole decides when the job ends.</summary>
     public long Priority => Math.Max(Source.EstimatedBytes, 0);
+
+    /// <summary>Counts a batch's inserts as copied: documents written by this run, and their share of the batch's bytes.</summary>
+    public void CountInserted(InsertBatch batch, InsertResult result)
+    {
+        var bytes = result.AlreadyPresent == 0 ? batch.Bytes : batch.Bytes * result.Inserted / Math.Max(1, batch.Count);
+        Progress.AddCopied(result.Inserted, bytes);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.ServerCommands;
@@ -56,15 +55,16 @@ public sealed class DirectCopyProcessor
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
-        var inserter = new BatchInserter(target, _job.Target.Collection);
         long documents = 0, bytes = 0;
         var digest = new DocumentDigest();
-        var inserted = new InsertTally();
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, _context.Retry)
+        {
+            Slots = new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"),
+            Inserted = _job.CountInserted,
+        };
 
         // A failed read stops the writers, a failed write stops the read; the chunk is then retried whole.
-        await BoundedPipeline.RunAsync<RawBatch>(
-            _context.Options.InsertionWorkers,
-            _context.Options.InsertionWorkers,
+        await stage.RunAsync(
             async (buffer, token) =>
             {
                 var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
@@ -78,44 +78,16 @@ public sealed class DirectCopyProcessor
                     }
 
                     reader.ReportProgress(batch.Count, batch.Bytes);
-                    await buffer.WriteAsync(batch, token).ConfigureAwait(false);
+                    await buffer.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);
                 }
             },
-            (batches, token) => WriteAsync(batches, inserter, chunk, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, inserted.Total, digest.Value, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, documents, bytes, stage.Tally.Total, digest.Value, cancellationToken).ConfigureAwait(false);
         if (chunk.File is { } file)
         {
             // Dumped by an earlier dump-restore run of the job, copied directly now: its file has no use left.
             _context.ChunkFiles.Delete(file);
-        }
-    }
-
-    private async Task WriteAsync(ChannelReader<RawBatch> batches, BatchInserter inserter, ChunkRecord chunk, InsertTally inserted, CancellationToken cancellationToken)
-    {
-        await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // The batch's pooled buffer goes back once its documents are on the target (or the chunk failed).
-            using var owned = batch;
-            using var slot = await _writePool.AcquireAsync(_job.Priority, cancellationToken).ConfigureAwait(false);
-            var workerId = _writePool.NextWorkerId();
-            var worker = _writePool.RegisterWorker(_job.Key, workerId, $"chunk {chunk.Index} {chunk.Description}", cancellationToken);
-            var outcome = WorkerOutcome.Failed;
-            try
-            {
-                var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(batch, token).ConfigureAwait(false), worker.CancellationToken).ConfigureAwait(false);
-                inserted.Add(result);
-                var batchBytes = batch.Bytes;
-                var insertedBytes = result.AlreadyPresent == 0 ? batchBytes : batchBytes * result.Inserted / Math.Max(1, batch.Count);
-                _job.Progress.AddCopied(result.Inserted, insertedBytes);
-                worker.ReportProgress(batch.Count, batchBytes);
-                outcome = WorkerOutcome.Succeeded;
-            }
-            finally
-            {
-                _writePool.MarkWorkerCompleted(workerId, outcome);
-            }
         }
     }
 }

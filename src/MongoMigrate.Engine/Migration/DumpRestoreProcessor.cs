@@ -69,12 +69,6 @@ public sealed class DumpRestoreProcessor
         return [.. results[0], .. results[1]];
     }
 
-    /// <summary>Changes the job's dump workers (shared by all its collections) at once.</summary>
-    public WorkerAdjustment AdjustDumpWorkers(int newCount) => _context.Coordinator.AdjustDumpWorkers(_jobId, newCount);
-
-    /// <summary>Changes the job's restore workers (shared by all its collections) at once.</summary>
-    public WorkerAdjustment AdjustRestoreWorkers(int newCount) => _context.Coordinator.AdjustRestoreWorkers(_jobId, newCount);
-
     /// <summary>
     /// Dumps chunks as disk budget and dump slots allow. The budget is reserved before a chunk queues for
     /// a slot, never while holding one: a dump that waits for disk room must not keep a worker slot from
@@ -303,11 +297,12 @@ public sealed class DumpRestoreProcessor
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var digest = new DocumentDigest();
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
-        var inserter = new BatchInserter(target, _job.Target.Collection);
-        var inserted = new InsertTally();
-        await BoundedPipeline.RunAsync<DocumentBatch>(
-            _context.Options.InsertionWorkers,
-            _context.Options.InsertionWorkers,
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, _context.Retry)
+        {
+            Worker = worker,
+            Inserted = _job.CountInserted,
+        };
+        await stage.RunAsync(
             async (batches, token) =>
             {
                 var reader = BsonStreamReader.OpenFile(path);
@@ -318,7 +313,7 @@ public sealed class DumpRestoreProcessor
                     {
                         if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
                         {
-                            await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                            await batches.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);
                             batch = new DocumentBatch(1024 * 1024);
                         }
 
@@ -328,7 +323,7 @@ public sealed class DumpRestoreProcessor
 
                     if (batch.Count > 0)
                     {
-                        await batches.WriteAsync(batch, token).ConfigureAwait(false);
+                        await batches.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);
                     }
                     else
                     {
@@ -336,33 +331,11 @@ public sealed class DumpRestoreProcessor
                     }
                 }
             },
-            (batches, token) => InsertBatchesAsync(batches, inserter, worker, inserted, token),
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, inserted.Total, digest.Value, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, stage.Tally.Total, digest.Value, cancellationToken).ConfigureAwait(false);
         _context.ChunkFiles.Delete(chunk.File!);
         _context.DiskBudget.Release(fileBytes);
-    }
-
-    private async Task InsertBatchesAsync(ChannelReader<DocumentBatch> batches, BatchInserter inserter, WorkerContext worker, InsertTally inserted, CancellationToken cancellationToken)
-    {
-        await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            using (batch)
-            {
-                var documents = new List<RawDocument>(batch.Count);
-                foreach (var document in batch)
-                {
-                    documents.Add(new RawDocument(document));
-                }
-
-                var result = await _context.Retry.ExecuteAsync(async token => await inserter.InsertAsync(documents, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                inserted.Add(result);
-                var insertedBytes = result.AlreadyPresent == 0 ? batch.Length : batch.Length * result.Inserted / Math.Max(1, batch.Count);
-                _job.Progress.AddCopied(result.Inserted, insertedBytes);
-                worker.ReportProgress(batch.Count, batch.Length);
-            }
-        }
     }
 
     /// <summary>The file must hold exactly the documents recorded at dump time: same count, same CRC-64.</summary>

@@ -8,6 +8,11 @@ public static class RetryPolicy
 {
     public static ResiliencePipeline Create(TimeProvider timeProvider, int maxRetries = 6, TimeSpan? firstDelay = null, Action<Exception, int>? onRetry = null)
     {
+        if (maxRetries == 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         return builder.AddRetry(new RetryStrategyOptions
         {

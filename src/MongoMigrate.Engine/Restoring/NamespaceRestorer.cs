@@ -8,10 +8,10 @@ using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Progress;
-using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
+using Polly;
 
 namespace MongoMigrate.Engine.Restoring;
 
@@ -22,9 +22,10 @@ namespace MongoMigrate.Engine.Restoring;
 /// indexes, unique ones first.
 /// </summary>
 /// <remarks>
-/// Each insert batch takes a restore-pool slot only while it is being inserted, never while it waits for data.
-/// That keeps an archive restore from deadlocking however many namespaces the archive interleaves: a consumer
-/// that waits for a slot always gets one from an insert that finishes without needing the archive to move on.
+/// Its documents go in through an <see cref="InsertStage"/> whose batches take a restore-pool slot only while they are
+/// inserted, never while they wait for data. That keeps an archive restore from deadlocking however many namespaces the
+/// archive interleaves: a writer that waits for a slot always gets one from an insert that finishes without needing the
+/// archive to move on.
 /// </remarks>
 internal sealed class NamespaceRestorer(
     IMongoClient target,
@@ -32,6 +33,7 @@ internal sealed class NamespaceRestorer(
     RestoreJobOptions options,
     RestoreItem item,
     CollectionProgress progress,
+    ResiliencePipeline retry,
     ILogger logger,
     bool replace = false)
 {
@@ -45,7 +47,8 @@ internal sealed class NamespaceRestorer(
     /// <param name="cancellationToken">Stops the restore.</param>
     public async Task<NamespaceResult> RunAsync(ChannelReader<DocumentBatch> data, Func<ulong?> crc, CancellationToken cancellationToken)
     {
-        var counts = new InsertCounts();
+        var stage = Inserts();
+        var counts = stage.Tally;
         try
         {
             progress.SetPhase(CollectionPhase.Planning);
@@ -60,7 +63,7 @@ internal sealed class NamespaceRestorer(
             await CreateAsync(preparation, collection, cancellationToken).ConfigureAwait(false);
 
             progress.SetPhase(CollectionPhase.Copying);
-            await InsertAsync(data, counts, cancellationToken).ConfigureAwait(false);
+            await InsertAsync(data, stage, cancellationToken).ConfigureAwait(false);
 
             progress.SetPhase(CollectionPhase.Indexing);
             var (unique, other) = await preparation.BuildAllIndexesAsync(collection, item.Target, cancellationToken).ConfigureAwait(false);
@@ -76,11 +79,11 @@ internal sealed class NamespaceRestorer(
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var error = JobErrors.Describe(e);
-            var written = counts.Documents - counts.AlreadyPresent;
+            var written = counts.Documents - counts.Total.AlreadyPresent;
             if (_readFailed && written > 0)
             {
                 // Its documents went in batch by batch; the damage showed only after (a checksum is checked at the end).
-                error += $": {written:N0} document(s) were written from this namespace ({written - counts.Replaced:N0} inserted, {counts.Replaced:N0} replaced) "
+                error += $": {written:N0} document(s) were written from this namespace ({written - counts.Total.Replaced:N0} inserted, {counts.Total.Replaced:N0} replaced) "
                     + "before the dump failed; no valid checksum covers them and they may be damaged. Restore it again from a good dump: documents that differ are replaced";
             }
 
@@ -98,14 +101,14 @@ internal sealed class NamespaceRestorer(
             var collection = new SourceCollection { Namespace = item.Source, Options = item.Metadata?.Options ?? RawDocument.Empty, Indexes = [] };
             await CreateAsync(new TargetPreparation(target, logger), collection, cancellationToken).ConfigureAwait(false);
             progress.SetPhase(CollectionPhase.Done);
-            return Result(CollectionStatus.Completed, new InsertCounts(), null, [], null);
+            return Result(CollectionStatus.Completed, new InsertTally(), null, [], null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var error = JobErrors.Describe(e);
             logger.LogError(e, "Restoring the view {Namespace} failed: {Reason}", item.Target, error);
             progress.SetPhase(CollectionPhase.Failed);
-            return Result(CollectionStatus.Failed, new InsertCounts(), null, [], error);
+            return Result(CollectionStatus.Failed, new InsertTally(), null, [], error);
         }
     }
 
@@ -147,101 +150,26 @@ internal sealed class NamespaceRestorer(
         }
     }
 
-    private async Task InsertAsync(ChannelReader<DocumentBatch> data, InsertCounts counts, CancellationToken cancellationToken)
+    private async Task InsertAsync(ChannelReader<DocumentBatch> data, InsertStage stage, CancellationToken cancellationToken)
     {
-        // A capped collection keeps insertion order, which decides what it evicts: one batch at a time.
-        var workers = item.IsCapped ? 1 : options.InsertionWorkers;
-        using var inFlight = new SemaphoreSlim(workers);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = Channel.CreateUnbounded<DocumentBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var inserter = new BatchInserter(new RawCommandRunner(target.GetDatabase(item.Target.Database)), item.Target.Collection);
-        var runner = new WorkQueueRunner<DocumentBatch>(
-            pool,
-            new WorkQueueOptions<DocumentBatch>
-            {
-                CollectionKey = item.Key,
-                Priority = item.EstimatedBytes,
-                MaxAttempts = options.MaxBatchAttempts,
-                IsRetryable = TransientErrors.IsTransient,
-                DescribeItem = batch => $"{batch.Count} documents",
-                FailureMode = WorkQueueFailureMode.StopOnFirstFailure,
-            },
-            async (batch, worker, token) =>
-            {
-                var documents = new List<RawDocument>(batch.Count);
-                foreach (var document in batch)
-                {
-                    documents.Add(new RawDocument(document));
-                }
-
-                // A retry after a partial insert finds the first documents present: the duplicate _ids count as such.
-                var result = await inserter.InsertAsync(documents, token).ConfigureAwait(false);
-                counts.Add(batch.Count, result.AlreadyPresent, result.Replaced, batch.Length);
-                progress.AddCopied(batch.Count, batch.Length);
-                worker.ReportProgress(batch.Count, batch.Length);
-                batch.Dispose();
-                inFlight.Release();
-            });
-
-        var running = runner.RunAsync(queue.Reader, stop.Token);
-
-        // A batch that fails for good stops the run; the pump must stop waiting for a free insert then.
-        var watch = running.ContinueWith(
-            static (task, state) =>
-            {
-                if (task.IsFaulted)
-                {
-                    ((CancellationTokenSource)state!).Cancel();
-                }
-            },
-            stop,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
         Exception? readError = null;
-        try
-        {
-            await foreach (var batch in data.ReadAllAsync(stop.Token).ConfigureAwait(false))
+        await stage.RunAsync(
+            async (batches, token) =>
             {
                 try
                 {
-                    await inFlight.WaitAsync(stop.Token).ConfigureAwait(false);
+                    await foreach (var batch in data.ReadAllAsync(token).ConfigureAwait(false))
+                    {
+                        await batches.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);
+                    }
                 }
-                catch
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    batch.Dispose();
-                    throw;
+                    // The dump could not be read on: the batches already queued still go in, then the read error is reported.
+                    readError = e;
                 }
-
-                queue.Writer.TryWrite(batch);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The run failed; its error is thrown below.
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The dump could not be read on: the batches already queued still go in, then the read error is reported.
-            readError = e;
-        }
-        finally
-        {
-            queue.Writer.TryComplete();
-        }
-
-        try
-        {
-            await running.ConfigureAwait(false);
-        }
-        finally
-        {
-            await watch.ConfigureAwait(false);
-            while (queue.Reader.TryRead(out var left))
-            {
-                left.Dispose();
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         if (readError is not null)
         {
@@ -250,15 +178,26 @@ internal sealed class NamespaceRestorer(
         }
     }
 
-    private NamespaceResult Result(CollectionStatus status, InsertCounts counts, ulong? crc, IReadOnlyList<string> indexErrors, string? error) => new()
+    /// <summary>
+    /// The collection's inserts: each batch in a restore-pool slot of its own while it is inserted; a capped collection
+    /// keeps insertion order, which decides what it evicts, so it gets one batch at a time.
+    /// </summary>
+    private InsertStage Inserts() =>
+        new(new BatchInserter(new RawCommandRunner(target.GetDatabase(item.Target.Database)), item.Target.Collection), item.IsCapped ? 1 : options.InsertionWorkers, retry)
+        {
+            Slots = new InsertSlots(pool, item.Key, item.EstimatedBytes, batch => $"{batch.Count} documents"),
+            Inserted = (batch, _) => progress.AddCopied(batch.Count, batch.Bytes),
+        };
+
+    private NamespaceResult Result(CollectionStatus status, InsertTally counts, ulong? crc, IReadOnlyList<string> indexErrors, string? error) => new()
     {
         Source = item.Source.FullName,
         Target = item.Target.FullName,
         Kind = item.IsView ? CollectionMetadata.ViewType : CollectionMetadata.CollectionType,
         Status = status,
         Documents = counts.Documents,
-        AlreadyPresent = counts.AlreadyPresent,
-        Replaced = counts.Replaced,
+        AlreadyPresent = counts.Total.AlreadyPresent,
+        Replaced = counts.Total.Replaced,
         CreatedTargetUuid = _createdTargetUuid,
         Bytes = counts.Bytes,
         Crc = crc,
@@ -271,30 +210,5 @@ internal sealed class NamespaceRestorer(
     {
         var end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
-    }
-
-    /// <summary>Documents restored so far (inserted or already present), shared by the insert workers of one collection.</summary>
-    private sealed class InsertCounts
-    {
-        private long _documents;
-        private long _alreadyPresent;
-        private long _replaced;
-        private long _bytes;
-
-        public long Documents => Interlocked.Read(ref _documents);
-
-        public long AlreadyPresent => Interlocked.Read(ref _alreadyPresent);
-
-        public long Replaced => Interlocked.Read(ref _replaced);
-
-        public long Bytes => Interlocked.Read(ref _bytes);
-
-        public void Add(long documents, long alreadyPresent, long replaced, long bytes)
-        {
-            Interlocked.Add(ref _documents, documents);
-            Interlocked.Add(ref _alreadyPresent, alreadyPresent);
-            Interlocked.Add(ref _replaced, replaced);
-            Interlocked.Add(ref _bytes, bytes);
-        }
     }
 }

@@ -6,6 +6,7 @@ using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 
@@ -115,6 +116,7 @@ public sealed partial class RestoreJob : IRunningJob
         }
 
         Progress.Phase = "restoring";
+        var retry = RetryPolicy.Create(_time, maxRetries: _options.MaxBatchAttempts - 1, onRetry: (e, attempt) => _logger.LogInformation("Retrying a batch after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e)));
         Exception? readError = null;
         try
         {
@@ -124,7 +126,7 @@ public sealed partial class RestoreJob : IRunningJob
                 async (item, batches, crc, token) =>
                 {
                     await state.UpdateCollectionAsync(JobId, item.Key, CollectionStatus.Copying, null, null, token).ConfigureAwait(false);
-                    var result = await new NamespaceRestorer(client, pool, _options, item, progress[item.Key], _logger, replace.Contains(item.Key)).RunAsync(batches, crc, token).ConfigureAwait(false);
+                    var result = await new NamespaceRestorer(client, pool, _options, item, progress[item.Key], retry, _logger, replace.Contains(item.Key)).RunAsync(batches, crc, token).ConfigureAwait(false);
                     results[item.Key] = result;
                     await RecordAsync(state, result, item.Key, token).ConfigureAwait(false);
                 },
@@ -133,7 +135,7 @@ public sealed partial class RestoreJob : IRunningJob
             Progress.Phase = "views";
             foreach (var view in plan.Views.Where(v => !done.ContainsKey(v.Key)))
             {
-                var result = await new NamespaceRestorer(client, pool, _options, view, progress[view.Key], _logger).RunViewAsync(cancellationToken).ConfigureAwait(false);
+                var result = await new NamespaceRestorer(client, pool, _options, view, progress[view.Key], retry, _logger).RunViewAsync(cancellationToken).ConfigureAwait(false);
                 results[view.Key] = result;
                 await RecordAsync(state, result, view.Key, cancellationToken).ConfigureAwait(false);
             }

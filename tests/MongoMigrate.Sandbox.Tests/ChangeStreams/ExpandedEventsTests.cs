@@ -60,22 +60,34 @@ public class ExpandedEventsTests(MongoServerFixture server) : IClassFixture<Mong
     [Fact]
     public async Task Update_descriptions_name_nested_changes_by_dotted_path_with_truncated_arrays_and_disambiguated_paths()
     {
-        // The delta oplog entries of 5.0+: dotted paths, truncatedArrays {field, newSize}; 6.1+ expanded
-        // events add disambiguatedPaths for a path through a numeric field name.
+        // A pipeline update's delta (5.0+, computed as mongod's doc_diff does): dotted paths into large
+        // sub-documents, truncatedArrays {field, newSize}; 6.1+ expanded events add disambiguatedPaths
+        // for a path through a numeric field name. The padding keeps each delta smaller than the values.
         var collection = server.Client.GetDatabase(server.NewDatabaseName("delta")).GetCollection<BsonDocument>("c");
+        var pad = new string('p', 200);
         await collection.InsertOneAsync(
-            BsonDocument.Parse("{_id: 1, a: {b: 1, c: 1}, arr: [1, 2, 3, 4], m: {'7': {x: 1}}, gone: true}"), cancellationToken: Ct);
+            new BsonDocument
+            {
+                { "_id", 1 },
+                { "a", new BsonDocument { { "b", 1 }, { "pad", pad } } },
+                { "arr", new BsonArray { pad + "1", pad + "2", pad + "3", pad + "4" } },
+                { "m", new BsonDocument("7", new BsonDocument { { "x", 1 }, { "pad", pad } }) },
+                { "gone", true },
+            },
+            cancellationToken: Ct);
         using var stream = await collection.WatchAsync(ChangeStreamEvents.Raw(), Expanded, Ct);
 
-        await collection.UpdateOneAsync(
-            new BsonDocument("_id", 1),
-            BsonDocument.Parse("{$set: {'a.b': 2, 'm.7.x': 2}, $unset: {gone: ''}, $push: {arr: {$each: [], $slice: 2}}}"),
-            cancellationToken: Ct);
+        var pipeline = new BsonDocument[]
+        {
+            new("$set", new BsonDocument { { "a.b", 2 }, { "m.7.x", 2 }, { "arr", new BsonArray { pad + "1", pad + "2" } } }),
+            BsonDocument.Parse("{$unset: 'gone'}"),
+        };
+        await collection.UpdateOneAsync(new BsonDocument("_id", 1), Builders<BsonDocument>.Update.Pipeline(pipeline), cancellationToken: Ct);
 
         var description = (await ChangeStreamEvents.TakeAsync(stream, 1, Ct))[0]["updateDescription"].AsBsonDocument;
         Assert.Equal(BsonDocument.Parse("{'a.b': 2, 'm.7.x': 2}"), description["updatedFields"]);
         Assert.Equal(new BsonArray { "gone" }, description["removedFields"]);
-        Assert.Equal(BsonArray.Create(new[] { BsonDocument.Parse("{field: 'arr', newSize: 2}") }), description["truncatedArrays"]);
+        Assert.Equal(new BsonArray { BsonDocument.Parse("{field: 'arr', newSize: 2}") }, description["truncatedArrays"]);
         Assert.Equal(BsonDocument.Parse("{'m.7.x': ['m', '7', 'x']}"), description["disambiguatedPaths"]);
     }
 }
