@@ -11,7 +11,12 @@ namespace MongoMigrate.Engine.ServerCommands;
 /// Runs a command given as raw BSON and returns the reply as raw BSON, so documents, filters and range
 /// bounds reach the server and come back byte for byte: nothing passes through BsonDocument.
 /// </summary>
-public sealed class RawCommandRunner(IMongoDatabase database)
+/// <remarks>
+/// Given a session, every command runs in it: a server cursor may only be continued in the session that
+/// opened it, which implicit sessions (taken from the driver's pool per command) only happen to give
+/// when one caller uses the client at a time.
+/// </remarks>
+public sealed class RawCommandRunner(IMongoDatabase database, IClientSessionHandle? session = null)
 {
     public string DatabaseName => database.DatabaseNamespace.DatabaseName;
 
@@ -28,7 +33,7 @@ public sealed class RawCommandRunner(IMongoDatabase database)
     public async Task<RawDocument> RunAsync(RawDocument command, CancellationToken cancellationToken)
     {
         using var request = Wrap(command);
-        var reply = await database.RunCommandAsync(new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
+        var reply = await RunRawAsync(request, cancellationToken).ConfigureAwait(false);
         var result = ToRawDocument(reply, out var copied);
         if (copied)
         {
@@ -47,12 +52,16 @@ public sealed class RawCommandRunner(IMongoDatabase database)
     public async Task<PooledReply> RunPooledAsync(RawDocument command, CancellationToken cancellationToken)
     {
         using var request = Wrap(command);
-        using var reply = await database.RunCommandAsync(new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken).ConfigureAwait(false);
+        using var reply = await RunRawAsync(request, cancellationToken).ConfigureAwait(false);
         var slice = reply.Slice;
         var buffer = ArrayPool<byte>.Shared.Rent(slice.Length);
         slice.GetBytes(0, buffer, 0, slice.Length);
         return new PooledReply(buffer, slice.Length);
     }
+
+    private Task<RawBsonDocument> RunRawAsync(RawBsonDocument request, CancellationToken cancellationToken) => session is null
+        ? database.RunCommandAsync(new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken)
+        : database.RunCommandAsync(session, new BsonDocumentCommand<RawBsonDocument>(request), ReadPreference.Primary, cancellationToken);
 
     /// <summary>The bytes of a driver RawBsonDocument as a RawDocument, without copying when the buffer allows it.</summary>
     public static RawDocument ToRawDocument(RawBsonDocument document) => ToRawDocument(document, out _);

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.ChangeStreams.Apply;
+using MongoMigrate.Sandbox;
 using MongoMigrate.Testing;
 
 namespace MongoMigrate.Engine.Tests.ChangeStreams;
@@ -38,6 +39,9 @@ public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixtur
         Assert.True(progress.EventsApplied > 1000, $"{progress.EventsApplied} applied");
         Assert.True(progress.EventsCaptured >= progress.EventsApplied, $"{progress.EventsCaptured} captured, {progress.EventsApplied} applied");
         Assert.Equal(0, progress.LagSeconds);
+
+        // Updates apply from their description; only those the target cannot take as described are read again.
+        Assert.True(progress.Refreshes * 10 < progress.EventsApplied, $"{progress.Refreshes} of {progress.EventsApplied} read again from the source");
         Assert.False(follower.Completion.IsCompleted, follower.Completion.Exception?.ToString());
     }
 
@@ -136,5 +140,74 @@ public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixtur
         Assert.Contains(bed.SourceDb + ".a", error.Message, StringComparison.Ordinal);
         var target = server.Client.GetDatabase(bed.TargetDb).GetCollection<BsonDocument>("a");
         Assert.Equal(2, await target.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Writes_the_target_fails_transiently_are_sent_again_and_the_target_ends_exact()
+    {
+        server.RequireSandbox();
+        await using var targetServer = await SandboxServer.StartAsync(new SandboxOptions(), Ct);
+        using var targetClient = new MongoClient(targetServer.ConnectionString);
+        await using var bed = await FollowerTestBed.CreateAsync(server, "flaky", "a");
+        bed.Target = targetClient;
+        var collections = bed.Collections.Select(bed.Source).ToList();
+        await ConcurrentWriter.SeedAsync(collections, 50, seed: 7, Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+
+        targetServer.Faults.FailCommand("update", 11600, times: 3);
+        targetServer.Faults.FailCommand("delete", 189, times: 2);
+        await ConcurrentWriter.RunAsync(collections, 300, seed: 8, Ct);
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+    }
+
+    [Fact]
+    public async Task A_spool_record_torn_by_a_crash_is_cut_off_and_captured_again_on_resume()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "torn", "a");
+        var collections = bed.Collections.Select(bed.Source).ToList();
+        await ConcurrentWriter.SeedAsync(collections, 50, seed: 9, Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using (var first = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct))
+        {
+            await ConcurrentWriter.RunAsync(collections, 200, seed: 10, Ct);
+            await bed.AssertCaughtUpAndEqualAsync(first);
+        }
+
+        // The process died while writing a record: half of it is on disk.
+        var last = Directory.GetFiles(bed.SpoolFolder).Order(StringComparer.Ordinal).Last();
+        await using (var file = new FileStream(last, FileMode.Append, FileAccess.Write))
+        {
+            await file.WriteAsync(new byte[] { 200, 0, 0, 0, 1, 2, 3, 4, 5 }, Ct);
+        }
+
+        await ConcurrentWriter.RunAsync(collections, 200, seed: 11, Ct);
+        await using var resumed = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+        await bed.AssertCaughtUpAndEqualAsync(resumed);
+    }
+
+    [Fact]
+    public async Task Index_builds_and_drops_are_applied_at_a_barrier_and_a_unique_index_stops_following_with_the_reason()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "index", "a");
+        var collection = bed.Source("a");
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 0 }, { "x", 1 } }, cancellationToken: Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("x"), new CreateIndexOptions { Name = "by_x" }), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Descending("y"), new CreateIndexOptions { Name = "by_y" }), cancellationToken: Ct);
+        await collection.Indexes.DropOneAsync("by_y", Ct);
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "x", 2 } }, cancellationToken: Ct);
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+        var names = await (await server.Client.GetDatabase(bed.TargetDb).GetCollection<BsonDocument>("a").Indexes.ListAsync(Ct)).ToListAsync(Ct);
+        Assert.Equal(["_id_", "by_x"], names.Select(i => i["name"].AsString).Order(StringComparer.Ordinal));
+
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("x"), new CreateIndexOptions { Unique = true, Name = "x_unique" }), cancellationToken: Ct);
+        var error = await Assert.ThrowsAsync<ChangeStreamStoppedException>(() => follower.Completion.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal("createIndexes", error.OperationType);
     }
 }

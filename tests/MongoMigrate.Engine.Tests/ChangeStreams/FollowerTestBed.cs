@@ -27,12 +27,16 @@ internal sealed class FollowerTestBed : IAsyncDisposable
         Store = store;
         SourceDb = sourceDb;
         TargetDb = sourceDb + "_t";
+        Target = server.Client;
         Collections = collections;
     }
 
     public const string JobId = "job-online";
 
     public MongoServerFixture Server { get; }
+
+    /// <summary>The target's client: the test server unless a test gives a server of its own.</summary>
+    public IMongoClient Target { get; set; } = null!;
 
     public SqliteJobStateStore Store { get; }
 
@@ -65,7 +69,7 @@ internal sealed class FollowerTestBed : IAsyncDisposable
     {
         JobId = JobId,
         Source = Server.Client,
-        Target = Server.Client,
+        Target = Target,
         Namespaces = Namespaces,
         TargetOf = ns => new NamespaceName(TargetDb, ns.Collection),
         SpoolFolder = SpoolFolder,
@@ -82,7 +86,7 @@ internal sealed class FollowerTestBed : IAsyncDisposable
     public async Task CopyAsync(string collection)
     {
         var source = new RawCommandRunner(Server.Client.GetDatabase(SourceDb));
-        var target = new RawCommandRunner(Server.Client.GetDatabase(TargetDb));
+        var target = new RawCommandRunner(Target.GetDatabase(TargetDb));
         await target.RunAsync(new BsonBuilder().StartDocument().String("create", collection).End().ToDocument(), Ct).ConfigureAwait(false);
         var cursor = await RawCursor.OpenAsync(source, new BsonBuilder().StartDocument().String("find", collection).Int32("batchSize", 50).End().ToDocument(), 50, Ct);
         while (await cursor.NextBatchAsync(Ct) is { Count: > 0 } batch)
@@ -102,7 +106,7 @@ internal sealed class FollowerTestBed : IAsyncDisposable
     {
         var now = await SourceClusterTime.ReadAsync(Server.Client, Ct);
         await follower.WaitForAppliedAsync(now, Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
-        await TargetComparison.AssertEqualAsync(Server.Client, Server.Client, SourceDb, TargetDb, Ct);
+        await TargetComparison.AssertEqualAsync(Server.Client, Target, SourceDb, TargetDb, Ct);
     }
 
     public async ValueTask DisposeAsync()

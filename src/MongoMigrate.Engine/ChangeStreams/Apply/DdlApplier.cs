@@ -15,6 +15,7 @@ internal sealed class DdlApplier(IMongoClient target)
 {
     private const int NamespaceNotFound = 26;
     private const int NamespaceExists = 48;
+    private const int IndexNotFound = 27;
 
     public async Task ApplyAsync(ChangeEvent change, NamespaceName targetNamespace, CancellationToken cancellationToken)
     {
@@ -27,9 +28,59 @@ internal sealed class DdlApplier(IMongoClient target)
             case "drop":
                 await RunIgnoringAsync(runner, new BsonBuilder(64).StartDocument().String("drop", targetNamespace.Collection).End().ToDocument(), NamespaceNotFound, cancellationToken).ConfigureAwait(false);
                 return;
+            case "createIndexes" when Indexes(change) is { } indexes && indexes.All(IsPlainIndex):
+                await runner.RunAsync(CreateIndexes(targetNamespace.Collection, indexes), cancellationToken).ConfigureAwait(false);
+                return;
+            case "dropIndexes" when Indexes(change) is { } dropped:
+                foreach (var index in dropped)
+                {
+                    var command = new BsonBuilder(128).StartDocument().String("dropIndexes", targetNamespace.Collection).Value("index", index["name"]).End().ToDocument();
+                    await RunIgnoringAsync(runner, command, IndexNotFound, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
             default:
                 throw new ChangeStreamStoppedException(change.OperationType, change.Namespace, change.ClusterTime);
         }
+    }
+
+    /// <summary>The index specifications of an index event, or null when it has none.</summary>
+    private static List<RawDocument>? Indexes(ChangeEvent change)
+    {
+        if (!change.Document.TryGetValue("operationDescription", out var description) || description.Type != BsonTypeCode.Document
+            || !description.AsDocument.TryGetValue("indexes", out var indexes) || indexes.Type != BsonTypeCode.Array)
+        {
+            return null;
+        }
+
+        return [.. indexes.AsDocument.Values().Select(v => v.AsDocument)];
+    }
+
+    /// <summary>
+    /// An index that replaying older states cannot trip: a unique one could refuse a value that moved from one
+    /// document to another, and a TTL one would delete documents the source still holds, until cutover.
+    /// </summary>
+    private static bool IsPlainIndex(RawDocument index) =>
+        !(index.TryGetValue("unique", out var unique) && unique.IsTruthy) && !index.Contains("expireAfterSeconds");
+
+    private static RawDocument CreateIndexes(string collection, List<RawDocument> indexes)
+    {
+        var builder = new BsonBuilder(256).StartDocument().String("createIndexes", collection).StartArray("indexes");
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            builder.StartDocument(BsonBuilder.Index(i));
+            foreach (var element in indexes[i])
+            {
+                if (!element.NameEquals("ns"))
+                {
+                    builder.Element(element);
+                }
+            }
+
+            builder.End();
+        }
+
+        return builder.End().End().ToDocument();
     }
 
     /// <summary>A create without options (other than its _id index), which a plain create reproduces.</summary>

@@ -19,7 +19,7 @@ public sealed class ChangeStreamCapture
     private readonly IChangeEventSink _sink;
     private readonly CaptureOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly RawCommandRunner _runner;
+    private readonly IMongoClient _source;
     private long _resumes;
 
     public ChangeStreamCapture(IMongoClient source, ChangeStreamScope scope, IChangeEventSink sink, CaptureOptions? options = null, TimeProvider? timeProvider = null)
@@ -29,7 +29,7 @@ public sealed class ChangeStreamCapture
         _options = options ?? new CaptureOptions();
         _options.Validate();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _runner = new RawCommandRunner(source.GetDatabase(scope.CommandDatabase));
+        _source = source;
     }
 
     /// <summary>Where the next (re)opening starts: the last token handed to the sink, or the start.</summary>
@@ -49,10 +49,13 @@ public sealed class ChangeStreamCapture
         {
             cancellationToken.ThrowIfCancellationRequested();
             ChangeStreamCursor? cursor = null;
+            IClientSessionHandle? session = null;
             try
             {
+                // The cursor's getMores must run in the session that opened it.
+                session = await _source.StartSessionAsync(new ClientSessionOptions { CausalConsistency = false }, cancellationToken).ConfigureAwait(false);
                 cursor = await ChangeStreamCursor.OpenAsync(
-                    _runner,
+                    new RawCommandRunner(_source.GetDatabase(_scope.CommandDatabase), session),
                     _scope.OpenCommand(Position, _options.BatchSize, _options.ShowExpandedEvents),
                     _options.BatchSize,
                     _options.MaxAwaitTime,
@@ -100,6 +103,8 @@ public sealed class ChangeStreamCapture
                     using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
                     await cursor.CloseAsync(closing.Token).ConfigureAwait(false);
                 }
+
+                session?.Dispose();
             }
         }
     }

@@ -32,13 +32,13 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
 
-        Assert.Equal(["insert", "update", "replace", "delete"], sink.Events.Select(e => e.OperationType));
-        Assert.All(sink.Events, e => Assert.Equal(new NamespaceName(db, "c"), e.Namespace));
-        Assert.Equal(1, sink.Events[0].FullDocument!.Value["v"].AsInt32);
-        Assert.Equal(2, sink.Events[1].UpdateDescription!.Value["updatedFields"].AsDocument["v"].AsInt32);
-        Assert.Equal("x", sink.Events[2].FullDocument!.Value["w"].AsString);
-        Assert.Equal(1, sink.Events[3].DocumentId!.Value.AsInt32);
-        Assert.True(sink.Events.Zip(sink.Events.Skip(1)).All(p => p.First.ClusterTime <= p.Second.ClusterTime));
+        Assert.Equal(["insert", "update", "replace", "delete"], sink.DocumentEvents.Select(e => e.OperationType));
+        Assert.All(sink.DocumentEvents, e => Assert.Equal(new NamespaceName(db, "c"), e.Namespace));
+        Assert.Equal(1, sink.DocumentEvents[0].FullDocument!.Value["v"].AsInt32);
+        Assert.Equal(2, sink.DocumentEvents[1].UpdateDescription!.Value["updatedFields"].AsDocument["v"].AsInt32);
+        Assert.Equal("x", sink.DocumentEvents[2].FullDocument!.Value["w"].AsString);
+        Assert.Equal(1, sink.DocumentEvents[3].DocumentId!.Value.AsInt32);
+        Assert.True(sink.DocumentEvents.Zip(sink.DocumentEvents.Skip(1)).All(p => p.First.ClusterTime <= p.Second.ClusterTime));
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         await stopSecond.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resumed);
 
-        Assert.Equal([0, 1, 2], first.Events.Select(e => e.DocumentId!.Value.AsInt32));
-        Assert.Equal([3, 4], second.Events.Select(e => e.DocumentId!.Value.AsInt32));
+        Assert.Equal([0, 1, 2], first.DocumentEvents.Select(e => e.DocumentId!.Value.AsInt32));
+        Assert.Equal([3, 4], second.DocumentEvents.Select(e => e.DocumentId!.Value.AsInt32));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Equal(["yes"], sink.Events.Select(e => e.DocumentId!.Value.AsString));
+        Assert.Equal(["yes"], sink.DocumentEvents.Select(e => e.DocumentId!.Value.AsString));
         Assert.True(sink.SourceTimes.Max() > seen);
     }
 
@@ -130,7 +130,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         await sink.WaitForAsync(20, Ct);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Equal(Enumerable.Range(0, 20), sink.Events.Select(e => e.DocumentId!.Value.AsInt32));
+        Assert.Equal(Enumerable.Range(0, 20), sink.DocumentEvents.Select(e => e.DocumentId!.Value.AsInt32));
         Assert.True(capture.Resumes > 0);
     }
 

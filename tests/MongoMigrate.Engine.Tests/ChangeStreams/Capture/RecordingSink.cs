@@ -9,6 +9,7 @@ internal sealed class RecordingSink : IChangeEventSink
     private readonly Lock _lock = new();
     private readonly List<ChangeEvent> _events = [];
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+    private int _documentEvents;
 
     public List<ulong> SourceTimes { get; } = [];
 
@@ -25,6 +26,9 @@ internal sealed class RecordingSink : IChangeEventSink
         }
     }
 
+    /// <summary>The document events (insert, update, replace, delete), without the DDL events an expanded stream also carries.</summary>
+    public IReadOnlyList<ChangeEvent> DocumentEvents => [.. Events.Where(e => e.IsDocumentEvent)];
+
     public ValueTask WriteAsync(ChangeStreamBatch batch, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -32,7 +36,12 @@ internal sealed class RecordingSink : IChangeEventSink
             Batches++;
             foreach (var document in batch.Events)
             {
-                _events.Add(new ChangeEvent(new RawDocument(document.Span.ToArray())));
+                var change = new ChangeEvent(new RawDocument(document.Span.ToArray()));
+                _events.Add(change);
+                if (change.IsDocumentEvent)
+                {
+                    _documentEvents++;
+                }
             }
 
             if (batch.SourceTime is { } time)
@@ -40,7 +49,7 @@ internal sealed class RecordingSink : IChangeEventSink
                 SourceTimes.Add(time);
             }
 
-            foreach (var waiter in _waiters.Where(w => _events.Count >= w.Count).ToList())
+            foreach (var waiter in _waiters.Where(w => _documentEvents >= w.Count).ToList())
             {
                 waiter.Reached.TrySetResult();
                 _waiters.Remove(waiter);
@@ -50,12 +59,12 @@ internal sealed class RecordingSink : IChangeEventSink
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Completes once <paramref name="count"/> events arrived.</summary>
+    /// <summary>Completes once <paramref name="count"/> document events arrived.</summary>
     public Task WaitForAsync(int count, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (_events.Count >= count)
+            if (_documentEvents >= count)
             {
                 return Task.CompletedTask;
             }
