@@ -34,7 +34,7 @@ internal static class CommandErrors
         }
         catch (Exception e)
         {
-            await environment.Error.WriteLineAsync($"mongomigrate: unexpected {e.GetType().Name}: {SecretRedactor.Redact(FirstLine(e.Message))} (run with --verbose for details)").ConfigureAwait(false);
+            await environment.Error.WriteLineAsync($"mongomigrate: unexpected {e.GetType().Name}: {SecretRedactor.Redact(ErrorText.FirstLine(e.Message))} (run with --verbose for details)").ConfigureAwait(false);
             if (verbose)
             {
                 await environment.Error.WriteLineAsync(SecretRedactor.Redact(e.ToString())).ConfigureAwait(false);
@@ -42,11 +42,5 @@ internal static class CommandErrors
 
             return ExitCodes.Failure;
         }
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }
