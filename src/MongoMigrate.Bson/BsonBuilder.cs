@@ -101,6 +101,9 @@ public sealed class BsonBuilder : IDisposable
         return this;
     }
 
+    /// <summary>A count as the server's appendNumber writes it: int32 when it fits, int64 beyond.</summary>
+    public BsonBuilder Number(string name, long value) => value is >= int.MinValue and <= int.MaxValue ? Int32(name, (int)value) : Int64(name, value);
+
     public BsonBuilder Decimal128(string name, Decimal128 value)
     {
         WriteTypeAndName(BsonTypeCode.Decimal128, name);

@@ -9,7 +9,11 @@ namespace MongoMigrate.Bson;
 /// </summary>
 public static class BsonDocumentValidator
 {
-    /// <summary>Deeper nesting than this is refused rather than risk the stack.</summary>
+    /// <summary>
+    /// Deeper nesting than this is refused rather than risk the stack. A server stores documents up to maxBSONDepth
+    /// levels deep (200 by default, 1000 at most) and wraps them a few levels more in its oplog entries, so no document
+    /// a server ever stored is refused, while 20,000 levels (a few hundred KB of bytes) fail in one line.
+    /// </summary>
     public const int DefaultMaxDepth = 1024;
 
     /// <summary>Validates that <paramref name="bytes"/> holds exactly one document; returns null when valid, else the problem.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MongoMigrate.Cli.Commands;
+using MongoMigrate.Cli.Output;
+using MongoMigrate.Cli.Running;
 
 namespace MongoMigrate.Cli;
 
@@ -8,36 +10,50 @@ internal static class CliApplication
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Stream? standardInput = null, Stream? standardOutput = null)
     {
-        using var environment = new CliEnvironment(output, error, TimeProvider.System)
+        // Whatever position a URI was typed in (a mistyped option, no option at all), its password is never printed.
+        var mask = SecretMask.From([.. args, Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable), Environment.GetEnvironmentVariable(MigrateCommand.TargetVariable)]);
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && !Console.IsInputRedirected;
+        var maskedOutput = mask.Wrap(output);
+        var maskedError = mask.Wrap(error);
+        using var environment = new CliEnvironment(maskedOutput, maskedError, TimeProvider.System, interactive, consoleOutput: output, mask: mask)
         {
             OpenStandardInput = standardInput is null ? Console.OpenStandardInput : () => standardInput,
             OpenStandardOutput = standardOutput is null ? Console.OpenStandardOutput : () => standardOutput,
         };
-        var root = new RootCommand("mongomigrate: moves MongoDB collections between deployments in parallel chunks, resumably, and proves the copy.")
-        {
-            DemoCommand.Create(environment),
-            MigrateCommand.Create(environment),
-            DumpCommand.Create(environment),
-            RestoreCommand.Create(environment),
-            JobsCommand.Create(environment),
-            SandboxCommand.Create(output),
-        };
-
+        var root = CreateRoot(environment);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in parse.Errors)
             {
-                await error.WriteLineAsync($"mongomigrate: {problem.Message}").ConfigureAwait(false);
+                await maskedError.WriteLineAsync($"mongomigrate: {problem.Message}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Run 'mongomigrate --help' for usage.").ConfigureAwait(false);
+            await maskedError.WriteLineAsync("Run 'mongomigrate --help' for usage.").ConfigureAwait(false);
+            if (args.Contains("--json", StringComparer.Ordinal))
+            {
+                await CommandErrors.WriteJsonAsync(maskedOutput, ExitCodes.Usage, mask.Apply(string.Join(" ", parse.Errors.Select(p => p.Message)))).ConfigureAwait(false);
+            }
+
             return ExitCodes.Usage;
         }
 
         // Ctrl+C and SIGTERM cancel the command's token; the job then stops its chunks and records a resumable
         // state, which can take longer than the default two seconds after which the process would be ended.
-        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
+        var configuration = new InvocationConfiguration { Output = maskedOutput, Error = maskedError, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
+
+    /// <summary>The command tree; tests walk it to reach every option.</summary>
+    public static RootCommand CreateRoot(CliEnvironment environment) =>
+        new("mongomigrate: moves MongoDB collections between deployments in parallel chunks, resumably, and proves the copy.")
+        {
+            DemoCommand.Create(environment),
+            MigrateCommand.Create(environment),
+            DumpCommand.Create(environment),
+            RestoreCommand.Create(environment),
+            VerifyCommand.Create(environment),
+            JobsCommand.Create(environment),
+            SandboxCommand.Create(environment.Output),
+        };
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MongoMigrate.Cli.Output;
 using MongoMigrate.Engine.WorkerPools;
 using Spectre.Console;
 
@@ -10,16 +11,24 @@ internal sealed class CliEnvironment : IDisposable
     private readonly Lazy<WorkerPoolCoordinator> _coordinator;
     private TimeSpan? _stuckWorkerTimeout = TimeSpan.FromMinutes(15);
 
-    public CliEnvironment(TextWriter output, TextWriter error, TimeProvider timeProvider, bool? interactive = null)
+    /// <param name="output">Standard output, as the commands write to it.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="interactive">Whether a person watches a terminal; by default, whether stdout is the console's own.</param>
+    /// <param name="consoleOutput">The writer the live display draws on (by default <paramref name="output"/>): the terminal itself, so that it is recognised as one.</param>
+    /// <param name="mask">The passwords of this run, masked in everything it writes.</param>
+    public CliEnvironment(TextWriter output, TextWriter error, TimeProvider timeProvider, bool? interactive = null, TextWriter? consoleOutput = null, SecretMask? mask = null)
     {
         _coordinator = new(() => new WorkerPoolCoordinator(new WorkerPoolCoordinatorOptions { StuckWorkerTimeout = _stuckWorkerTimeout }, timeProvider));
         Output = output;
         Error = error;
         TimeProvider = timeProvider;
-        IsInteractive = interactive ?? (ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !System.Console.IsInputRedirected);
+        Mask = mask ?? SecretMask.None;
+        consoleOutput ??= output;
+        IsInteractive = interactive ?? (ReferenceEquals(consoleOutput, System.Console.Out) && !System.Console.IsOutputRedirected && !System.Console.IsInputRedirected);
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(output),
+            Out = new AnsiConsoleOutput(consoleOutput),
             Interactive = IsInteractive ? InteractionSupport.Yes : InteractionSupport.No,
             Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
         });
@@ -32,6 +41,9 @@ internal sealed class CliEnvironment : IDisposable
     public TimeProvider TimeProvider { get; }
 
     public bool IsInteractive { get; }
+
+    /// <summary>The passwords this run was given; everything printed or logged goes through it.</summary>
+    public SecretMask Mask { get; }
 
     public IAnsiConsole Console { get; }
 
@@ -76,7 +88,7 @@ internal sealed class CliEnvironment : IDisposable
         return LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
-            builder.AddProvider(new Output.FileLoggerProvider(logFile, verbose ? LogLevel.Debug : LogLevel.Information, TimeProvider));
+            builder.AddProvider(new Output.FileLoggerProvider(logFile, verbose ? LogLevel.Debug : LogLevel.Information, TimeProvider, Mask));
         });
     }
 

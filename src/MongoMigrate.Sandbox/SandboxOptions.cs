@@ -24,7 +24,17 @@ public sealed record SandboxOptions
     /// How many bytes of documents the change events may hold (their images and update descriptions):
     /// the oldest events fall out past it, so written and dropped data is given back, as a capped oplog does.
     /// </summary>
-    public long ChangeLogMaxBytes { get; init; } = 64L * 1024 * 1024;
+    public long ChangeLogMaxBytes { get; init; } = DefaultOplogSizeMegabytes * 1024 * 1024;
+
+    /// <summary>The default of <see cref="ChangeLogMaxBytes"/> in megabytes (sandbox --oplog-size).</summary>
+    public const long DefaultOplogSizeMegabytes = 64;
+
+    /// <summary>
+    /// When nothing was written for this long, the change log gets a no-op entry, as a replica set's
+    /// primary writes one every 10 seconds, so idle change streams' postBatchResumeToken moves on.
+    /// Zero turns it off. Timed by <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan NoopWriterInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Most client connections served at once. More are accepted and closed at once, as mongod refuses

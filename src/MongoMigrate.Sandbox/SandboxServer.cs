@@ -22,6 +22,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, (ClientConnection Connection, Task Task)> _connections = new();
     private readonly ConnectionAcceptor _acceptor;
+    private readonly ITimer? _noopWriter;
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
 
@@ -41,6 +42,12 @@ public sealed class SandboxServer : IAsyncDisposable
                 "Serving at most {Max} connections, not {Configured}: the open-files limit (ulimit -n) allows no more",
                 maxConnections,
                 options.MaxConnections);
+        }
+
+        if (_context.IsReplicaSet && options.NoopWriterInterval > TimeSpan.Zero)
+        {
+            var changeLog = _context.ChangeLog;
+            _noopWriter = options.TimeProvider.CreateTimer(_ => changeLog.AppendNoopIfIdle(), null, options.NoopWriterInterval, options.NoopWriterInterval);
         }
 
         _acceptor = new ConnectionAcceptor(listener.AcceptSocketAsync, Serve, maxConnections, options.TimeProvider, _context.Logger);
@@ -127,6 +134,11 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_noopWriter is not null)
+        {
+            await _noopWriter.DisposeAsync().ConfigureAwait(false);
+        }
+
         _listener.Stop();
         DropAllConnections();
         try

@@ -21,7 +21,7 @@ internal sealed class ServerContext
         TimeProvider = options.TimeProvider;
         Clock = new ClusterClock(options.TimeProvider);
         ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity, options.ChangeLogMaxBytes);
-        Catalog = new Catalog(ChangeLog);
+        Catalog = new Catalog(ChangeLog, new UserWriteBlock());
         Cursors = new CursorManager(options.TimeProvider, options.CursorIdleTimeout);
         StartedAt = options.TimeProvider.GetUtcNow();
     }

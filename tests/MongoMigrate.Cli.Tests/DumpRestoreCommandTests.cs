@@ -191,6 +191,26 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
         Assert.Contains("offset", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"options\":", "{\"a\":", "}", ",\"indexes\":[]}")]
+    [InlineData("{\"indexes\":", "[", "]", "}")]
+    public async Task Metadata_nested_twenty_thousand_deep_fails_the_restore_with_one_line_not_a_crash(string start, string open, string close, string end)
+    {
+        // Its own process: a stack overflow, as this once was, ends the process with a 64,000-line trace.
+        var ct = TestContext.Current.CancellationToken;
+        var dump = Path.Combine(_folder, "deep");
+        Directory.CreateDirectory(Path.Combine(dump, "db"));
+        await File.WriteAllTextAsync(Path.Combine(dump, "db", "c.metadata.json"), start + string.Concat(Enumerable.Repeat(open, 20_000)) + "1" + string.Concat(Enumerable.Repeat(close, 20_000)) + end, ct);
+        await using var restore = ChildProcess.Start(["restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work")]);
+
+        var code = await restore.WaitForExitAsync(TimeSpan.FromMinutes(2), ct);
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(restore.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("mongomigrate: The dump cannot be read: " + Path.Combine(dump, "db", "c.metadata.json"), line, StringComparison.Ordinal);
+        Assert.Contains("more than 256 levels deep", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_truncated_bson_file_fails_its_collection_and_the_summary_says_where()
     {

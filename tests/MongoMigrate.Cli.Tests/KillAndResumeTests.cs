@@ -80,6 +80,7 @@ public sealed class KillAndResumeTests(KillTestServers servers) : IClassFixture<
                 if (code == 1)
                 {
                     using var stopped = JsonDocument.Parse(child.Output);
+                    Assert.True(stopped.RootElement.GetProperty("status").GetString() == "stopped", child.Output + child.Error);
                     Assert.Equal("stopped", stopped.RootElement.GetProperty("status").GetString());
                     Assert.Contains("--resume --job-id", stopped.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
                     Assert.Equal("Stopped", (await JobSnapshot.ReadAsync(statePath, jobId, Ct)).Status);

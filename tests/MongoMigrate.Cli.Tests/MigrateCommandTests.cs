@@ -162,6 +162,37 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_source_that_accepts_connections_but_never_answers_is_said_to_be_waited_for_while_connecting()
+    {
+        // A server that takes the TCP connection and then says nothing: the worst case for a user watching the output.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.Socket>();
+        var accepting = Task.Run(
+            async () =>
+            {
+                while (true)
+                {
+                    held.Add(await silent.AcceptSocketAsync(Ct));
+                }
+            },
+            Ct);
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", $"mongodb://127.0.0.1:{port}/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "12");
+
+        silent.Stop();
+        await Assert.ThrowsAnyAsync<Exception>(() => accepting);
+        held.ForEach(socket => socket.Dispose());
+        Assert.Equal(1, code);
+        Assert.StartsWith("mongomigrate: Cannot reach the source", error, StringComparison.Ordinal);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.Contains("] connecting ", line, StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("| waiting for the source and target since ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failed_authentication_says_which_side_and_never_shows_the_password()
     {
         var uri = $"mongodb://admin:s3cretPassw0rd@{_target.Address}/?directConnection=true";

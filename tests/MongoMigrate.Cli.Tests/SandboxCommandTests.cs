@@ -19,6 +19,17 @@ public class SandboxCommandTests
         Assert.Contains("--max-connections must be at least 1", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public async Task An_oplog_size_below_one_megabyte_is_a_usage_error_naming_the_option(string value)
+    {
+        var (exitCode, _, error) = await CliRunner.RunAsync("sandbox", "--port", "0", "--oplog-size", value);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--oplog-size must be between 1 and", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_sandbox_closes_connections_past_max_connections()
     {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using MongoMigrate.Cli.Output;
+using MongoMigrate.Engine;
+using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Namespaces;
 
 namespace MongoMigrate.Cli.Commands;
 
@@ -59,5 +62,32 @@ internal static class CommonOptions
         }
 
         return SizeParser.TryParse(text, out var bytes) ? bytes : throw new UsageException($"{option} '{text}' is not a size: use e.g. 64MB, 1GB or a number of bytes.");
+    }
+
+    /// <summary>The include, exclude and rename patterns; a pattern that can never work is a usage error.</summary>
+    public static NamespaceSelection Selection(string[]? include, string[]? exclude, IReadOnlyList<(string From, string To)> renames)
+    {
+        try
+        {
+            return new NamespaceSelection(include ?? [], exclude ?? [], renames);
+        }
+        catch (MigrationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A file or folder option: a MongoDB URI given there (a slip of the option name) is refused before anything
+    /// is created under a name that holds its password.
+    /// </summary>
+    public static string? Path(string? value, string option)
+    {
+        if (value is not null && (value.Contains("://", StringComparison.Ordinal) || SecretRedactor.PasswordOf(value) is not null && value.Contains('@', StringComparison.Ordinal) && !File.Exists(value) && !Directory.Exists(value)))
+        {
+            throw new UsageException($"{option} was given '{SecretRedactor.RedactUri(value)}', which looks like a MongoDB URI rather than a path: URIs go to --source or --target.");
+        }
+
+        return value;
     }
 }

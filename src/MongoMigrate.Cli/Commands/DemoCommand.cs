@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using MongoMigrate.Cli.Output;
 using MongoMigrate.Cli.Running;
 using MongoMigrate.Datasets;
+using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Migration;
 using MongoMigrate.Sandbox;
@@ -32,13 +33,37 @@ internal static class DemoCommand
             docs, collections, keepRunning, method, workDir, chunkSize, json, verbose,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var documents = parse.GetValue(docs);
             var collectionCount = parse.GetValue(collections);
             if (documents < 1 || collectionCount < 1)
             {
                 throw new UsageException("--docs and --collections must be at least 1.");
+            }
+
+            var givenWorkDir = CommonOptions.Path(parse.GetValue(workDir), "--work-dir");
+            if (givenWorkDir is not null)
+            {
+                WorkDirectoryCheck.Ensure(givenWorkDir, null);
+            }
+
+            var work = givenWorkDir ?? Path.Combine(Path.GetTempPath(), "mongomigrate-demo-" + Environment.ProcessId);
+            var options = new MigrationOptions
+            {
+                Method = parse.GetValue(method) == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore,
+                WorkDirectory = work,
+                ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", 4L * 1024 * 1024),
+                DumpWorkers = 4,
+                RestoreWorkers = 4,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (MigrationException e)
+            {
+                throw new UsageException(e.Message);
             }
 
             var quiet = parse.GetValue(json);
@@ -57,15 +82,6 @@ internal static class DemoCommand
             }
 
             await say.WriteLineAsync($"Generated in {watch.Elapsed.TotalSeconds:0.0} s. Migrating...").ConfigureAwait(false);
-            var work = parse.GetValue(workDir) ?? Path.Combine(Path.GetTempPath(), "mongomigrate-demo-" + Environment.ProcessId);
-            var options = new MigrationOptions
-            {
-                Method = parse.GetValue(method) == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore,
-                WorkDirectory = work,
-                ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", 4L * 1024 * 1024),
-                DumpWorkers = 4,
-                RestoreWorkers = 4,
-            };
             var exitCode = await MigrateCommand.RunAsync(
                 environment,
                 MongoEndpoint.Parse("source", source.ConnectionString),
@@ -79,7 +95,7 @@ internal static class DemoCommand
                 await say.WriteLineAsync("Proof: every collection was read back from both servers in _id order and every document's bytes compared: all identical.").ConfigureAwait(false);
             }
 
-            if (parse.GetValue(workDir) is null && Directory.Exists(work))
+            if (givenWorkDir is null && Directory.Exists(work))
             {
                 Directory.Delete(work, recursive: true);
             }

@@ -4,7 +4,6 @@ using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Dumping;
-using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Partitioning;
 
 namespace MongoMigrate.Cli.Commands;
@@ -39,27 +38,27 @@ internal static class DumpCommand
             source, output, archive, gzip, include, exclude, parallel, chunkSize, workDir, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json) && !ArchiveToStdout(parse, archive), async () =>
         {
-            var folder = parse.GetValue(output);
+            var folder = CommonOptions.Path(parse.GetValue(output), "--out");
             var archiveGiven = parse.GetResult(archive) is not null;
             if ((folder is null) == !archiveGiven)
             {
                 throw new UsageException("Give either --out DIR or --archive FILE (--archive - writes to stdout), not both.");
             }
 
-            var archivePath = parse.GetValue(archive);
+            var archivePath = CommonOptions.Path(parse.GetValue(archive), "--archive");
             var toStdout = archiveGiven && archivePath is null or "-";
             var options = new DumpJobOptions
             {
-                Selection = new NamespaceSelection(parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], []),
+                Selection = CommonOptions.Selection(parse.GetValue(include), parse.GetValue(exclude), []),
                 Destination = folder is not null ? DumpLocation.Directory(folder)
                     : toStdout ? DumpLocation.ArchiveStream(environment.OpenStandardOutput(), "stdout")
                     : DumpLocation.ArchiveFile(archivePath!),
                 Gzip = parse.GetValue(gzip),
                 ParallelCollections = parse.GetValue(parallel),
                 ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", ChunkPlannerOptions.DefaultChunkSizeBytes),
-                ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(connectTimeout), 1, 600)),
+                ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
             };
             try
             {
@@ -72,7 +71,13 @@ internal static class DumpCommand
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var endpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable));
-            var logFile = parse.GetValue(workDir) is { } work ? Path.Combine(work, "mongomigrate.log") : null;
+            var work = CommonOptions.Path(parse.GetValue(workDir), "--work-dir");
+            if (work is not null)
+            {
+                WorkDirectoryCheck.Ensure(work, null);
+            }
+
+            var logFile = work is null ? null : Path.Combine(work, "mongomigrate.log");
             using var loggers = environment.CreateLoggerFactory(logFile, parse.GetValue(verbose));
             var job = new DumpJob(endpoint, options, environment.Coordinator, loggers, environment.TimeProvider);
             job.Steering.SetAdaptive(parse.GetValue(adaptive));
@@ -86,10 +91,14 @@ internal static class DumpCommand
                 parse.GetValue(json),
                 messages,
                 $"Dump {job.JobId}: {options.ParallelCollections} collections at once to {options.Destination.Display}{(options.Gzip ? ", gzipped" : string.Empty)}.",
+                _ => "the source",
                 cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
+
+    /// <summary>--archive - (or a bare --archive): the archive is the data on stdout, so messages, JSON included, go elsewhere.</summary>
+    private static bool ArchiveToStdout(ParseResult parse, Option<string> archive) => parse.GetResult(archive) is not null && parse.GetValue(archive) is null or "-";
 
     /// <summary>--archive with an optional value: mongodump and mongorestore take a bare --archive to mean stdout or stdin.</summary>
     public static Option<string> ArchiveOption(string description) =>

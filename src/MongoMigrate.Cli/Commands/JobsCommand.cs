@@ -17,9 +17,14 @@ internal static class JobsCommand
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var command = new Command("jobs", "List the jobs in a work folder: state, progress, what is left, what failed and how to resume.") { workDir, json, verbose };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
-            var folder = parse.GetValue(workDir)!;
+            var folder = CommonOptions.Path(parse.GetValue(workDir), "--work-dir")!;
+            if (File.Exists(folder))
+            {
+                throw new UsageException($"--work-dir '{folder}' is a file, not a folder: give the work folder the jobs ran in.");
+            }
+
             var jobs = await JobCatalog.ListAsync(folder, environment.TimeProvider, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {

@@ -3,7 +3,6 @@ using MongoMigrate.Cli.Running;
 using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Migration;
-using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Partitioning;
 
 namespace MongoMigrate.Cli.Commands;
@@ -46,24 +45,24 @@ internal static class MigrateCommand
             chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var options = new MigrationOptions
             {
                 JobId = parse.GetValue(jobId),
-                Selection = new NamespaceSelection(parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], CommonOptions.Renames(parse.GetValue(from), parse.GetValue(to))),
+                Selection = CommonOptions.Selection(parse.GetValue(include), parse.GetValue(exclude), CommonOptions.Renames(parse.GetValue(from), parse.GetValue(to))),
                 Method = parse.GetValue(method) == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore,
                 DumpWorkers = parse.GetValue(dumpWorkers),
                 RestoreWorkers = parse.GetValue(restoreWorkers),
                 InsertionWorkers = parse.GetValue(insertionWorkers),
                 ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", ChunkPlannerOptions.DefaultChunkSizeBytes),
                 DiskBudgetBytes = CommonOptions.Size(parse.GetValue(diskBudget), "--disk-budget", 8L * 1024 * 1024 * 1024),
-                WorkDirectory = parse.GetValue(workDir)!,
+                WorkDirectory = CommonOptions.Path(parse.GetValue(workDir), "--work-dir")!,
                 Resume = parse.GetValue(resume),
                 DropTarget = parse.GetValue(dropTarget),
                 Gzip = parse.GetValue(gzip),
                 Verify = !parse.GetValue(noVerify),
-                ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(connectTimeout), 1, 600)),
+                ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
                     (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
             };
@@ -76,6 +75,7 @@ internal static class MigrateCommand
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
+            WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);
             return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken, parse.GetValue(adaptive)).ConfigureAwait(false);
         }));
         return command;

@@ -3,7 +3,6 @@ using MongoMigrate.Cli.Running;
 using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.DumpFormat;
-using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Restoring;
 
 namespace MongoMigrate.Cli.Commands;
@@ -49,16 +48,16 @@ internal static class RestoreCommand
             target, folder, archive, gzip, include, exclude, from, to, drop, parallel, insertionWorkers, workDir, jobId, resume, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
-            var directory = parse.GetValue(folder);
+            var directory = CommonOptions.Path(parse.GetValue(folder), "--dir");
             var archiveGiven = parse.GetResult(archive) is not null;
             if ((directory is null) == !archiveGiven)
             {
                 throw new UsageException("Give either --dir DIR or --archive FILE (--archive - reads stdin), not both.");
             }
 
-            var archivePath = parse.GetValue(archive);
+            var archivePath = CommonOptions.Path(parse.GetValue(archive), "--archive");
             var fromStdin = archiveGiven && archivePath is null or "-";
             var options = new RestoreJobOptions
             {
@@ -66,13 +65,13 @@ internal static class RestoreCommand
                 Source = directory is not null ? DumpLocation.Directory(directory)
                     : fromStdin ? DumpLocation.ArchiveStream(environment.OpenStandardInput(), "stdin")
                     : DumpLocation.ArchiveFile(archivePath!),
-                Selection = new NamespaceSelection(parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], CommonOptions.Renames(parse.GetValue(from), parse.GetValue(to))),
+                Selection = CommonOptions.Selection(parse.GetValue(include), parse.GetValue(exclude), CommonOptions.Renames(parse.GetValue(from), parse.GetValue(to))),
                 Drop = parse.GetValue(drop),
                 ParallelCollections = parse.GetValue(parallel),
                 InsertionWorkers = parse.GetValue(insertionWorkers),
-                WorkDirectory = parse.GetValue(workDir)!,
+                WorkDirectory = CommonOptions.Path(parse.GetValue(workDir), "--work-dir")!,
                 Resume = parse.GetValue(resume),
-                ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(connectTimeout), 1, 600)),
+                ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
             };
             try
             {
@@ -85,6 +84,7 @@ internal static class RestoreCommand
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var endpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(MigrateCommand.TargetVariable));
+            WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);
             using var loggers = environment.CreateLoggerFactory(Path.Combine(options.WorkDirectory, "mongomigrate.log"), parse.GetValue(verbose));
             var job = new RestoreJob(endpoint, options, environment.Coordinator, loggers, environment.TimeProvider);
             job.Steering.SetAdaptive(parse.GetValue(adaptive));
@@ -95,6 +95,7 @@ internal static class RestoreCommand
                 parse.GetValue(json),
                 environment.Output,
                 $"Restore {job.JobId}: from {options.Source.Display}, {options.ParallelCollections} collections at once, {options.InsertionWorkers} insert(s) in flight each.",
+                phase => phase == "reading the dump" ? "the dump" : "the target",
                 cancellationToken).ConfigureAwait(false);
         }));
         return command;

@@ -22,11 +22,24 @@ internal static class SandboxCommand
                 result.AddError($"--max-connections must be at least 1 (got {result.GetValueOrDefault<int>()}); the default is {new SandboxOptions().MaxConnections}.");
             }
         });
+        var oplogSize = new Option<long>("--oplog-size")
+        {
+            Description = "Megabytes of change history kept for change streams, like a replica set's oplog size; a stream resuming from older history fails with ChangeStreamHistoryLost.",
+            DefaultValueFactory = _ => SandboxOptions.DefaultOplogSizeMegabytes,
+        };
+        oplogSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() is < 1 or > 1024 * 1024)
+            {
+                result.AddError($"--oplog-size must be between 1 and 1048576 megabytes (got {result.GetValueOrDefault<long>()}); the default is {SandboxOptions.DefaultOplogSizeMegabytes}.");
+            }
+        });
         var command = new Command("sandbox", "Run the embedded in-memory MongoDB-compatible server (for tests and demos; it keeps nothing on disk).")
         {
             port,
             replicaSet,
             maxConnections,
+            oplogSize,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,6 +50,7 @@ internal static class SandboxCommand
                 Port = parse.GetValue(port),
                 ReplicaSetName = string.Equals(name, "none", StringComparison.OrdinalIgnoreCase) ? null : name,
                 MaxConnections = parse.GetValue(maxConnections),
+                ChangeLogMaxBytes = parse.GetValue(oplogSize) * 1024 * 1024,
             };
             await using var server = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
 

@@ -6,7 +6,7 @@ namespace MongoMigrate.Cli.Output;
 /// Writes log lines to a file, so they do not tear the live progress display; the engine never logs
 /// secrets, and lines pass through the redactor anyway.
 /// </summary>
-internal sealed class FileLoggerProvider(string path, LogLevel minimum, TimeProvider timeProvider) : ILoggerProvider
+internal sealed class FileLoggerProvider(string path, LogLevel minimum, TimeProvider timeProvider, SecretMask mask) : ILoggerProvider
 {
     private readonly Lock _lock = new();
     private StreamWriter? _writer;
@@ -24,10 +24,10 @@ internal sealed class FileLoggerProvider(string path, LogLevel minimum, TimeProv
 
     private void Write(LogLevel level, string category, string message, Exception? exception)
     {
-        var line = $"{timeProvider.GetUtcNow():O} {level,-11} {category}: {Engine.Connections.SecretRedactor.Redact(message)}";
+        var line = $"{timeProvider.GetUtcNow():O} {level,-11} {category}: {mask.Apply(message)}";
         if (exception is not null)
         {
-            line += Environment.NewLine + Engine.Connections.SecretRedactor.Redact(exception.ToString());
+            line += Environment.NewLine + mask.Apply(exception.ToString());
         }
 
         lock (_lock)

@@ -8,9 +8,9 @@ namespace MongoMigrate.Cli.Output;
 /// <summary>The interactive display: a table per collection, the pools, throughput, ETA and the keys that steer the job.</summary>
 internal static class LiveProgressView
 {
-    public static async Task RunAsync(IAnsiConsole console, IRunningJob job, Task run, Func<string?> lastAction, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task RunAsync(IAnsiConsole console, IRunningJob job, Task run, Func<string?> lastAction, TimeProvider timeProvider, ProgressStall stall, CancellationToken cancellationToken)
     {
-        await console.Live(Render(job, lastAction()))
+        await console.Live(Render(job, lastAction(), stall))
             .AutoClear(false)
             .Overflow(VerticalOverflow.Ellipsis)
             .StartAsync(async context =>
@@ -18,20 +18,21 @@ internal static class LiveProgressView
                 using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), timeProvider);
                 while (!run.IsCompleted)
                 {
-                    context.UpdateTarget(Render(job, lastAction()));
+                    context.UpdateTarget(Render(job, lastAction(), stall));
                     context.Refresh();
                     var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
                     await Task.WhenAny(run, tick).ConfigureAwait(false);
                 }
 
-                context.UpdateTarget(Render(job, lastAction()));
+                context.UpdateTarget(Render(job, lastAction(), stall));
                 context.Refresh();
             }).ConfigureAwait(false);
     }
 
-    private static IRenderable Render(IRunningJob job, string? lastAction)
+    private static IRenderable Render(IRunningJob job, string? lastAction, ProgressStall stall)
     {
         var snapshot = job.Progress.Snapshot();
+        var waiting = stall.Observe(snapshot);
         var pools = job.Pools;
         var table = new Table().Border(TableBorder.Rounded).Expand();
         table.AddColumn("Collection");
@@ -67,7 +68,8 @@ internal static class LiveProgressView
         var header = new Markup(
             $"[bold]Job[/] {Markup.Escape(job.JobId)}   [bold]{Markup.Escape(snapshot.Phase)}[/]   {ProgressText.Percent(snapshot.Percent)}   "
             + $"{SizeParser.FormatDuration(snapshot.Elapsed)} elapsed, ETA {SizeParser.FormatDuration(snapshot.Eta)}\n"
-            + $"{ProgressText.Number(snapshot.Documents)} documents, {SizeParser.Format(snapshot.Bytes)}   [bold]{Markup.Escape(ProgressText.Rate(snapshot))}[/]\n"
+            + $"{ProgressText.Number(snapshot.Documents)} documents, {SizeParser.Format(snapshot.Bytes)}   [bold]{Markup.Escape(ProgressText.Rate(snapshot))}[/]"
+            + (waiting is null ? string.Empty : $"   [yellow]{Markup.Escape(waiting)}[/]") + "\n"
             + $"[bold]dump workers[/] {Markup.Escape(ProgressText.Pool(pools?.Dump))}   [bold]restore workers[/] {Markup.Escape(ProgressText.Pool(pools?.Restore))}");
         var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]a[/] adaptive on/off   [bold]q[/] or Ctrl+C stop (resumable)[/]"
             + (lastAction is null ? string.Empty : $"\n[aqua]{Markup.Escape(lastAction)}[/]"));

@@ -3,10 +3,10 @@ using MongoMigrate.Engine.Jobs;
 
 namespace MongoMigrate.Cli.Output;
 
-/// <summary>Progress for redirected output: one line every few seconds, until the job ends.</summary>
+/// <summary>Progress for redirected output: one line every few seconds, until the job ends, saying what it waits for when nothing moves.</summary>
 internal static class PlainProgressReporter
 {
-    public static async Task RunAsync(TextWriter output, IRunningJob job, Task run, TimeSpan interval, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task RunAsync(TextWriter output, IRunningJob job, Task run, TimeSpan interval, TimeProvider timeProvider, ProgressStall stall, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(interval, timeProvider);
         while (!run.IsCompleted)
@@ -17,7 +17,9 @@ internal static class PlainProgressReporter
                 break;
             }
 
-            await output.WriteLineAsync(ProgressText.Line(job.Progress.Snapshot(), job.Pools)).ConfigureAwait(false);
+            var snapshot = job.Progress.Snapshot();
+            var line = ProgressText.Line(snapshot, job.Pools);
+            await output.WriteLineAsync(stall.Observe(snapshot) is { } waiting ? $"{line} | {waiting}" : line).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -13,6 +13,7 @@ internal static class DumpJobSession
     /// <param name="json">--json: only the summary object.</param>
     /// <param name="output">Where progress and the summary go (stderr when stdout carries the archive).</param>
     /// <param name="firstLine">The line that opens plain progress output.</param>
+    /// <param name="waitingFor">What the job waits for in a phase, said when it makes no progress for a while.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     public static async Task<int> RunAsync(
         CliEnvironment environment,
@@ -21,11 +22,12 @@ internal static class DumpJobSession
         bool json,
         TextWriter output,
         string firstLine,
+        Func<string, string> waitingFor,
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = run(stop.Token);
-        await ProgressDisplay.ShowAsync(environment, job, running, stop, json, output, () => Task.FromResult<string?>(firstLine)).ConfigureAwait(false);
+        await ProgressDisplay.ShowAsync(environment, job, running, stop, json, output, () => Task.FromResult<string?>(firstLine), waitingFor).ConfigureAwait(false);
         var summary = await running.ConfigureAwait(false);
         if (json)
         {

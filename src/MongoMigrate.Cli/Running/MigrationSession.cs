@@ -14,7 +14,7 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
-        await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync).ConfigureAwait(false);
+        await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync, ProgressStall.MigrationWaitsFor).ConfigureAwait(false);
 
         var summary = await run.ConfigureAwait(false);
         if (json)

@@ -16,7 +16,8 @@ internal static class ProgressDisplay
     /// <param name="json">--json: show nothing.</param>
     /// <param name="plainOutput">Where plain lines go; the live view is used only when this is the terminal's stdout.</param>
     /// <param name="firstLine">The line that opens the plain output, once the job can tell it; null for none.</param>
-    public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine)
+    /// <param name="waitingFor">What the job waits for in a phase, said when it makes no progress for a while.</param>
+    public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine, Func<string, string> waitingFor)
     {
         if (json)
         {
@@ -24,18 +25,23 @@ internal static class ProgressDisplay
         }
 
         using var displayStop = new CancellationTokenSource();
+        var stall = new ProgressStall(environment.TimeProvider, waitingFor);
         if (environment.IsInteractive && ReferenceEquals(plainOutput, environment.Output))
         {
             var steering = KeyboardSteering.Start(job, stop);
-            await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+            await LiveProgressView.RunAsync(environment.Console, job, run, () => steering.LastAction, environment.TimeProvider, stall, displayStop.Token).ConfigureAwait(false);
             return;
         }
 
-        if (await firstLine().ConfigureAwait(false) is { } line)
+        // The opening line waits for the job's connections; until then the plain lines say it is connecting and,
+        // when a server does not answer, since when it waits.
+        var opening = firstLine();
+        await PlainProgressReporter.RunAsync(plainOutput, job, Task.WhenAny(run, opening), environment.ProgressInterval, environment.TimeProvider, stall, displayStop.Token).ConfigureAwait(false);
+        if (await opening.ConfigureAwait(false) is { } line)
         {
             await plainOutput.WriteLineAsync(line).ConfigureAwait(false);
         }
 
-        await PlainProgressReporter.RunAsync(plainOutput, job, run, environment.ProgressInterval, environment.TimeProvider, displayStop.Token).ConfigureAwait(false);
+        await PlainProgressReporter.RunAsync(plainOutput, job, run, environment.ProgressInterval, environment.TimeProvider, stall, displayStop.Token).ConfigureAwait(false);
     }
 }

@@ -9,22 +9,20 @@ public static class ConnectionProbe
     /// <summary>Pings the server; throws <see cref="MigrationException"/> with a clear reason when it cannot.</summary>
     public static async Task<BsonDocument> CheckAsync(IMongoClient client, MongoEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                var admin = client.GetDatabase("admin");
-                await admin.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
-                return await admin.RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (MongoConnectionException e) when (attempt < 3 && e is not MongoAuthenticationException)
-            {
-                // A connection dropped under a server that answers (an unreachable one times out instead): the driver reconnects.
-            }
-            catch (Exception e) when (Describe(e, endpoint, timeout) is { } message)
-            {
-                throw new MigrationException(message, e);
-            }
+            return await DroppedConnections.RetryAsync(
+                async token =>
+                {
+                    var admin = client.GetDatabase("admin");
+                    await admin.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: token).ConfigureAwait(false);
+                    return await admin.RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1), cancellationToken: token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Describe(e, endpoint, timeout) is { } message)
+        {
+            throw new MigrationException(message, e);
         }
     }
 

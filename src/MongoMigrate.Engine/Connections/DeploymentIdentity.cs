@@ -40,7 +40,10 @@ public sealed record DeploymentIdentity
     public bool IsUnknown => ProcessId is null && SetName is null && ClusterId is null;
 
     /// <summary>Asks the deployment behind <paramref name="client"/> who it is: hello, and the cluster id where there is one.</summary>
-    public static async Task<DeploymentIdentity> ReadAsync(IMongoClient client, CancellationToken cancellationToken)
+    public static Task<DeploymentIdentity> ReadAsync(IMongoClient client, CancellationToken cancellationToken) =>
+        DroppedConnections.RetryAsync(token => ReadOnceAsync(client, token), cancellationToken);
+
+    private static async Task<DeploymentIdentity> ReadOnceAsync(IMongoClient client, CancellationToken cancellationToken)
     {
         var admin = client.GetDatabase("admin");
         var hello = await admin.RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken).ConfigureAwait(false);

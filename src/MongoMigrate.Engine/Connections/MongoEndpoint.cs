@@ -8,6 +8,8 @@ namespace MongoMigrate.Engine.Connections;
 /// </summary>
 public sealed class MongoEndpoint
 {
+    private const string FormHint = "Use the form mongodb://host[:port][/?options], with user:password@ before the host when the server needs credentials.";
+
     private readonly MongoUrl _url;
 
     private MongoEndpoint(string role, MongoUrl url, string connectionString)
@@ -15,7 +17,7 @@ public sealed class MongoEndpoint
         Role = role;
         _url = url;
         ConnectionString = connectionString;
-        Display = SecretRedactor.Redact(connectionString);
+        Display = SecretRedactor.RedactUri(connectionString);
     }
 
     /// <summary>"source" or "target", used in error messages.</summary>
@@ -35,6 +37,13 @@ public sealed class MongoEndpoint
             throw new MigrationException($"The {role} URI is missing: give --{role} mongodb://host:port.");
         }
 
+        var shown = SecretRedactor.RedactUri(connectionString);
+        var password = SecretRedactor.PasswordOf(connectionString);
+        if (!connectionString.StartsWith("mongodb://", StringComparison.OrdinalIgnoreCase) && !connectionString.StartsWith("mongodb+srv://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MigrationException($"The {role} URI '{shown}' is not valid: it does not start with mongodb:// or mongodb+srv://. {FormHint}");
+        }
+
         try
         {
             var url = MongoUrl.Create(connectionString);
@@ -42,9 +51,14 @@ public sealed class MongoEndpoint
         }
         catch (Exception e) when (e is MongoConfigurationException or ArgumentException or FormatException)
         {
-            throw new MigrationException(
-                $"The {role} URI '{SecretRedactor.Redact(connectionString)}' is not valid: {SecretRedactor.Redact(e.Message)} Use the form mongodb://[user:password@]host[:port][/?options].",
-                e);
+            // The driver may quote the URI, or a part of it, in its message.
+            var reason = e.Message.Replace(connectionString, shown, StringComparison.Ordinal);
+            if (password is not null)
+            {
+                reason = reason.Replace(password, SecretRedactor.Mask, StringComparison.Ordinal);
+            }
+
+            throw new MigrationException($"The {role} URI '{shown}' is not valid: {SecretRedactor.Redact(reason)} {FormHint}", e);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.DumpFormat;
@@ -54,7 +53,7 @@ public sealed class BsonStreamReader : IAsyncDisposable, IDisposable
     public static BsonStreamReader OpenFile(string path, BsonStreamReaderOptions? options = null, string? sourceName = null)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GzipInputStream(file, sourceName ?? path) : file;
         return new BsonStreamReader(stream, sourceName ?? path, (options ?? BsonStreamReaderOptions.Default) with { LeaveOpen = false });
     }
 

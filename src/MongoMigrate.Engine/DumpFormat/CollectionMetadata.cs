@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using MongoDB.Bson;
+using MongoDB.Bson.IO;
 using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.DumpFormat;
@@ -23,6 +24,23 @@ public sealed class CollectionMetadata
         Indented = false,
         SkipValidation = false,
     };
+
+    /// <summary>
+    /// The most metadata text read: mongodump puts the same text in an archive as a string inside a document of at
+    /// most 16 MiB, so no real metadata is larger, and anything larger would only fill memory.
+    /// </summary>
+    public const int MaxBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The deepest nesting of objects and arrays read. MongoDB stores documents nested at most 180 levels deep by
+    /// default (maxBSONDepth 200, less 20 for the server's own wrapping), and Extended JSON adds at most two levels
+    /// ({"$date":{"$numberLong":...}}) and metadata.json three ({"options":{"validator":...}}): this leaves room
+    /// above that, while the parser's recursion stays far from the end of the stack.
+    /// </summary>
+    public const int MaxDepth = 256;
+
+    // The driver's writer stops at 100 levels by default; stored options may nest deeper (see MaxDepth).
+    private static readonly BsonBinaryWriterSettings DeepWriter = new() { MaxSerializationDepth = MaxDepth };
 
     /// <summary>Metadata with no options and no indexes (what an empty metadata.json means).</summary>
     public static CollectionMetadata Empty { get; } = new();
@@ -68,6 +86,16 @@ public sealed class CollectionMetadata
         if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
         {
             return Empty;
+        }
+
+        if (utf8Json.Length > MaxBytes)
+        {
+            throw new DumpFormatException(sourceName, null, $"metadata of {utf8Json.Length} bytes is larger than the {MaxBytes} bytes (16 MiB) mongodump ever writes");
+        }
+
+        if (NestingTooDeep(utf8Json) is { } offset)
+        {
+            throw new DumpFormatException(sourceName, offset, $"metadata nests objects and arrays more than {MaxDepth} levels deep (at byte {offset}); mongodump never writes such metadata");
         }
 
         var document = ParseExtendedJson(utf8Json, sourceName);
@@ -173,6 +201,52 @@ public sealed class CollectionMetadata
         }
     }
 
+    /// <summary>
+    /// The offset where objects and arrays (and the shell's Function(...) forms) nest deeper than <see cref="MaxDepth"/>,
+    /// or null. Counted without recursion, outside strings, before the recursive parser sees the text.
+    /// </summary>
+    private static int? NestingTooDeep(ReadOnlySpan<byte> utf8Json)
+    {
+        var depth = 0;
+        var quote = (byte)0;
+        for (var i = 0; i < utf8Json.Length; i++)
+        {
+            var b = utf8Json[i];
+            if (quote != 0)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == quote)
+                {
+                    quote = 0;
+                }
+
+                continue;
+            }
+
+            switch (b)
+            {
+                case (byte)'"' or (byte)'\'':
+                    quote = b;
+                    break;
+                case (byte)'{' or (byte)'[' or (byte)'(':
+                    if (++depth > MaxDepth)
+                    {
+                        return i;
+                    }
+
+                    break;
+                case (byte)'}' or (byte)']' or (byte)')':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
     private static CollectionMetadata FromDocument(BsonDocument document, string sourceName)
     {
         var options = RawDocument.Empty;
@@ -183,7 +257,7 @@ public sealed class CollectionMetadata
                 throw Invalid(sourceName, $"\"options\" is a {optionsValue.BsonType}, not a document");
             }
 
-            options = new RawDocument(optionsValue.AsBsonDocument.ToBson());
+            options = new RawDocument(optionsValue.AsBsonDocument.ToBson(writerSettings: DeepWriter));
         }
 
         var indexes = new List<RawDocument>();
@@ -215,7 +289,7 @@ public sealed class CollectionMetadata
                     throw Invalid(sourceName, $"{label} has an empty \"key\" document");
                 }
 
-                indexes.Add(new RawDocument(spec.ToBson()));
+                indexes.Add(new RawDocument(spec.ToBson(writerSettings: DeepWriter)));
                 position++;
             }
         }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.DumpFormat;
@@ -124,6 +123,12 @@ public sealed class DumpDirectory
             var name = Path.GetFileName(path);
             if (Directory.Exists(path))
             {
+                // A folder named like a collection's file would otherwise restore the collection empty, or without its metadata.
+                if (TrimSuffix(name, ".metadata.json.gz", ".metadata.json", ".bson.gz", ".bson", ".bin") is not null)
+                {
+                    throw new DumpFormatException(path, null, "is a folder, but a collection's data and metadata are files of that name: remove or rename the folder, or take the dump again");
+                }
+
                 skipped.Add($"{path}: a folder inside a database folder");
             }
             else if (name is DumpPrelude.FileName or DumpPrelude.FileName + ".gz")
@@ -344,26 +349,39 @@ public sealed class DumpDirectory
     private static bool IsValidDatabaseName(string name) =>
         name.Length is > 0 and < 64 && name.AsSpan().IndexOfAny("/\\. \"$*<>:|?") < 0;
 
+    /// <summary>
+    /// Reads a metadata or prelude file whole (gunzipped when its name ends in .gz), refusing more than
+    /// <see cref="CollectionMetadata.MaxBytes"/> before holding it: mongodump never writes more, and a larger
+    /// file would only fill memory.
+    /// </summary>
     private static async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
-        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var gzipped = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        if (!gzipped && file.Length > CollectionMetadata.MaxBytes)
         {
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            throw TooLarge(path, file.Length);
         }
 
-        try
+        await using var input = gzipped ? new GzipInputStream(file, path, leaveOpen: true) : (Stream)file;
+        using var buffer = new MemoryStream();
+        var piece = new byte[81920];
+        int read;
+        while ((read = await input.ReadAsync(piece, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await using var file = File.OpenRead(path);
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            await gzip.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            if (buffer.Length + read > CollectionMetadata.MaxBytes)
+            {
+                throw TooLarge(path, null);
+            }
+
+            buffer.Write(piece, 0, read);
         }
-        catch (InvalidDataException e)
-        {
-            throw new DumpFormatException(path, null, $"not a valid gzip file: {e.Message}", e);
-        }
+
+        return buffer.ToArray();
     }
+
+    private static DumpFormatException TooLarge(string path, long? length) =>
+        new(path, null, $"the file holds {(length is { } n ? $"{n} bytes, more" : "more")} than the {CollectionMetadata.MaxBytes} bytes (16 MiB) of metadata mongodump ever writes: it is not a mongodump metadata file");
 
     private static void Sort(List<DumpNamespaceEntry> namespaces) =>
         namespaces.Sort((a, b) =>

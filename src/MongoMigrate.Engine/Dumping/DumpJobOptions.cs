@@ -47,6 +47,8 @@ public sealed record DumpJobOptions
         Require(ArchiveSegmentBytes >= 1, "archive segments must hold at least one byte");
         Require(Selection.Renames.Count == 0, "--from/--to renames apply to a restore, not to a dump");
         Require(Destination.Path is not { Length: 0 }, "the output path is empty");
+        Jobs.JobOptionRules.RequireConnectTimeout(ConnectTimeout);
+        Jobs.JobOptionRules.RequireJobId(JobId);
     }
 
     private static void Require(bool condition, string message)

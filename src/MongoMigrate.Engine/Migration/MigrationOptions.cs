@@ -1,3 +1,4 @@
+using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Partitioning;
 
@@ -69,12 +70,16 @@ public sealed record MigrationOptions
         Require(ChunkSizeBytes >= 1024 * 1024, "--chunk-size must be at least 1MB");
         Require(MaxChunkAttempts >= 1, "chunk attempts must be at least 1");
         Require(RetryDelay > TimeSpan.Zero, "the retry delay must be positive");
-        Require(DiskBudgetBytes >= ChunkSizeBytes, "the disk budget must hold at least one chunk");
-        if (JobId is { } id)
-        {
-            Require(id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "--job-id may use letters, digits, '-', '_' and '.' (64 at most)");
-        }
+        Require(
+            DiskBudgetBytes >= ChunkSizeBytes,
+            $"--disk-budget ({Bytes(DiskBudgetBytes)}) must hold at least one chunk of --chunk-size ({Bytes(ChunkSizeBytes)}): give a smaller --chunk-size (64MB by default) or a larger --disk-budget");
+        JobOptionRules.RequireConnectTimeout(ConnectTimeout);
+        JobOptionRules.RequireJobId(JobId);
     }
+
+    private static string Bytes(long bytes) => bytes % (1024L * 1024 * 1024) == 0 ? $"{bytes / (1024L * 1024 * 1024)}GB"
+        : bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)}MB"
+        : $"{bytes} bytes";
 
     private static void Require(bool condition, string message)
     {

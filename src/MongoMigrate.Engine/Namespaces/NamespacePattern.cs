@@ -20,7 +20,16 @@ public sealed class NamespacePattern
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new MigrationException("An empty namespace pattern was given: use db.coll, db.* or *.coll.");
+            throw new MigrationException($"'{text}' is not a namespace pattern: it is empty. Use db.coll, db.* or *.coll.");
+        }
+
+        // No database name holds these characters, so a pattern with them in its database part matches nothing:
+        // most likely a URI given to the wrong option, which must not be kept (or echoed) with its password.
+        var database = text.Split('.', 2)[0];
+        if (database.AsSpan().IndexOfAny(NamespaceRules.ForbiddenInDatabaseNames.Replace("*", string.Empty, StringComparison.Ordinal)) is var at and >= 0)
+        {
+            throw new MigrationException(
+                $"'{Connections.SecretRedactor.RedactUri(text)}' is not a namespace pattern: its database part has '{(database[at] == '\0' ? "\\0" : database[at])}', which no database name has. Use db.coll, db.* or *.coll (a URI goes to --source or --target).");
         }
 
         var pattern = text.Contains('.', StringComparison.Ordinal) ? text : text + ".*";

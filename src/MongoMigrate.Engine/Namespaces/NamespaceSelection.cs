@@ -5,9 +5,9 @@ public sealed class NamespaceSelection
 {
     public NamespaceSelection(IReadOnlyList<string> include, IReadOnlyList<string> exclude, IReadOnlyList<(string From, string To)> renames)
     {
-        Include = include.Select(NamespacePattern.Parse).ToList();
-        Exclude = exclude.Select(NamespacePattern.Parse).ToList();
-        Renames = renames.Select(r => (NamespacePattern.Parse(r.From), NamespacePattern.Parse(r.To))).ToList();
+        Include = include.Select(p => Parse(p, "--include")).ToList();
+        Exclude = exclude.Select(p => Parse(p, "--exclude")).ToList();
+        Renames = renames.Select(r => (Parse(r.From, "--from"), ParseTarget(r.To))).ToList();
     }
 
     public static NamespaceSelection All { get; } = new([], [], []);
@@ -22,14 +22,25 @@ public sealed class NamespaceSelection
     public bool IsSelected(NamespaceName ns) =>
         (Include.Count == 0 || Include.Any(p => p.Matches(ns))) && !Exclude.Any(p => p.Matches(ns));
 
-    /// <summary>Where a source namespace is written: the first matching rename, else the same name.</summary>
+    /// <summary>
+    /// Where a source namespace is written: the first matching rename, else the same name. A rename that makes a
+    /// name MongoDB does not allow fails here, before anything is written.
+    /// </summary>
     public NamespaceName TargetOf(NamespaceName source)
     {
         foreach (var (from, to) in Renames)
         {
             if (from.TryMatch(source, out var captures))
             {
-                return NamespaceName.Parse(to.Substitute(captures));
+                var name = to.Substitute(captures);
+                var dot = name.IndexOf('.', StringComparison.Ordinal);
+                var target = dot < 0 ? new NamespaceName(name, string.Empty) : new NamespaceName(name[..dot], name[(dot + 1)..]);
+                if (NamespaceRules.Problem(target) is { } problem)
+                {
+                    throw new MigrationException($"--from '{from.Text}' --to '{to.Text}' would write {source} to '{name}', but {problem}. Give a --to that makes valid names.");
+                }
+
+                return target;
             }
         }
 
@@ -39,4 +50,27 @@ public sealed class NamespaceSelection
     /// <summary>The patterns as given, for the job record.</summary>
     public override string ToString() =>
         string.Join(' ', Include.Select(p => "--include " + p).Concat(Exclude.Select(p => "--exclude " + p)).Concat(Renames.Select(r => $"--from {r.From} --to {r.To}")));
+
+    private static NamespacePattern Parse(string text, string option)
+    {
+        try
+        {
+            return NamespacePattern.Parse(text);
+        }
+        catch (MigrationException e)
+        {
+            throw new MigrationException($"{option} {e.Message}", e);
+        }
+    }
+
+    /// <summary>A --to pattern: what its fixed parts make must be a name MongoDB allows.</summary>
+    private static NamespacePattern ParseTarget(string text)
+    {
+        if (!string.IsNullOrWhiteSpace(text) && NamespaceRules.PatternProblem(text) is { } problem)
+        {
+            throw new MigrationException($"--to '{Connections.SecretRedactor.RedactUri(text)}' cannot name a target: {problem}. Give a --to that makes valid names.");
+        }
+
+        return Parse(text, "--to");
+    }
 }

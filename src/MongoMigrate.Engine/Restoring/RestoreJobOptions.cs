@@ -52,10 +52,8 @@ public sealed record RestoreJobOptions
         Require(BatchDocuments is >= 1 and <= 100_000, "batches must hold 1 to 100000 documents");
         Require(BatchBytes is >= 1 and <= Copying.BatchInserter.MaxBytesPerBatch, $"batches must hold at most {Copying.BatchInserter.MaxBytesPerBatch} bytes");
         Require(Source.Path is not { Length: 0 }, "the dump path is empty");
-        if (JobId is { } id)
-        {
-            Require(id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'), "--job-id may use letters, digits, '-', '_' and '.' (64 at most)");
-        }
+        Jobs.JobOptionRules.RequireJobId(JobId);
+        Jobs.JobOptionRules.RequireConnectTimeout(ConnectTimeout);
 
         Require(!Resume || JobId is not null, "--resume needs --job-id");
     }

@@ -8,7 +8,7 @@ namespace MongoMigrate.Engine.State;
 /// returns, so a process killed at any moment leaves the state of the last completed change. One connection,
 /// used by one thread; changes made at the same time share a commit (see <see cref="SqliteCommitQueue"/>).
 /// </summary>
-public sealed class SqliteJobStateStore : IJobStateStore
+public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpointStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommitQueue _queue;
@@ -286,6 +286,12 @@ public sealed class SqliteJobStateStore : IJobStateStore
         cancellationToken,
         ("$job", jobId),
         ("$limit", Math.Max(0, limit)));
+
+    public Task SaveChangeStreamCheckpointAsync(ChangeStreamCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, Now(), ExecuteAsync, cancellationToken);
+
+    public Task<ChangeStreamCheckpoint?> GetChangeStreamCheckpointAsync(string jobId, CancellationToken cancellationToken) =>
+        SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

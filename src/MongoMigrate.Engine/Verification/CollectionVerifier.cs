@@ -11,7 +11,8 @@ namespace MongoMigrate.Engine.Verification;
 /// </summary>
 public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
 {
-    private const int ExampleLimit = 10;
+    /// <summary>How many mismatching documents are named in a result; beyond, they are only counted.</summary>
+    public int MismatchLimit { get; init; } = 10;
 
     /// <summary>Compares the documents matching <paramref name="filter"/> (an _id range, or empty for all).</summary>
     public async Task<VerificationResult> VerifyAsync(NamespaceName sourceNs, NamespaceName targetNs, RawDocument filter, CancellationToken cancellationToken)
@@ -19,8 +20,9 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
         var left = new SortedStream(new RawCommandRunner(source.GetDatabase(sourceNs.Database)), sourceNs.Collection, filter);
         var right = new SortedStream(new RawCommandRunner(target.GetDatabase(targetNs.Database)), targetNs.Collection, filter);
         long sourceCount = 0, targetCount = 0, identical = 0, missing = 0, extra = 0, different = 0;
-        var examples = new List<string>();
+        var mismatches = new List<DocumentMismatch>();
         var digest = new DocumentDigest();
+        var targetDigest = new DocumentDigest();
         var l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
         var r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
         while (l is not null || r is not null)
@@ -31,18 +33,23 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
                 digest.Add(l!.Value.Span);
             }
 
+            if (order >= 0)
+            {
+                targetDigest.Add(r!.Value.Span);
+            }
+
             if (order < 0)
             {
                 sourceCount++;
                 missing++;
-                Note(examples, $"missing on the target: _id {BsonDebugText.Format(Id(l!.Value))}");
+                Note(mismatches, new DocumentMismatch(MismatchKind.Missing, BsonDebugText.Format(Id(l!.Value))));
                 l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (order > 0)
             {
                 targetCount++;
                 extra++;
-                Note(examples, $"only on the target: _id {BsonDebugText.Format(Id(r!.Value))}");
+                Note(mismatches, new DocumentMismatch(MismatchKind.Extra, BsonDebugText.Format(Id(r!.Value))));
                 r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
             }
             else
@@ -56,7 +63,7 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
                 else
                 {
                     different++;
-                    Note(examples, $"different bytes: _id {BsonDebugText.Format(Id(l.Value))}");
+                    Note(mismatches, new DocumentMismatch(MismatchKind.Different, BsonDebugText.Format(Id(l.Value)), FirstDifference.Of(l.Value, r.Value)));
                 }
 
                 l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
@@ -75,18 +82,19 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
             Extra = extra,
             Different = different,
             SourceDigest = digest.Value,
-            Examples = examples,
+            TargetDigest = targetDigest.Value,
+            Mismatches = mismatches,
         };
     }
 
     private static RawBsonValue Id(RawDocument document) =>
         document.TryGetValue("_id"u8, out var id) ? id : throw new MigrationException("A document without _id was found while verifying.");
 
-    private static void Note(List<string> examples, string text)
+    private void Note(List<DocumentMismatch> mismatches, DocumentMismatch mismatch)
     {
-        if (examples.Count < ExampleLimit)
+        if (mismatches.Count < MismatchLimit)
         {
-            examples.Add(text);
+            mismatches.Add(mismatch);
         }
     }
 

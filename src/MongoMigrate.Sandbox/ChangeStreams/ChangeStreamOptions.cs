@@ -27,6 +27,9 @@ internal sealed record ChangeStreamOptions
 
     public bool ShowExpandedEvents { get; init; }
 
+    /// <summary>The pipeline ends with $changeStreamSplitLargeEvent: events over 16 MiB come in fragments.</summary>
+    public bool SplitLargeEvents { get; init; }
+
     public static ChangeStreamOptions Parse(RawDocument stage, string database, string? collection, bool allChangesForCluster)
     {
         var options = new ChangeStreamOptions
@@ -65,6 +68,12 @@ internal sealed record ChangeStreamOptions
     /// <summary>Whether an event falls in the watched scope (system databases are never watched by cluster streams).</summary>
     public bool Covers(ChangeEvent change)
     {
+        if (change.OperationType == ChangeLog.NoopOperation
+            || (!ShowExpandedEvents && change.OperationType is "create" or "createIndexes" or "dropIndexes" or "modify"))
+        {
+            return false;
+        }
+
         var ns = change.Namespace;
         if (Database is null)
         {

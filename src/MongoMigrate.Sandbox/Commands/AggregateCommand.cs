@@ -34,17 +34,15 @@ internal sealed class AggregateCommand : CommandHandler
                 throw new CommandException(ServerErrorCode.FailedToParse, "$changeStream stage expects a document as argument");
             }
 
-            var allChanges = first.Value.AsDocument.TryGetValue("allChangesForCluster", out var all) && all.IsTruthy;
-            if (allChanges && context.Database != "admin")
+            try
             {
-                throw new CommandException(ServerErrorCode.InvalidOptions, "$changeStream may only be opened on the 'admin' database if allChangesForCluster is true");
+                await OpenChangeStreamAsync(context, first.Value.AsDocument, collection, stages, batchSize, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CommandException e)
+            {
+                throw ChangeStreamErrorLabels.Apply(e);
             }
 
-            var options = ChangeStreamOptions.Parse(first.Value.AsDocument, context.Database, collection, allChanges);
-            var pipeline = PipelineRunner.ForEachDocument(stages.Skip(1).ToList());
-            var cursor = new ChangeStreamCursor(
-                context.Server.ChangeLog, context.Server.Clock, context.Server.Catalog, context.Server.TimeProvider, options, pipeline);
-            await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -97,6 +95,39 @@ internal sealed class AggregateCommand : CommandHandler
 
         var results = PipelineRunner.Run(rest, input);
         await CursorReply.WriteAllAsync(context, ns, results, batchSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask OpenChangeStreamAsync(CommandContext context, RawDocument stage, string? collection, List<RawDocument> stages, int? batchSize, CancellationToken cancellationToken)
+    {
+        if (!context.Server.IsReplicaSet)
+        {
+            throw new CommandException(ServerErrorCode.ChangeStreamRequiresReplicaSet, "The $changeStream stage is only supported on replica sets");
+        }
+
+        var allChanges = stage.TryGetValue("allChangesForCluster", out var all) && all.IsTruthy;
+        if (allChanges && context.Database != "admin")
+        {
+            throw new CommandException(ServerErrorCode.InvalidOptions, "$changeStream may only be opened on the 'admin' database if allChangesForCluster is true");
+        }
+
+        var options = ChangeStreamOptions.Parse(stage, context.Database, collection, allChanges);
+        var rest = stages.Skip(1).ToList();
+        var split = rest.FindIndex(s => s.TryGetFirst(out var name) && name.NameEquals("$changeStreamSplitLargeEvent"u8));
+        if (split >= 0)
+        {
+            if (split != rest.Count - 1)
+            {
+                throw new CommandException(7182802, "$changeStreamSplitLargeEvent must be the last stage in the pipeline.");
+            }
+
+            rest.RemoveAt(split);
+            options = options with { SplitLargeEvents = true };
+        }
+
+        var pipeline = PipelineRunner.ForEachDocument(rest);
+        var cursor = new ChangeStreamCursor(
+            context.Server.ChangeLog, context.Server.Clock, context.Server.Catalog, context.Server.TimeProvider, options, pipeline);
+        await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>$out: the results replace the output collection's documents (its indexes stay).</summary>

@@ -44,6 +44,15 @@ internal sealed class CommandDispatcher
                 return false;
             }
 
+            if (body.TryGetValue("autocommit"u8, out _))
+            {
+                // No transactions here: their commands are refused from the first one, so that no write a client
+                // would abort is ever applied (commitTransaction and abortTransaction carry autocommit too).
+                throw new CommandException(
+                    ServerErrorCode.IllegalOperation,
+                    "Transactions are not supported by the sandbox (an in-memory test server): run the operations without a transaction, or use a MongoDB replica set");
+            }
+
             if (!_handlers.TryGetValue(commandName, out var handler))
             {
                 throw new CommandException(ServerErrorCode.CommandNotFound, $"no such command: '{commandName}'");
@@ -129,6 +138,14 @@ internal sealed class CommandDispatcher
             }
 
             reply.End();
+        }
+
+        // A NotPrimaryError carries the server's topologyVersion (mongod's appendErrorLabelsAndTopologyVersion);
+        // a driver that already knows that version treats the error as stale instead of dropping the server.
+        if (_server.IsReplicaSet && code is ServerErrorCode.NotWritablePrimary or ServerErrorCode.NotPrimaryNoSecondaryOk
+            or ServerErrorCode.NotPrimaryOrSecondary or ServerErrorCode.PrimarySteppedDown or ServerErrorCode.InterruptedDueToReplStateChange)
+        {
+            reply.StartDocument("topologyVersion").ObjectId("processId", _server.ProcessId).Int64("counter", _server.TopologyCounter).End();
         }
 
         AppendClusterTime(reply);

@@ -4,8 +4,8 @@ using MongoMigrate.Sandbox.Faults;
 namespace MongoMigrate.Sandbox.Commands;
 
 /// <summary>
-/// configureFailPoint failCommand, as a test server with enableTestCommands offers it, so the same
-/// fault tests run against the sandbox and a real MongoDB.
+/// configureFailPoint failCommand and failGetMoreAfterCursorCheckout, as a test server with
+/// enableTestCommands offers them, so the same fault tests run against the sandbox and a real MongoDB.
 /// </summary>
 internal sealed class ConfigureFailPointCommand : SyncCommandHandler
 {
@@ -14,7 +14,7 @@ internal sealed class ConfigureFailPointCommand : SyncCommandHandler
     protected override void Execute(CommandContext context)
     {
         var name = context.CommandValue.Type == BsonTypeCode.String ? context.CommandValue.AsString : string.Empty;
-        if (name != "failCommand")
+        if (name is not (FailPoint.FailCommand or FailPoint.FailGetMoreAfterCursorCheckout))
         {
             throw new CommandException(ServerErrorCode.BadValue, $"Cannot find failpoint: {name}");
         }
@@ -31,7 +31,7 @@ internal sealed class ConfigureFailPointCommand : SyncCommandHandler
             switch (mode.AsString)
             {
                 case "off":
-                    context.Server.Faults.ClearFailPoints();
+                    context.Server.Faults.ClearFailPoints(name);
                     context.Reply.Int32("count", 0);
                     return;
                 case "alwaysOn":
@@ -66,6 +66,7 @@ internal sealed class ConfigureFailPointCommand : SyncCommandHandler
             && data.TryGetValue("blockTimeMS", out var bt) && bt.TryGetInt64(out var ms) ? TimeSpan.FromMilliseconds(ms) : TimeSpan.Zero;
         context.Server.Faults.Add(new FailPoint
         {
+            Name = name,
             Commands = commands,
             Times = times,
             Skip = skip,

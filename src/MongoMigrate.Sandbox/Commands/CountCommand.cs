@@ -17,7 +17,7 @@ internal sealed class CountCommand : CommandHandler
         {
             var matcher = DocumentFilter.Compile(query);
             var matching = viewed.Count(matcher.Matches) - skip;
-            context.Reply.Int64("n", Math.Max(0, limit > 0 ? Math.Min(matching, limit) : matching));
+            context.Reply.Number("n", Math.Max(0, limit > 0 ? Math.Min(matching, limit) : matching));
             return;
         }
 
@@ -25,7 +25,7 @@ internal sealed class CountCommand : CommandHandler
         {
             var total = context.Server.Catalog.Read(ns, store => (long)(store?.Count ?? 0));
             var n = Math.Max(0, total - skip);
-            context.Reply.Int64("n", limit > 0 ? Math.Min(n, limit) : n);
+            context.Reply.Number("n", limit > 0 ? Math.Min(n, limit) : n);
             return;
         }
 
@@ -42,6 +42,6 @@ internal sealed class CountCommand : CommandHandler
             }
         }
 
-        context.Reply.Int64("n", count);
+        context.Reply.Number("n", count);
     }
 }

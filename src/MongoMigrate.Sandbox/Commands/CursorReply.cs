@@ -11,7 +11,7 @@ internal static class CursorReply
     public static async ValueTask WriteFirstBatchAsync(CommandContext context, ServerCursor cursor, int? batchSize, CancellationToken cancellationToken)
     {
         var batch = batchSize == 0
-            ? new CursorBatch([], Exhausted: false)
+            ? cursor.EmptyBatch()
             : await cursor.NextBatchAsync(BatchLimits.FirstBatch(batchSize), cancellationToken).ConfigureAwait(false);
         var id = 0L;
         if (!batch.Exhausted)

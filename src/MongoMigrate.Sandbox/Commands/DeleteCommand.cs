@@ -49,7 +49,7 @@ internal sealed class DeleteCommand : SyncCommandHandler
             }
         }
 
-        context.Reply.Int64("n", deleted);
+        context.Reply.Number("n", deleted);
         WriteErrors.Write(context.Reply, errors);
     }
 }

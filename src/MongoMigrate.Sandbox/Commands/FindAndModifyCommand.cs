@@ -70,7 +70,7 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
             return (returnNew ? after : target.Document, 1L, true, null);
         });
 
-        context.Reply.StartDocument("lastErrorObject").Int64("n", n);
+        context.Reply.StartDocument("lastErrorObject").Number("n", n);
         if (!remove)
         {
             context.Reply.Boolean("updatedExisting", updatedExisting);

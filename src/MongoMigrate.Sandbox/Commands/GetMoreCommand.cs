@@ -1,4 +1,5 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.ChangeStreams;
 using MongoMigrate.Sandbox.Cursors;
 using MongoMigrate.Sandbox.Storage;
 
@@ -29,8 +30,19 @@ internal sealed class GetMoreCommand : CommandHandler
         CursorBatch batch;
         try
         {
+            if (context.Server.Faults.MatchGetMoreAfterCursorCheckout() is { } fault)
+            {
+                throw new CommandException(fault.ErrorCode, "Failing command via 'failGetMoreAfterCursorCheckout' failpoint") { Labels = fault.ErrorLabels };
+            }
+
             var maxAwait = context.GetInt64("maxTimeMS") is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
             batch = await cursor.NextBatchAsync(BatchLimits.GetMore(context.GetInt32("batchSize"), maxAwait), cancellationToken).ConfigureAwait(false);
+        }
+        catch (CommandException e) when (cursor is ChangeStreamCursor)
+        {
+            // A failed getMore kills its cursor; a change stream's error carries the labels that tell the driver whether to resume.
+            context.Server.Cursors.Remove(cursor);
+            throw ChangeStreamErrorLabels.Apply(e);
         }
         catch
         {

@@ -9,7 +9,12 @@ internal sealed class KillCursorsCommand : SyncCommandHandler
 
     protected override void Execute(CommandContext context)
     {
-        context.CollectionNamespace();
+        // A database or cluster change stream's cursor lives on "<db>.$cmd.aggregate", which is no collection name.
+        if (context.CommandValue.Type != BsonTypeCode.String || context.CommandValue.AsString != "$cmd.aggregate")
+        {
+            context.CollectionNamespace();
+        }
+
         var killed = new List<long>();
         var notFound = new List<long>();
         if (context.TryGet("cursors", out var cursors) && cursors.Type == BsonTypeCode.Array)

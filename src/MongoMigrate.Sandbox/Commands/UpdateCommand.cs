@@ -40,7 +40,7 @@ internal sealed class UpdateCommand : SyncCommandHandler
             }
         }
 
-        context.Reply.Int64("n", matched + upserted.Count).Int64("nModified", modified);
+        context.Reply.Number("n", matched + upserted.Count).Number("nModified", modified);
         if (upserted.Count > 0)
         {
             context.Reply.StartArray("upserted");

@@ -20,6 +20,9 @@ internal abstract class ServerCursor
     /// <summary>When the cursor was last used, for the idle timeout.</summary>
     public long LastUsedTimestamp { get; set; }
 
+    /// <summary>The reply to a batchSize of 0: no documents, the cursor open (a change stream adds its resume token).</summary>
+    public virtual CursorBatch EmptyBatch() => new([], Exhausted: false);
+
     public abstract ValueTask<CursorBatch> NextBatchAsync(BatchLimits limits, CancellationToken cancellationToken);
 
     /// <summary>Marks the cursor busy; false when another getMore is already running on it.</summary>

@@ -6,6 +6,15 @@ namespace MongoMigrate.Sandbox.Faults;
 /// </summary>
 public sealed record FailPoint
 {
+    /// <summary>The server's fail point for command failures: fires before (or after) a named command runs.</summary>
+    public const string FailCommand = "failCommand";
+
+    /// <summary>The server's fail point that fails a getMore once its cursor is checked out (errorCode only).</summary>
+    public const string FailGetMoreAfterCursorCheckout = "failGetMoreAfterCursorCheckout";
+
+    /// <summary>Which of the server's fail points this is: <see cref="FailCommand"/> or <see cref="FailGetMoreAfterCursorCheckout"/>.</summary>
+    public string Name { get; init; } = FailCommand;
+
     /// <summary>Command names it applies to (case-sensitive, as sent); empty means every command except hello/isMaster.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 

@@ -50,12 +50,12 @@ public sealed class FaultInjector
         Latency = TimeSpan.Zero;
     }
 
-    /// <summary>Removes the fail points of one command (configureFailPoint mode "off").</summary>
-    public void ClearFailPoints()
+    /// <summary>Removes the fail points of one name (configureFailPoint mode "off"), or all of them.</summary>
+    public void ClearFailPoints(string? name = null)
     {
         lock (_lock)
         {
-            _failPoints.Clear();
+            _failPoints.RemoveAll(f => name is null || f.Definition.Name == name);
         }
     }
 
@@ -68,7 +68,14 @@ public sealed class FaultInjector
     }
 
     /// <summary>The fail point that fires for this command, if any, consuming one of its times.</summary>
-    internal FailPoint? Match(string commandName, string? appName, bool afterExecution)
+    internal FailPoint? Match(string commandName, string? appName, bool afterExecution) =>
+        Fire(point => point.Name == FailPoint.FailCommand && point.AfterExecution == afterExecution && Applies(point, commandName, appName));
+
+    /// <summary>The failGetMoreAfterCursorCheckout fail point, if it fires for this getMore.</summary>
+    internal FailPoint? MatchGetMoreAfterCursorCheckout() =>
+        Fire(point => point.Name == FailPoint.FailGetMoreAfterCursorCheckout);
+
+    private FailPoint? Fire(Func<FailPoint, bool> applies)
     {
         lock (_lock)
         {
@@ -76,7 +83,7 @@ public sealed class FaultInjector
             {
                 var active = _failPoints[i];
                 var point = active.Definition;
-                if (point.AfterExecution != afterExecution || !Applies(point, commandName, appName))
+                if (!applies(point))
                 {
                     continue;
                 }

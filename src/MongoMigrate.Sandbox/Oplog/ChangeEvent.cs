@@ -15,7 +15,7 @@ internal sealed class ChangeEvent
 
     public required long WallTimeMilliseconds { get; init; }
 
-    /// <summary>insert, update, replace, delete, drop, rename, dropDatabase, create, createIndexes, dropIndexes.</summary>
+    /// <summary>insert, update, replace, delete, drop, rename, dropDatabase, create, createIndexes, dropIndexes, modify, or noop (never shown).</summary>
     public required string OperationType { get; init; }
 
     public required Namespace Namespace { get; init; }
@@ -37,8 +37,16 @@ internal sealed class ChangeEvent
     /// <summary>For renames: the new namespace.</summary>
     public Namespace? RenameTarget { get; init; }
 
+    /// <summary>For DDL events: operationDescription as expanded events show it.</summary>
+    public RawDocument? OperationDescription { get; init; }
+
+    /// <summary>The collection recorded pre- and post-images for this event (changeStreamPreAndPostImages was on).</summary>
+    public bool ImagesEnabled { get; init; }
+
+    public bool IsView { get; init; }
+
     /// <summary>The bytes this event keeps alive, counted against the change log's budget.</summary>
-    public int Size => Overhead + (DocumentId?.Bytes.Length ?? 0) + (PostImage?.Length ?? 0) + (PreImage?.Length ?? 0) + (UpdateDescription?.Length ?? 0);
+    public int Size => Overhead + (DocumentId?.Bytes.Length ?? 0) + (PostImage?.Length ?? 0) + (PreImage?.Length ?? 0) + (UpdateDescription?.Length ?? 0) + (OperationDescription?.Length ?? 0);
 
     public bool IsDocumentEvent => OperationType is "insert" or "update" or "replace" or "delete";
 }

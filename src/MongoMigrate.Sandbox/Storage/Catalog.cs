@@ -6,8 +6,11 @@ namespace MongoMigrate.Sandbox.Storage;
 /// The server's databases and collections. Its own lock guards only the name tables; a collection's
 /// contents are guarded by that collection's lock, taken after this one is released.
 /// </summary>
-internal sealed class Catalog(IStorageObserver observer)
+internal sealed class Catalog(IStorageObserver observer, UserWriteBlock writeBlock)
 {
+    /// <summary>setUserWriteBlockMode's state, checked by every write and DDL change.</summary>
+    public UserWriteBlock WriteBlock => writeBlock;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
     private readonly Dictionary<CollectionStore, CollectionKind> _kinds = [];
@@ -135,6 +138,7 @@ internal sealed class Catalog(IStorageObserver observer)
 
     public bool Drop(Namespace ns)
     {
+        writeBlock.Check(ns);
         CollectionStore? store;
         lock (_lock)
         {
@@ -161,10 +165,17 @@ internal sealed class Catalog(IStorageObserver observer)
 
     public void DropDatabase(string database)
     {
+        writeBlock.Check(new Namespace(database, string.Empty));
         List<string> names;
         lock (_lock)
         {
             names = _databases.TryGetValue(database, out var db) ? [.. db.Keys] : [];
+        }
+
+        // A database without collections does not exist: dropping it writes nothing, as on mongod.
+        if (names.Count == 0)
+        {
+            return;
         }
 
         foreach (var name in names)
@@ -175,15 +186,16 @@ internal sealed class Catalog(IStorageObserver observer)
         RecordCatalogChange("dropDatabase", new Namespace(database, string.Empty), Guid.Empty, null);
     }
 
-    /// <summary>Renames a collection; the target must not exist unless <paramref name="dropTarget"/>.</summary>
+    /// <summary>
+    /// Renames a collection; the target must not exist unless <paramref name="dropTarget"/>. As on the
+    /// server, one rename event records it, with the dropped target's UUID as operationDescription.dropTarget.
+    /// </summary>
     public void Rename(Namespace source, Namespace target, bool dropTarget)
     {
-        if (dropTarget)
-        {
-            Drop(target);
-        }
-
+        writeBlock.Check(source);
+        writeBlock.Check(target);
         CollectionStore store;
+        CollectionStore? replaced = null;
         lock (_lock)
         {
             if (!_databases.TryGetValue(source.Database, out var db) || !db.TryGetValue(source.Collection, out store!))
@@ -191,9 +203,16 @@ internal sealed class Catalog(IStorageObserver observer)
                 throw new CommandException(ServerErrorCode.NamespaceNotFound, "source namespace does not exist");
             }
 
-            if (_databases.TryGetValue(target.Database, out var targetDb) && targetDb.ContainsKey(target.Collection))
+            if (_databases.TryGetValue(target.Database, out var targetDb) && targetDb.TryGetValue(target.Collection, out var existing))
             {
-                throw new CommandException(ServerErrorCode.NamespaceExists, "target namespace exists");
+                if (!dropTarget)
+                {
+                    throw new CommandException(ServerErrorCode.NamespaceExists, "target namespace exists");
+                }
+
+                targetDb.Remove(target.Collection);
+                _kinds.Remove(existing);
+                replaced = existing;
             }
 
             db.Remove(source.Collection);
@@ -211,10 +230,24 @@ internal sealed class Catalog(IStorageObserver observer)
             targetDb[target.Collection] = store;
         }
 
+        if (replaced is not null)
+        {
+            using (replaced.SyncRoot.EnterScope())
+            {
+                replaced.MarkDropped();
+            }
+        }
+
+        var description = new BsonBuilder().StartDocument().StartDocument("to").String("db", target.Database).String("coll", target.Collection).End();
+        if (replaced is not null)
+        {
+            description.Binary("dropTarget", 4, replaced.Uuid.ToByteArray(bigEndian: true));
+        }
+
         using (store.SyncRoot.EnterScope())
         {
             store.Rename(target);
-            RecordCatalogChange("rename", source, store.Uuid, target);
+            RecordCatalogChange("rename", source, store.Uuid, target, description.End().ToDocument());
         }
     }
 
@@ -238,24 +271,41 @@ internal sealed class Catalog(IStorageObserver observer)
 
     private CollectionStore AddLocked(Namespace ns, RawDocument options, CollectionKind kind)
     {
+        writeBlock.Check(ns);
         if (!_databases.TryGetValue(ns.Database, out var db))
         {
             db = new Dictionary<string, CollectionStore>(StringComparer.Ordinal);
             _databases[ns.Database] = db;
         }
 
-        var store = new CollectionStore(ns, options, observer);
+        var store = new CollectionStore(ns, options, observer, writeBlock);
         db[ns.Collection] = store;
         _kinds[store] = kind;
+
+        // The create event: a view shows its definition, a collection its options and _id index.
+        var description = new BsonBuilder().StartDocument();
+        foreach (var option in options)
+        {
+            description.Element(option);
+        }
+
+        if (kind != CollectionKind.View)
+        {
+            description.Document("idIndex", IndexDefinition.IdIndex.Specification);
+        }
+
+        RecordCatalogChange("create", ns, store.Uuid, null, description.End().ToDocument(), isView: kind == CollectionKind.View);
         return store;
     }
 
-    private void RecordCatalogChange(string operationType, Namespace ns, Guid uuid, Namespace? renameTarget) =>
+    private void RecordCatalogChange(string operationType, Namespace ns, Guid uuid, Namespace? renameTarget, RawDocument? description = null, bool isView = false) =>
         observer.OnChange(new StorageChange
         {
             OperationType = operationType,
             Namespace = ns,
             CollectionUuid = uuid,
             RenameTarget = renameTarget,
+            OperationDescription = description,
+            IsView = isView,
         });
 }

@@ -18,13 +18,16 @@ internal sealed class CollectionStore
     private readonly List<IndexDefinition> _indexes = [IndexDefinition.IdIndex];
     private readonly List<UniqueIndex> _uniqueIndexes = [];
     private readonly IStorageObserver _observer;
+    private readonly UserWriteBlock _writeBlock;
     private long _nextRecordId = 1;
 
-    public CollectionStore(Namespace ns, RawDocument options, IStorageObserver observer)
+    public CollectionStore(Namespace ns, RawDocument options, IStorageObserver observer, UserWriteBlock? writeBlock = null)
     {
         Namespace = ns;
         Options = options;
         _observer = observer;
+        _writeBlock = writeBlock ?? new UserWriteBlock();
+        ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(options);
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
             IsCapped = true;
@@ -46,6 +49,9 @@ internal sealed class CollectionStore
     public long? CappedMaxBytes { get; }
 
     public long? CappedMaxDocuments { get; }
+
+    /// <summary>changeStreamPreAndPostImages: {enabled: true} (create or collMod): changes keep the documents' images for change streams.</summary>
+    public bool ChangeStreamPreAndPostImages { get; private set; }
 
     /// <summary>Held by every reader and writer of this collection.</summary>
     public Lock SyncRoot { get; } = new();
@@ -101,6 +107,7 @@ internal sealed class CollectionStore
     /// <summary>Inserts one document; the caller holds the lock. Throws CommandException for a bad or duplicate document.</summary>
     public StoredDocument Insert(RawDocument document)
     {
+        _writeBlock.Check(Namespace);
         var prepared = DocumentPreparation.ForInsert(document);
         var id = prepared.TryGetFirst(out var first) ? first.Value : throw new InvalidOperationException("prepared document has no _id");
         if (FindById(id) is not null)
@@ -122,6 +129,7 @@ internal sealed class CollectionStore
     /// <summary>Replaces a stored document with new bytes (same _id); the caller holds the lock.</summary>
     public StoredDocument Replace(StoredDocument existing, RawDocument replacement, bool isReplacement)
     {
+        _writeBlock.Check(Namespace);
         if (replacement.Length > MaxDocumentSize)
         {
             throw new CommandException(ServerErrorCode.BsonObjectTooLarge, $"Resulting document after update is larger than {MaxDocumentSize}");
@@ -146,6 +154,7 @@ internal sealed class CollectionStore
     /// <summary>Removes a stored document; the caller holds the lock.</summary>
     public void Delete(StoredDocument existing)
     {
+        _writeBlock.Check(Namespace);
         if (!_byId.Remove(existing))
         {
             return;
@@ -160,6 +169,7 @@ internal sealed class CollectionStore
     /// <summary>Adds an index; existing documents must satisfy it if it is unique. Returns false when an identical index exists.</summary>
     public bool AddIndex(IndexDefinition index)
     {
+        _writeBlock.Check(Namespace);
         foreach (var existing in _indexes)
         {
             var sameKeys = existing.KeyPattern.Equals(index.KeyPattern);
@@ -203,12 +213,45 @@ internal sealed class CollectionStore
         }
 
         _indexes.Add(index);
+        RecordDdl("createIndexes", IndexesDescription(index));
         return true;
     }
+
+    /// <summary>collMod: applies the options the sandbox keeps (changeStreamPreAndPostImages) and records a modify event.</summary>
+    public void Modify(RawDocument operationDescription)
+    {
+        _writeBlock.Check(Namespace);
+        if (operationDescription.TryGetValue("changeStreamPreAndPostImages", out _))
+        {
+            ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(operationDescription);
+        }
+
+        RecordDdl("modify", operationDescription);
+    }
+
+    /// <summary>Whether {changeStreamPreAndPostImages: {enabled: true}} is among the options.</summary>
+    public static bool PreAndPostImagesEnabled(RawDocument options) =>
+        options.TryGetValue("changeStreamPreAndPostImages", out var images)
+        && images.Type == BsonTypeCode.Document
+        && images.AsDocument.TryGetValue("enabled", out var enabled)
+        && enabled.IsTruthy;
+
+    private static RawDocument IndexesDescription(IndexDefinition index) =>
+        new BsonBuilder().StartDocument().StartArray("indexes").Document("0", index.Specification).End().End().ToDocument();
+
+    private void RecordDdl(string operationType, RawDocument description) =>
+        _observer.OnChange(new StorageChange
+        {
+            OperationType = operationType,
+            Namespace = Namespace,
+            CollectionUuid = Uuid,
+            OperationDescription = description,
+        });
 
     /// <summary>Removes an index by name; the _id index cannot be dropped.</summary>
     public void DropIndex(string name)
     {
+        _writeBlock.Check(Namespace);
         if (name == "_id_")
         {
             throw new CommandException(ServerErrorCode.InvalidOptions, "cannot drop _id index");
@@ -220,8 +263,10 @@ internal sealed class CollectionStore
             throw new CommandException(ServerErrorCode.IndexNotFound, $"index not found with name [{name}]");
         }
 
+        var dropped = _indexes[index];
         _indexes.RemoveAt(index);
         _uniqueIndexes.RemoveAll(u => u.Definition.Name == name);
+        RecordDdl("dropIndexes", IndexesDescription(dropped));
     }
 
     public void MarkDropped()
@@ -320,6 +365,7 @@ internal sealed class CollectionStore
             DocumentId = id,
             PostImage = postImage,
             PreImage = preImage,
+            ImagesEnabled = ChangeStreamPreAndPostImages,
         });
 
     /// <summary>A fresh ObjectId for documents inserted without an _id.</summary>

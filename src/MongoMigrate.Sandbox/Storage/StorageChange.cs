@@ -8,7 +8,7 @@ namespace MongoMigrate.Sandbox.Storage;
 /// </summary>
 internal readonly record struct StorageChange
 {
-    /// <summary>insert, update, replace, delete, drop, rename or dropDatabase.</summary>
+    /// <summary>insert, update, replace, delete, create, createIndexes, dropIndexes, modify, drop, rename or dropDatabase.</summary>
     public required string OperationType { get; init; }
 
     public required Namespace Namespace { get; init; }
@@ -26,4 +26,13 @@ internal readonly record struct StorageChange
 
     /// <summary>For renames: the new namespace.</summary>
     public Namespace? RenameTarget { get; init; }
+
+    /// <summary>For DDL changes: what changed (an index, the options of a view or a collMod, a rename's target).</summary>
+    public RawDocument? OperationDescription { get; init; }
+
+    /// <summary>The collection records pre- and post-images (changeStreamPreAndPostImages): change streams may show them.</summary>
+    public bool ImagesEnabled { get; init; }
+
+    /// <summary>For views: a DDL change on a view has no collection UUID to show.</summary>
+    public bool IsView { get; init; }
 }

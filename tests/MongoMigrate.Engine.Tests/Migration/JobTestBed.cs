@@ -72,8 +72,8 @@ public sealed class JobTestBed : IAsyncLifetime
         RestoreWorkers = 3,
         RetryDelay = TimeSpan.FromMilliseconds(5),
         Selection = targetDatabase == Database
-            ? Namespaces.NamespaceSelection.All
-            : new Namespaces.NamespaceSelection([$"{Database}.*"], [], [($"{Database}.*", $"{targetDatabase}.*")]),
+            ? Engine.Namespaces.NamespaceSelection.All
+            : new Engine.Namespaces.NamespaceSelection([$"{Database}.*"], [], [($"{Database}.*", $"{targetDatabase}.*")]),
     };
 
     internal MigrationJob Job(MigrationOptions options, Func<IJobStateStore, IJobStateStore>? wrapState = null, IChunkFileSystem? fileSystem = null) =>

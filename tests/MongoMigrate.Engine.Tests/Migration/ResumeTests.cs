@@ -200,7 +200,7 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
     public async Task A_resume_with_other_deployments_or_another_selection_is_refused()
     {
         const string jobId = "refuse";
-        var options = _bed.Options(CopyMethod.Direct, jobId, "refuse") with { Selection = new Namespaces.NamespaceSelection(["app.customers"], [], [("app.*", "refuse.*")]) };
+        var options = _bed.Options(CopyMethod.Direct, jobId, "refuse") with { Selection = new Engine.Namespaces.NamespaceSelection(["app.customers"], [], [("app.*", "refuse.*")]) };
         Assert.Equal(JobStatus.Completed, (await _bed.Job(options).RunAsync(Ct)).Status);
 
         var otherTarget = new MigrationJob(
@@ -212,7 +212,7 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var error = await Assert.ThrowsAsync<MigrationException>(() => otherTarget.RunAsync(Ct));
         Assert.Contains("Give the job's own --source and --target", error.Message, StringComparison.Ordinal);
 
-        var otherSelection = _bed.Job(options with { Resume = true, Selection = new Namespaces.NamespaceSelection(["app.events"], [], []) });
+        var otherSelection = _bed.Job(options with { Resume = true, Selection = new Engine.Namespaces.NamespaceSelection(["app.events"], [], []) });
         error = await Assert.ThrowsAsync<MigrationException>(() => otherSelection.RunAsync(Ct));
         Assert.Contains("a resumed job keeps it", error.Message, StringComparison.Ordinal);
 
@@ -231,7 +231,7 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var items = _bed.SourceClient.GetDatabase("idx").GetCollection<BsonDocument>("items");
         await items.InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "type", i % 7 }, { "at", i * 3 } }), cancellationToken: Ct);
         await items.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{type: 1, at: -1}"), cancellationToken: Ct);
-        var options = _bed.Options(CopyMethod.Direct, jobId) with { Selection = new Namespaces.NamespaceSelection(["idx.*"], [], [("idx.*", "idxcopy.*")]) };
+        var options = _bed.Options(CopyMethod.Direct, jobId) with { Selection = new Engine.Namespaces.NamespaceSelection(["idx.*"], [], [("idx.*", "idxcopy.*")]) };
 
         // Killed as the collection is about to be recorded complete: after its indexes were built.
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -255,13 +255,13 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var indexed = db.GetCollection<BsonDocument>("indexed");
         await indexed.InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "k", i % 3 } }), cancellationToken: Ct);
         await indexed.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{k: 1}"), cancellationToken: Ct);
-        var options = _bed.Options(CopyMethod.Direct, "marks") with { Selection = new Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksnoverify.*")]), Verify = false };
+        var options = _bed.Options(CopyMethod.Direct, "marks") with { Selection = new Engine.Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksnoverify.*")]), Verify = false };
 
         var unverified = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var first = await _bed.Job(options, Spy((change, _) => unverified.Enqueue(change))).RunAsync(Ct);
         var verified = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var second = await _bed.Job(
-            options with { JobId = "marks-verified", Verify = true, Selection = new Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksverified.*")]) },
+            options with { JobId = "marks-verified", Verify = true, Selection = new Engine.Namespaces.NamespaceSelection(["marks.*"], [], [("marks.*", "marksverified.*")]) },
             Spy((change, _) => verified.Enqueue(change))).RunAsync(Ct);
 
         Assert.Equal((JobStatus.Completed, JobStatus.Completed), (first.Status, second.Status));

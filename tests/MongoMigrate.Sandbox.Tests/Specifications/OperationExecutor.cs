@@ -74,6 +74,8 @@ public sealed class OperationExecutor(EntityMap entities, TestRunnerOperations t
             CollectionReadOperations.ExecuteAsync(name, collection, arguments, cancellationToken),
         IMongoCollection<BsonDocument> collection when CollectionWriteOperations.Names.Contains(name) =>
             CollectionWriteOperations.ExecuteAsync(name, collection, arguments, entities, cancellationToken),
+        IMongoCollection<BsonDocument> collection when CollectionSchemaOperations.Names.Contains(name) =>
+            CollectionSchemaOperations.ExecuteAsync(name, collection, arguments, cancellationToken),
         IMongoCollection<BsonDocument> => throw new UnsupportedSpecificationFeatureException($"collection operation '{name}' is not supported by this runner."),
         IMongoDatabase database => DatabaseOperations.ExecuteAsync(name, database, arguments, cancellationToken),
         ClientEntity client => ClientOperations.ExecuteAsync(name, client, arguments, entities, cancellationToken),

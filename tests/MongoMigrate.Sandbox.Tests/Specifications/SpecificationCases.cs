@@ -39,10 +39,10 @@ public static class SpecificationCases
     }
 
     /// <summary>The Theory's data: one row per test, or one row that skips when the folder is absent.</summary>
-    public static TheoryData<string, string> All()
+    public static TheoryData<string, string> All(SpecificationArea area)
     {
         var data = new TheoryData<string, string>();
-        var (folder, missing) = SpecificationFolder.Locate();
+        var (folder, missing) = SpecificationFolder.Locate(area);
         if (folder is null)
         {
             data.Add(NoFolder, missing!);

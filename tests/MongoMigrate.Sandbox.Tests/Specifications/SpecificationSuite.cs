@@ -4,10 +4,10 @@ using MongoMigrate.Testing;
 namespace MongoMigrate.Sandbox.Tests.Specifications;
 
 /// <summary>
-/// The server and files the unified-format tests share. Each (file, test) runs once, whoever asks
+/// The server and files one area's unified-format tests share. Each (file, test) runs once, whoever asks
 /// first, the per-test Theory case or the per-file summary, so neither runs the suite twice.
 /// </summary>
-public sealed class SpecificationSuite : IAsyncLifetime
+public abstract class SpecificationSuite(SpecificationArea area) : IAsyncLifetime
 {
     private readonly MongoServerFixture _server = new();
     private readonly ConcurrentDictionary<string, SpecificationFile> _files = new(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ public sealed class SpecificationSuite : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (Folder, MissingReason) = SpecificationFolder.Locate();
+        (Folder, MissingReason) = SpecificationFolder.Locate(area);
         if (Folder is null)
         {
             return;
@@ -74,3 +74,9 @@ public sealed class SpecificationSuite : IAsyncLifetime
         return new SpecificationSummary(Folder!, Server!.ToString(), results);
     }
 }
+
+/// <summary>The CRUD tests' suite.</summary>
+public sealed class CrudSpecificationSuite() : SpecificationSuite(SpecificationArea.Crud);
+
+/// <summary>The change-stream tests' suite.</summary>
+public sealed class ChangeStreamSpecificationSuite() : SpecificationSuite(SpecificationArea.ChangeStreams);

@@ -28,6 +28,15 @@ public sealed class SpecificationSummary(string folder, string server, IReadOnly
         }
 
         text.AppendLine($"{"total".PadRight(width)}  {Count(SpecificationOutcome.Passed),6}  {Count(SpecificationOutcome.Failed),6}  {Count(SpecificationOutcome.Skipped),7}");
+        if (withDetails && results.Count > 0)
+        {
+            text.AppendLine().AppendLine("slowest:");
+            foreach (var result in results.OrderByDescending(r => r.Duration).Take(5))
+            {
+                text.AppendLine($"  {result.Duration.TotalSeconds,6:0.00} s  {result.File}: {result.Test}");
+            }
+        }
+
         foreach (var result in results.Where(r => withDetails && r.Outcome != SpecificationOutcome.Passed))
         {
             text.AppendLine().Append(result.ToString()).AppendLine();

@@ -5,11 +5,11 @@ namespace MongoMigrate.Sandbox.Tests.Specifications;
 /// named by MONGOMIGRATE_TEST_URI): one case per (file, test), and a per-file table of the counts.
 /// The folder is SPEC_TESTS_DIR when set, else ../shared/fixtures/specifications/source/crud/tests/unified.
 /// </summary>
-public sealed class UnifiedCrudSpecificationTests(SpecificationSuite suite) : IClassFixture<SpecificationSuite>
+public sealed class UnifiedCrudSpecificationTests(CrudSpecificationSuite suite) : IClassFixture<CrudSpecificationSuite>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string, string> Cases() => SpecificationCases.All();
+    public static TheoryData<string, string> Cases() => SpecificationCases.All(SpecificationArea.Crud);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -130,6 +130,17 @@ public sealed class ValueMatcher(EntityMap entities)
             var present = actualDocument.TryGetValue(element.Name, out var actualValue);
             if (TryGetOperator(element.Value, out var name, out var operand))
             {
+                // $$unsetOrMatches: {$$exists: ...} holds when the field is absent or when it exists as asked.
+                if (name == "$$unsetOrMatches" && TryGetOperator(operand, out var inner, out var innerOperand) && inner == "$$exists")
+                {
+                    if (present && !innerOperand.ToBoolean())
+                    {
+                        throw Mismatch(childPath, element.Value, actualValue, "the field should be absent");
+                    }
+
+                    continue;
+                }
+
                 if (name == "$$exists")
                 {
                     if (present != operand.ToBoolean())

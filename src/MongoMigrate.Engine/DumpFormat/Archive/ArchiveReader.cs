@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.DumpFormat.Archive;
@@ -93,7 +92,7 @@ public sealed class ArchiveReader : IAsyncDisposable, IDisposable
         Stream stream = new PrefixedStream(prefix, input, options.LeaveOpen);
         if (isGzip)
         {
-            stream = new GZipStream(stream, CompressionMode.Decompress);
+            stream = new GzipInputStream(stream, sourceName);
         }
 
         var window = new StreamWindow(stream, sourceName, options.BufferSize, ArchiveFormat.MaxDocumentSize);

@@ -1,0 +1,25 @@
+namespace MongoMigrate.Engine.Verification;
+
+/// <summary>How one document differs between the two sides.</summary>
+public enum MismatchKind
+{
+    /// <summary>On the source, not on the target.</summary>
+    Missing,
+
+    /// <summary>On the target, not on the source.</summary>
+    Extra,
+
+    /// <summary>The same _id with other bytes.</summary>
+    Different,
+}
+
+/// <summary>One document that differs: its _id (as extended JSON-like text) and, when it differs, where first.</summary>
+public sealed record DocumentMismatch(MismatchKind Kind, string Id, string? Path = null)
+{
+    public override string ToString() => Kind switch
+    {
+        MismatchKind.Missing => $"missing on the target: _id {Id}",
+        MismatchKind.Extra => $"only on the target: _id {Id}",
+        _ => $"different bytes: _id {Id}, first at {Path}",
+    };
+}

@@ -1,0 +1,62 @@
+using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Storage;
+
+namespace MongoMigrate.Sandbox.Commands;
+
+/// <summary>
+/// collMod: turns changeStreamPreAndPostImages on or off (what change streams with fullDocument
+/// whenAvailable/required and fullDocumentBeforeChange need), and records a modify event as the server
+/// does, even for a collMod that changes nothing. Options the sandbox does not apply are refused, not ignored.
+/// </summary>
+internal sealed class CollModCommand : SyncCommandHandler
+{
+    public override string Name => "collMod";
+
+    protected override void Execute(CommandContext context)
+    {
+        var ns = context.CollectionNamespace();
+        var description = new BsonBuilder().StartDocument();
+        foreach (var element in context.Body)
+        {
+            if (element.Name == Name || GenericFields.Contains(element.Name))
+            {
+                continue;
+            }
+
+            if (element.Name != "changeStreamPreAndPostImages")
+            {
+                throw new CommandException(
+                    ServerErrorCode.InvalidOptions,
+                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages only.");
+            }
+
+            if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("enabled", out var enabled) || enabled.Type != BsonTypeCode.Boolean)
+            {
+                throw new CommandException(ServerErrorCode.FailedToParse, "BSON field 'collMod.changeStreamPreAndPostImages.enabled' is missing but a required field");
+            }
+
+            description.Element(element);
+        }
+
+        var operation = description.End().ToDocument();
+        var found = context.Server.Catalog.Read(ns, store =>
+        {
+            if (store is null)
+            {
+                return false;
+            }
+
+            if (context.Server.Catalog.KindOf(store) == CollectionKind.View && !operation.IsEmpty)
+            {
+                throw new CommandException(ServerErrorCode.InvalidOptions, "option not supported on a view: changeStreamPreAndPostImages");
+            }
+
+            store.Modify(operation);
+            return true;
+        });
+        if (!found)
+        {
+            throw new CommandException(ServerErrorCode.NamespaceNotFound, $"ns does not exist: {ns.FullName}");
+        }
+    }
+}

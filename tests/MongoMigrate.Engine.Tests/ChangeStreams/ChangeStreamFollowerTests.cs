@@ -1,0 +1,120 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoMigrate.Engine.ChangeStreams;
+using MongoMigrate.Engine.ChangeStreams.Apply;
+using MongoMigrate.Testing;
+
+namespace MongoMigrate.Engine.Tests.ChangeStreams;
+
+public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixture<MongoServerFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_target_equals_the_source_byte_for_byte_after_a_writer_ran_during_the_copy_and_after_it()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "follow", "a", "b");
+        var collections = bed.Collections.Select(bed.Source).ToList();
+        await ConcurrentWriter.SeedAsync(collections, 120, seed: 1, Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+
+        // The copy runs while the application writes; its changes wait in the spool until each copy is done.
+        var gate = new NamespaceGate();
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(gate), Ct);
+        var writing = ConcurrentWriter.RunAsync(collections, 1500, seed: 2, Ct);
+        foreach (var collection in bed.Collections)
+        {
+            await bed.CopyAsync(collection);
+            follower.MarkReady(new(bed.SourceDb, collection));
+        }
+
+        await writing;
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+
+        // Following goes on after the copy; the lag falls to zero once the source is idle.
+        await ConcurrentWriter.RunAsync(collections, 500, seed: 3, Ct);
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+        var progress = follower.Progress;
+        Assert.True(progress.EventsApplied > 1000, $"{progress.EventsApplied} applied");
+        Assert.True(progress.EventsCaptured >= progress.EventsApplied, $"{progress.EventsCaptured} captured, {progress.EventsApplied} applied");
+        Assert.Equal(0, progress.LagSeconds);
+        Assert.False(follower.Completion.IsCompleted, follower.Completion.Exception?.ToString());
+    }
+
+    [Fact]
+    public async Task Stopping_at_random_moments_and_resuming_from_the_checkpoint_ends_exact()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "crash", "a");
+        var collections = bed.Collections.Select(bed.Source).ToList();
+        await ConcurrentWriter.SeedAsync(collections, 100, seed: 4, Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+
+        var random = new Random(5);
+        var writing = ConcurrentWriter.RunAsync(collections, 2000, seed: 6, Ct);
+        var resumedFrom = new List<long>();
+        for (var round = 0; round < 5; round++)
+        {
+            var follower = await ChangeStreamFollower.StartAsync(bed.Settings(apply: new ApplyOptions { LaneCount = 4, CheckpointEveryRecords = 7, MaxBatchOperations = 5 }), Ct);
+            resumedFrom.Add(follower.Checkpoint.Sequence);
+            await Task.Delay(random.Next(50, 400), Ct);
+            await follower.DisposeAsync();
+        }
+
+        await writing;
+        await using var last = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+        await bed.AssertCaughtUpAndEqualAsync(last);
+        Assert.True(resumedFrom.Zip(resumedFrom.Skip(1)).All(p => p.First <= p.Second), string.Join(", ", resumedFrom));
+        Assert.True(resumedFrom[^1] > 0, "no checkpoint was saved before the last stop");
+    }
+
+    [Fact]
+    public async Task The_lanes_write_as_many_at_once_as_the_restore_pool_allows_and_follow_its_resizing()
+    {
+        var sandbox = server.RequireSandbox();
+        await using var bed = await FollowerTestBed.CreateAsync(server, "lanes", "a");
+        var collection = bed.Source("a");
+        await collection.InsertOneAsync(new BsonDocument("_id", -1), cancellationToken: Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(restoreWorkers: 1, apply: new ApplyOptions { LaneCount = 16, MaxBatchOperations = 4 }), Ct);
+
+        sandbox.Faults.Latency = TimeSpan.FromMilliseconds(15);
+        try
+        {
+            await collection.InsertManyAsync(Enumerable.Range(0, 300).Select(i => new BsonDocument("_id", i)), cancellationToken: Ct);
+            await bed.AssertCaughtUpAndEqualAsync(follower);
+            Assert.Equal(1, follower.Progress.PeakActiveLanes);
+
+            bed.Pools.AdjustRestoreWorkers(FollowerTestBed.JobId, 4);
+            follower.ResetPeakLanes();
+            await collection.InsertManyAsync(Enumerable.Range(300, 300).Select(i => new BsonDocument("_id", i)), cancellationToken: Ct);
+            await bed.AssertCaughtUpAndEqualAsync(follower);
+            Assert.InRange(follower.Progress.PeakActiveLanes, 2, 4);
+        }
+        finally
+        {
+            sandbox.Faults.Latency = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_rename_of_a_followed_collection_stops_following_with_the_reason_after_applying_what_came_before()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "ddl", "a");
+        var collection = bed.Source("a");
+        await collection.InsertOneAsync(new BsonDocument("_id", 0), cancellationToken: Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+
+        await collection.InsertOneAsync(new BsonDocument("_id", 1), cancellationToken: Ct);
+        await server.Client.GetDatabase(bed.SourceDb).RenameCollectionAsync("a", "renamed", cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<ChangeStreamStoppedException>(() => follower.Completion.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal("rename", error.OperationType);
+        Assert.Contains(bed.SourceDb + ".a", error.Message, StringComparison.Ordinal);
+        var target = server.Client.GetDatabase(bed.TargetDb).GetCollection<BsonDocument>("a");
+        Assert.Equal(2, await target.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+}
