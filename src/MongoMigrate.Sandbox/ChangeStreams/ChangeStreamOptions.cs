@@ -48,7 +48,8 @@ internal sealed record ChangeStreamOptions
                 "startAtOperationTime" when element.Type == BsonTypeCode.Timestamp => options with { StartAtOperationTime = element.Value.AsTimestamp },
                 "showExpandedEvents" => options with { ShowExpandedEvents = element.Value.IsTruthy },
                 "allChangesForCluster" => options,
-                _ => throw new CommandException(ServerErrorCode.FailedToParse, $"BSON field '$changeStream.{element.Name}' is an unknown field."),
+                // The server's IDL parser: 40415 for an unknown field.
+                _ => throw new CommandException(40415, $"BSON field '$changeStream.{element.Name}' is an unknown field."),
             };
         }
 
@@ -59,7 +60,7 @@ internal sealed record ChangeStreamOptions
 
         if (new[] { options.ResumeAfter is not null, options.StartAfter is not null, options.StartAtOperationTime is not null }.Count(b => b) > 1)
         {
-            throw new CommandException(ServerErrorCode.BadValue, "Only one type of resume option is allowed, but multiple were found.");
+            throw new CommandException(40674, "Only one type of resume option is allowed, but multiple were found.");
         }
 
         return options;

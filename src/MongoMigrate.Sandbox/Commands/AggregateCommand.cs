@@ -46,6 +46,11 @@ internal sealed class AggregateCommand : CommandHandler
             return;
         }
 
+        if (stages.Any(s => s.TryGetFirst(out var name) && name.NameEquals("$changeStream"u8)))
+        {
+            throw new CommandException(40602, "$changeStream is only valid as the first stage in a pipeline.");
+        }
+
         var ns = isDatabaseLevel ? new Namespace(context.Database, "$cmd.aggregate") : context.CollectionNamespace();
         Namespace? output = null;
         if (stages.Count > 0 && stages[^1].TryGetFirst(out var last) && last.NameEquals("$out"u8))
@@ -110,8 +115,15 @@ internal sealed class AggregateCommand : CommandHandler
             throw new CommandException(ServerErrorCode.InvalidOptions, "$changeStream may only be opened on the 'admin' database if allChangesForCluster is true");
         }
 
+        RequireWatchable(context, collection, allChanges);
+
         var options = ChangeStreamOptions.Parse(stage, context.Database, collection, allChanges);
         var rest = stages.Skip(1).ToList();
+        if (rest.Any(s => s.TryGetFirst(out var name) && name.NameEquals("$changeStream"u8)))
+        {
+            throw new CommandException(40602, "$changeStream is only valid as the first stage in a pipeline.");
+        }
+
         var split = rest.FindIndex(s => s.TryGetFirst(out var name) && name.NameEquals("$changeStreamSplitLargeEvent"u8));
         if (split >= 0)
         {
@@ -128,6 +140,31 @@ internal sealed class AggregateCommand : CommandHandler
         var cursor = new ChangeStreamCursor(
             context.Server.ChangeLog, context.Server.Clock, context.Server.Catalog, context.Server.TimeProvider, options, pipeline);
         await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What mongod refuses to watch: internal databases and collections (InvalidNamespace) and views (CommandNotSupportedOnView).</summary>
+    private static void RequireWatchable(CommandContext context, string? collection, bool allChanges)
+    {
+        if (!allChanges && context.Database is "admin" or "config" or "local")
+        {
+            throw new CommandException(ServerErrorCode.InvalidNamespace, $"$changeStream may not be opened on the internal {context.Database} database");
+        }
+
+        if (collection is null)
+        {
+            return;
+        }
+
+        if (collection.StartsWith("system.", StringComparison.Ordinal))
+        {
+            throw new CommandException(ServerErrorCode.InvalidNamespace, $"$changeStream may not be opened on the internal {context.Database}.{collection} collection");
+        }
+
+        var ns = new Namespace(context.Database, collection);
+        if (context.Server.Catalog.Find(ns) is { } store && context.Server.Catalog.KindOf(store) == CollectionKind.View)
+        {
+            throw new CommandException(ServerErrorCode.CommandNotSupportedOnView, $"Namespace {ns.FullName} is a view, not a collection");
+        }
     }
 
     /// <summary>$out: the results replace the output collection's documents (its indexes stay).</summary>

@@ -23,11 +23,18 @@ internal sealed class CollModCommand : SyncCommandHandler
                 continue;
             }
 
+            if (element.Name is "validator" or "validationLevel" or "validationAction")
+            {
+                CheckValidationOption(element);
+                description.Element(element);
+                continue;
+            }
+
             if (element.Name != "changeStreamPreAndPostImages")
             {
                 throw new CommandException(
                     ServerErrorCode.InvalidOptions,
-                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages only.");
+                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages, validator, validationLevel and validationAction.");
             }
 
             if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("enabled", out var enabled) || enabled.Type != BsonTypeCode.Boolean)
@@ -48,7 +55,7 @@ internal sealed class CollModCommand : SyncCommandHandler
 
             if (context.Server.Catalog.KindOf(store) == CollectionKind.View && !operation.IsEmpty)
             {
-                throw new CommandException(ServerErrorCode.InvalidOptions, "option not supported on a view: changeStreamPreAndPostImages");
+                throw new CommandException(ServerErrorCode.InvalidOptions, $"option not supported on a view: {(operation.TryGetFirst(out var first) ? first.Name : "changeStreamPreAndPostImages")}");
             }
 
             store.Modify(operation);
@@ -57,6 +64,20 @@ internal sealed class CollModCommand : SyncCommandHandler
         if (!found)
         {
             throw new CommandException(ServerErrorCode.NamespaceNotFound, $"ns does not exist: {ns.FullName}");
+        }
+    }
+
+    /// <summary>The values mongod accepts for the validation options (BadValue / TypeMismatch otherwise).</summary>
+    private static void CheckValidationOption(RawBsonElement element)
+    {
+        switch (element.Name)
+        {
+            case "validator" when element.Type != BsonTypeCode.Document:
+                throw new CommandException(ServerErrorCode.TypeMismatch, $"BSON field 'collMod.validator' is the wrong type '{element.Type}', expected type 'object'");
+            case "validationLevel" when element.Type != BsonTypeCode.String || element.Value.AsString is not ("off" or "strict" or "moderate"):
+                throw new CommandException(ServerErrorCode.BadValue, $"Enumeration value '{(element.Type == BsonTypeCode.String ? element.Value.AsString : element.Type.ToString())}' for field 'collMod.validationLevel' is not a valid value.");
+            case "validationAction" when element.Type != BsonTypeCode.String || element.Value.AsString is not ("error" or "warn"):
+                throw new CommandException(ServerErrorCode.BadValue, $"Enumeration value '{(element.Type == BsonTypeCode.String ? element.Value.AsString : element.Type.ToString())}' for field 'collMod.validationAction' is not a valid value.");
         }
     }
 }

@@ -59,6 +59,7 @@ internal sealed class CommandDispatcher
             }
 
             reply.StartDocument();
+            _server.Clock.BeginOperation();
             var context = new CommandContext(_server, connection, body, sequences, reply);
             await handler.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
             reply.Double("ok", 1);
@@ -159,11 +160,13 @@ internal sealed class CommandDispatcher
             return;
         }
 
-        var time = _server.Clock.Current;
+        // operationTime is the command's own last write (or the latest write, for a read); $clusterTime the newest time.
+        var operationTime = _server.Clock.OperationTime;
+        var clusterTime = Math.Max(_server.Clock.Current, operationTime);
         reply.StartDocument("$clusterTime")
-            .Timestamp("clusterTime", time)
+            .Timestamp("clusterTime", clusterTime)
             .StartDocument("signature").Binary("hash", 0, new byte[20]).Int64("keyId", 0).End()
             .End()
-            .Timestamp("operationTime", time);
+            .Timestamp("operationTime", operationTime);
     }
 }

@@ -26,6 +26,7 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
 
         var returnNew = context.GetBoolean("new", false);
         var upsert = context.GetBoolean("upsert", false);
+        var bypass = context.GetBoolean("bypassDocumentValidation", false);
         if (remove && (returnNew || upsert))
         {
             throw new CommandException(ServerErrorCode.FailedToParse, "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document");
@@ -60,12 +61,23 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
                     return (null, 0L, false, null);
                 }
 
-                var inserted = store.Insert(spec!.BuildUpsert(filter, new UpdateContext(time)));
+                var document = spec!.BuildUpsert(filter, new UpdateContext(time));
+                if (!bypass)
+                {
+                    store.Validation?.Check(document, null);
+                }
+
+                var inserted = store.Insert(document);
                 return (returnNew ? inserted.Document : null, 1L, false, inserted.Id);
             }
 
             var updateContext = new UpdateContext(time) { PositionalIndex = filter.TryGetPositionalIndex(target.Document, out var p) ? p : null };
             var result = spec!.Apply(target.Document, updateContext);
+            if (result.Modified && !bypass)
+            {
+                store.Validation?.Check(result.Document, target.Document);
+            }
+
             var after = result.Modified ? store.Replace(target, result.Document, spec.Kind == UpdateSpecification.UpdateKind.Replacement).Document : target.Document;
             return (returnNew ? after : target.Document, 1L, true, null);
         });

@@ -12,6 +12,7 @@ internal sealed class InsertCommand : SyncCommandHandler
         var ns = context.CollectionNamespace();
         var documents = context.Documents("documents");
         var ordered = context.GetBoolean("ordered", true);
+        var bypass = context.GetBoolean("bypassDocumentValidation", false);
         if (documents.Count > 100_000)
         {
             throw new CommandException(ServerErrorCode.InvalidLength, $"Write batch sizes must be between 1 and 100000. Got {documents.Count} operations.");
@@ -25,6 +26,11 @@ internal sealed class InsertCommand : SyncCommandHandler
             {
                 try
                 {
+                    if (!bypass)
+                    {
+                        store.Validation?.Check(documents[i], null);
+                    }
+
                     store.Insert(documents[i]);
                     n++;
                 }

@@ -69,6 +69,7 @@ internal sealed class UpdateCommand : SyncCommandHandler
 
         var filter = QueryFilter.Compile(query);
         var time = context.Server.TimeProvider;
+        var bypass = context.GetBoolean("bypassDocumentValidation", false);
         return context.Server.Catalog.Write(ns, store =>
         {
             var targets = QueryPlanner.Matching(store, filter);
@@ -80,6 +81,11 @@ internal sealed class UpdateCommand : SyncCommandHandler
                 var result = spec.Apply(target.Document, updateContext);
                 if (result.Modified)
                 {
+                    if (!bypass)
+                    {
+                        store.Validation?.Check(result.Document, target.Document);
+                    }
+
                     store.Replace(target, result.Document, spec.Kind == UpdateSpecification.UpdateKind.Replacement);
                     modified++;
                 }
@@ -87,7 +93,13 @@ internal sealed class UpdateCommand : SyncCommandHandler
 
             if (list.Count == 0 && upsert)
             {
-                var inserted = store.Insert(spec.BuildUpsert(filter, new UpdateContext(time)));
+                var document = spec.BuildUpsert(filter, new UpdateContext(time));
+                if (!bypass)
+                {
+                    store.Validation?.Check(document, null);
+                }
+
+                var inserted = store.Insert(document);
                 return new Outcome(0, 0, inserted.Id);
             }
 

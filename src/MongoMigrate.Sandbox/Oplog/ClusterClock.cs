@@ -7,7 +7,17 @@ namespace MongoMigrate.Sandbox.Oplog;
 public sealed class ClusterClock(TimeProvider timeProvider)
 {
     private readonly Lock _lock = new();
+
+    // The times handed out to the command running in this async flow, so its reply's operationTime is
+    // its own last write's time, as mongod's is, even when other writes or no-ops follow at once.
+    private readonly AsyncLocal<OperationTimes?> _operation = new();
     private ulong _last;
+
+    /// <summary>Starts recording the times handed out to the calling command; <see cref="OperationTime"/> reads them.</summary>
+    public void BeginOperation() => _operation.Value = new OperationTimes();
+
+    /// <summary>The calling command's last write time, or <see cref="Current"/> when it wrote nothing (a read sees every write so far).</summary>
+    public ulong OperationTime => _operation.Value?.Last is { } last and > 0 ? last : Current;
 
     /// <summary>The most recent time handed out (or now, if nothing was written yet).</summary>
     public ulong Current
@@ -29,10 +39,20 @@ public sealed class ClusterClock(TimeProvider timeProvider)
             var seconds = (ulong)timeProvider.GetUtcNow().ToUnixTimeSeconds();
             var candidate = (seconds << 32) | 1;
             _last = candidate > _last ? candidate : _last + 1;
+            if (_operation.Value is { } operation)
+            {
+                operation.Last = _last;
+            }
+
             return _last;
         }
     }
 
     /// <summary>Wall-clock milliseconds since the epoch, for wallTime fields.</summary>
     public long WallTimeMilliseconds => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private sealed class OperationTimes
+    {
+        public ulong Last { get; set; }
+    }
 }

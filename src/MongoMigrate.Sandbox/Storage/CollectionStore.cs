@@ -28,6 +28,7 @@ internal sealed class CollectionStore
         _observer = observer;
         _writeBlock = writeBlock ?? new UserWriteBlock();
         ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(options);
+        Validation = DocumentValidation.From(options);
         if (options.TryGetValue("capped", out var capped) && capped.IsTruthy)
         {
             IsCapped = true;
@@ -42,9 +43,12 @@ internal sealed class CollectionStore
     public Guid Uuid { get; } = Guid.NewGuid();
 
     /// <summary>The options given to create, as listCollections reports them.</summary>
-    public RawDocument Options { get; }
+    public RawDocument Options { get; private set; }
 
     public bool IsCapped { get; }
+
+    /// <summary>The validator writes must pass (unless they bypass it), or null.</summary>
+    public DocumentValidation? Validation { get; private set; }
 
     public long? CappedMaxBytes { get; }
 
@@ -225,6 +229,24 @@ internal sealed class CollectionStore
         {
             ChangeStreamPreAndPostImages = PreAndPostImagesEnabled(operationDescription);
         }
+
+        // The options listCollections shows take the new values; the validator follows them.
+        var options = new BsonBuilder().StartDocument();
+        foreach (var element in Options)
+        {
+            if (!operationDescription.TryGetValue(element.Utf8Name.Span, out _))
+            {
+                options.Element(element);
+            }
+        }
+
+        foreach (var element in operationDescription)
+        {
+            options.Element(element);
+        }
+
+        Options = options.End().ToDocument();
+        Validation = DocumentValidation.From(Options);
 
         RecordDdl("modify", operationDescription);
     }

@@ -42,6 +42,26 @@ public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Changes_are_applied_past_a_validator_on_the_target_as_the_copy_inserts_past_it()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "valid", "a");
+        await bed.Source("a").InsertOneAsync(new BsonDocument { { "_id", 1 }, { "v", 1 } }, cancellationToken: Ct);
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        // A validator the source's documents fail (a source made before its validator, or validationLevel moderate).
+        await server.Client.GetDatabase(bed.TargetDb).RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "collMod", "a" }, { "validator", new BsonDocument("v", new BsonDocument("$gt", 100)) } },
+            cancellationToken: Ct);
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+
+        await bed.Source("a").InsertOneAsync(new BsonDocument { { "_id", 2 }, { "v", 2 } }, cancellationToken: Ct);
+        await bed.Source("a").UpdateOneAsync(new BsonDocument("_id", 1), new BsonDocument("$inc", new BsonDocument("v", 1)), cancellationToken: Ct);
+
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+        Assert.False(follower.Completion.IsCompleted, follower.Completion.Exception?.ToString());
+    }
+
+    [Fact]
     public async Task Stopping_at_random_moments_and_resuming_from_the_checkpoint_ends_exact()
     {
         await using var bed = await FollowerTestBed.CreateAsync(server, "crash", "a");

@@ -128,7 +128,7 @@ public sealed class TargetWriter
                 .End();
         }
 
-        return builder.End().Boolean("ordered", false).End().ToDocument();
+        return builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true).End().ToDocument();
     }
 
     private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes)

@@ -16,6 +16,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
     {
         var db = server.NewDatabaseName("cap");
         var collection = server.Client.GetDatabase(db).GetCollection<BsonDocument>("c");
+        await CreateBeforeTheStartAsync(db, "c");
         var start = await SourceClusterTime.ReadAsync(server.Client, Ct);
 
         await collection.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "v", 1 } }, cancellationToken: Ct);
@@ -46,6 +47,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         var db = server.NewDatabaseName("resume");
         var collection = server.Client.GetDatabase(db).GetCollection<BsonDocument>("c");
         var scope = new ChangeStreamScope([new NamespaceName(db, "c")]);
+        await CreateBeforeTheStartAsync(db, "c");
         var start = await SourceClusterTime.ReadAsync(server.Client, Ct);
         await collection.InsertManyAsync(Enumerable.Range(0, 3).Select(i => new BsonDocument("_id", i)), cancellationToken: Ct);
 
@@ -76,6 +78,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
     {
         var db = server.NewDatabaseName("filter");
         var database = server.Client.GetDatabase(db);
+        await CreateBeforeTheStartAsync(db, "c", "other");
         var start = await SourceClusterTime.ReadAsync(server.Client, Ct);
         await database.GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "no"), cancellationToken: Ct);
         await database.GetCollection<BsonDocument>("c").InsertOneAsync(new BsonDocument("_id", "yes"), cancellationToken: Ct);
@@ -107,6 +110,7 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         var sandbox = server.RequireSandbox();
         var db = server.NewDatabaseName("kill");
         var collection = server.Client.GetDatabase(db).GetCollection<BsonDocument>("c");
+        await CreateBeforeTheStartAsync(db, "c");
         var start = await SourceClusterTime.ReadAsync(server.Client, Ct);
         var sink = new RecordingSink();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -117,6 +121,8 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
             await collection.InsertOneAsync(new BsonDocument("_id", i), cancellationToken: Ct);
             if (i % 5 == 2)
             {
+                // Killed once the stream has delivered what came before, so that there is a cursor to kill.
+                await sink.WaitForAsync(i + 1, Ct);
                 sandbox.KillAllCursors();
             }
         }
@@ -151,5 +157,19 @@ public class ChangeStreamCaptureTests(MongoServerFixture server) : IClassFixture
         Assert.Equal([new NamespaceName("lost", "c")], error.Namespaces);
         Assert.Contains("lost.c", error.Message, StringComparison.Ordinal);
         Assert.Contains("Copy these collections again", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Creates the collections, then writes elsewhere so that the start time read next comes after their "create"
+    /// events (with expanded events, a stream shows them, and a start time is inclusive).
+    /// </summary>
+    private async Task CreateBeforeTheStartAsync(string db, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            await server.Client.GetDatabase(db).CreateCollectionAsync(name, cancellationToken: Ct);
+        }
+
+        await server.Client.GetDatabase(db + "_clock").GetCollection<BsonDocument>("tick").InsertOneAsync(new BsonDocument(), cancellationToken: Ct);
     }
 }
