@@ -7,7 +7,7 @@ namespace MongoMigrate.Bench.Migration.Contenders;
 /// <summary>
 /// The copy a user writes by hand with the driver: one collection at a time, one cursor over it with
 /// every document deserialized to BsonDocument, InsertMany of 1000 with the default options. (It is also
-/// the copy that silently changes some values, see data-fidelity.md; here the data survives it.)
+/// the copy that silently changes some values, such as DBPointers, in a BsonDocument round trip; here the data survives it.)
 /// </summary>
 public static class HandWrittenCopy
 {

@@ -44,7 +44,7 @@ internal static class CommandErrors
         }
         catch (Exception e)
         {
-            return await FailAsync(environment, ExitCodes.Failure, $"unexpected {e.GetType().Name}: {FirstLine(e.Message)} (run with --verbose for details)", e, json, verbose).ConfigureAwait(false);
+            return await FailAsync(environment, ExitCodes.Failure, $"unexpected {e.GetType().Name}: {ErrorText.FirstLine(e.Message)} (run with --verbose for details)", e, json, verbose).ConfigureAwait(false);
         }
     }
 
@@ -52,25 +52,25 @@ internal static class CommandErrors
     public static string? Describe(Exception error) => error switch
     {
         SqliteException { SqliteErrorCode: SqliteReadOnly or SqlitePermission } e =>
-            $"The job state cannot be written ({FirstLine(e.Message)}): make state.db and its folder in --work-dir writable, or choose another --work-dir.",
+            $"The job state cannot be written ({ErrorText.FirstLine(e.Message)}): make state.db and its folder in --work-dir writable, or choose another --work-dir.",
         SqliteException { SqliteErrorCode: SqliteFull } e =>
-            $"The disk of --work-dir is full ({FirstLine(e.Message)}): free some space or choose another --work-dir, then run the same command again.",
+            $"The disk of --work-dir is full ({ErrorText.FirstLine(e.Message)}): free some space or choose another --work-dir, then run the same command again.",
         SqliteException { SqliteErrorCode: SqliteCannotOpen or SqliteIoError } e =>
-            $"The job state cannot be opened ({FirstLine(e.Message)}): check that --work-dir is a writable folder on a disk with room.",
+            $"The job state cannot be opened ({ErrorText.FirstLine(e.Message)}): check that --work-dir is a writable folder on a disk with room.",
         UnauthorizedAccessException e =>
-            $"Permission denied: {FirstLine(e.Message)} Check the permissions of the folders and files given (--work-dir, --out, --dir, --archive).",
+            $"Permission denied: {ErrorText.FirstLine(e.Message)} Check the permissions of the folders and files given (--work-dir, --out, --dir, --archive).",
         IOException e when e.HResult == NoSpaceLeft || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) =>
-            $"The disk is full: {FirstLine(e.Message)} Free some space or write elsewhere (--work-dir, --out, --archive), then run the same command again.",
+            $"The disk is full: {ErrorText.FirstLine(e.Message)} Free some space or write elsewhere (--work-dir, --out, --archive), then run the same command again.",
         DirectoryNotFoundException e =>
-            $"A folder is missing: {FirstLine(e.Message)} Check the paths given (--work-dir, --out, --dir, --archive).",
+            $"A folder is missing: {ErrorText.FirstLine(e.Message)} Check the paths given (--work-dir, --out, --dir, --archive).",
         IOException e when e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) =>
-            $"The disk is read-only: {FirstLine(e.Message)} Write elsewhere (--work-dir, --out, --archive).",
+            $"The disk is read-only: {ErrorText.FirstLine(e.Message)} Write elsewhere (--work-dir, --out, --archive).",
         _ => null,
     };
 
     private static async Task<int> FailAsync(CliEnvironment environment, int exitCode, string message, Exception? error, bool json, bool verbose = false)
     {
-        var line = environment.Mask.Apply(FirstLine(message));
+        var line = environment.Mask.Apply(ErrorText.FirstLine(message));
         await environment.Error.WriteLineAsync($"mongomigrate: {line}").ConfigureAwait(false);
         if (verbose && error is not null)
         {
@@ -100,11 +100,5 @@ internal static class CommandErrors
 
         await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }

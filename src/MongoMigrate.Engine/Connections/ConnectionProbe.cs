@@ -29,7 +29,7 @@ public static class ConnectionProbe
     /// <summary>A one-line explanation of a connection-level failure, or null if the error is something else.</summary>
     public static string? Describe(Exception error, MongoEndpoint endpoint, TimeSpan timeout)
     {
-        var reason = SecretRedactor.Redact(FirstLine(error.Message));
+        var reason = SecretRedactor.Redact(Sentence(error.Message));
         return error switch
         {
             MongoAuthenticationException => $"The {endpoint.Role} {endpoint.Display} rejected the credentials: {reason} Check the user name, password and authSource in the {endpoint.Role} URI.",
@@ -41,10 +41,9 @@ public static class ConnectionProbe
         };
     }
 
-    private static string FirstLine(string message)
+    private static string Sentence(string message)
     {
-        var end = message.IndexOfAny(['\r', '\n']);
-        var line = end < 0 ? message : message[..end];
+        var line = ErrorText.FirstLine(message);
         return line.EndsWith('.') ? line : line + ".";
     }
 }

@@ -3,9 +3,20 @@ using System.Text.RegularExpressions;
 namespace MongoMigrate.Engine.Connections;
 
 /// <summary>Removes passwords from connection strings and from any text that may contain one (error messages, logs).</summary>
-public static partial class SecretRedactor
+public static class SecretRedactor
 {
     public const string Mask = "****";
+
+    // scheme://user:password@ with any scheme (mongodbx:// is a typo of a URI that still carries a password). The user
+    // name may hold spaces but no ':', '/' or '@'; the password runs to the next '@' on the line, without '/'.
+    private static readonly Regex UriCredentials = new(
+        @"(?<scheme>\b[a-z][a-z0-9+.\-]*://)(?<user>[^:/@\r\n]*):(?<password>[^@/\r\n]*)@",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    // Options that carry secrets inside the query string (AWS session tokens, x509 key passwords).
+    private static readonly Regex SecretParameters = new(
+        @"(?<key>authMechanismProperties|tlsCertificateKeyFilePassword|sslPEMKeyPassword)=[^&\s]*",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     /// <summary>
     /// Replaces the password of every URI in <paramref name="text"/> (any scheme, mongodb:// or a mistyped one) with ****.
@@ -18,8 +29,8 @@ public static partial class SecretRedactor
             return text ?? string.Empty;
         }
 
-        var redacted = UriCredentials().Replace(text, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Mask + "@");
-        return SecretParameters().Replace(redacted, m => m.Groups["key"].Value + "=" + Mask);
+        var redacted = UriCredentials.Replace(text, m => m.Groups["scheme"].Value + m.Groups["user"].Value + ":" + Mask + "@");
+        return SecretParameters.Replace(redacted, m => m.Groups["key"].Value + "=" + Mask);
     }
 
     /// <summary>
@@ -59,13 +70,4 @@ public static partial class SecretRedactor
         var colon = uri.IndexOf(':', start, at - start);
         return colon < 0 ? null : (colon + 1, at);
     }
-
-    // scheme://user:password@ with any scheme (mongodbx:// is a typo of a URI that still carries a password). The user
-    // name may hold spaces but no ':', '/' or '@'; the password runs to the next '@' on the line, without '/'.
-    [GeneratedRegex(@"(?<scheme>\b[a-z][a-z0-9+.\-]*://)(?<user>[^:/@\r\n]*):(?<password>[^@/\r\n]*)@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex UriCredentials();
-
-    // Options that carry secrets inside the query string (AWS session tokens, x509 key passwords).
-    [GeneratedRegex(@"(?<key>authMechanismProperties|tlsCertificateKeyFilePassword|sslPEMKeyPassword)=[^&\s]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex SecretParameters();
 }

@@ -7,6 +7,7 @@ using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.DumpFormat.Archive;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 
@@ -162,7 +163,7 @@ public sealed class DumpJob : IRunningJob
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var abandoned = e is OperationCanceledException && abandon.IsCancellationRequested;
-            var error = abandoned ? "not finished: the archive was abandoned when another collection failed" : JobErrors.Describe(e);
+            var error = abandoned ? "not finished: the archive was abandoned when another collection failed" : ErrorDescription.Of(e);
             if (!abandoned)
             {
                 _logger.LogError(e, "Dumping {Namespace} failed: {Reason}", collection.Namespace, error);

@@ -174,7 +174,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
             catch (MongoCommandException e) when (!Resilience.TransientErrors.IsTransient(e))
             {
                 // A transient failure is not an index problem: it goes up to be retried.
-                var problem = $"index {IndexSpecification.Name(spec)} on {targetNs}: {e.CodeName} ({e.Code}): {FirstLine(e.ErrorMessage)}";
+                var problem = $"index {IndexSpecification.Name(spec)} on {targetNs}: {e.CodeName} ({e.Code}): {ErrorText.FirstLine(e.ErrorMessage)}";
                 logger.LogWarning("Could not build {Problem}", problem);
                 problems.Add(problem);
             }
@@ -192,11 +192,5 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
         catch (MongoCommandException e) when (e.Code == 26)
         {
         }
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }

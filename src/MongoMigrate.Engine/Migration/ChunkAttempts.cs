@@ -15,6 +15,17 @@ internal static class ChunkAttempts
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>How a collection's chunks queue for a pool, either method: largest collections first, retried while it can help, a failed chunk does not stop the others.</summary>
+    public static WorkQueueOptions<ChunkRecord> QueueOptions(MigrationContext context, CollectionJob job) => new()
+    {
+        CollectionKey = job.Key,
+        Priority = job.Priority,
+        MaxAttempts = context.Options.MaxChunkAttempts,
+        IsRetryable = ChunkCompletion.IsRetryable,
+        DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
+        FailureMode = WorkQueueFailureMode.ContinueOnFailure,
+    };
+
     public static async Task RunAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, WorkerContext worker, Func<Task> attempt, CancellationToken cancellationToken)
     {
         if (worker.Attempt > 1)
@@ -45,12 +56,6 @@ internal static class ChunkAttempts
         }
     }
 
-    /// <summary>Four retry delays before the second attempt, doubling after, at most 30 seconds; ±25 % jitter spreads many workers' retries.</summary>
-    public static TimeSpan Backoff(TimeSpan retryDelay, int attempt)
-    {
-        var exponent = Math.Clamp(attempt - 2, 0, 16);
-        var ticks = Math.Min(retryDelay.Ticks * 4 * (1L << exponent), MaxDelay.Ticks);
-        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
-        return TimeSpan.FromTicks((long)(ticks * jitter));
-    }
+    /// <summary>Four retry delays before the second attempt, doubling after, at most 30 seconds (with the jitter of <see cref="Resilience.Backoff"/>).</summary>
+    public static TimeSpan Backoff(TimeSpan retryDelay, int attempt) => Resilience.Backoff.Exponential(retryDelay * 4, attempt - 2, MaxDelay);
 }

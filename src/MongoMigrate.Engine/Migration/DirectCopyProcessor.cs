@@ -25,8 +25,8 @@ public sealed class DirectCopyProcessor
         _context = context;
         _job = job;
         _jobId = context.JobId;
-        _readPool = context.Coordinator.GetOrCreateDumpPool(_jobId, context.Options.DumpWorkers);
-        _writePool = context.Coordinator.GetOrCreateRestorePool(_jobId, context.Options.RestoreWorkers);
+        _readPool = context.DumpPool();
+        _writePool = context.RestorePool();
     }
 
     /// <summary>Copies every chunk not yet restored; returns the chunks that failed for good.</summary>
@@ -35,15 +35,7 @@ public sealed class DirectCopyProcessor
         var pending = _job.Chunks.Where(c => c.Status != ChunkStatus.Restored).ToList();
         var runner = new WorkQueueRunner<ChunkRecord>(
             _readPool,
-            new WorkQueueOptions<ChunkRecord>
-            {
-                CollectionKey = _job.Key,
-                Priority = _job.Priority,
-                MaxAttempts = _context.Options.MaxChunkAttempts,
-                IsRetryable = ChunkCompletion.IsRetryable,
-                DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
-                FailureMode = WorkQueueFailureMode.ContinueOnFailure,
-            },
+            ChunkAttempts.QueueOptions(_context, _job),
             (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);

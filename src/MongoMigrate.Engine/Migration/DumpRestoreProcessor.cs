@@ -32,8 +32,8 @@ public sealed class DumpRestoreProcessor
         _context = context;
         _job = job;
         _jobId = context.JobId;
-        _dumpPool = context.Coordinator.GetOrCreateDumpPool(_jobId, context.Options.DumpWorkers);
-        _restorePool = context.Coordinator.GetOrCreateRestorePool(_jobId, context.Options.RestoreWorkers);
+        _dumpPool = context.DumpPool();
+        _restorePool = context.RestorePool();
     }
 
     /// <summary>Copies every chunk not yet restored; returns the chunks that failed for good.</summary>
@@ -164,15 +164,7 @@ public sealed class DumpRestoreProcessor
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private WorkQueueOptions<ChunkRecord> QueueOptions() => new()
-    {
-        CollectionKey = _job.Key,
-        Priority = _job.Priority,
-        MaxAttempts = _context.Options.MaxChunkAttempts,
-        IsRetryable = ChunkCompletion.IsRetryable,
-        DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
-        FailureMode = WorkQueueFailureMode.ContinueOnFailure,
-    };
+    private WorkQueueOptions<ChunkRecord> QueueOptions() => ChunkAttempts.QueueOptions(_context, _job);
 
     /// <summary>
     /// Reads a chunk from the source into its file; records it as dumped with count and checksum. Null when

@@ -37,6 +37,12 @@ public sealed class MigrationContext
 
     public required TimeProvider TimeProvider { get; init; }
 
+    /// <summary>The job's dump pool (a direct copy reads its chunks in it), shared by all its collections.</summary>
+    public WorkerPoolManager DumpPool() => Coordinator.GetOrCreateDumpPool(JobId, Options.DumpWorkers);
+
+    /// <summary>The job's restore pool, shared by all its collections.</summary>
+    public WorkerPoolManager RestorePool() => Coordinator.GetOrCreateRestorePool(JobId, Options.RestoreWorkers);
+
     /// <summary>Adds an error to the job's history; a history that cannot be written never fails the work (it is logged).</summary>
     public async Task RecordErrorAsync(ErrorRecord error)
     {

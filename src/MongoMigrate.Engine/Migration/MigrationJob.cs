@@ -15,7 +15,7 @@ namespace MongoMigrate.Engine.Migration;
 /// collection through the job's shared dump and restore pools (largest first), builds the remaining
 /// indexes, verifies, and records every step so that an interrupted job resumes where it stopped.
 /// </summary>
-public sealed partial class MigrationJob : IRunningJob
+public sealed class MigrationJob : IRunningJob
 {
     private readonly MongoEndpoint _source;
     private readonly MongoEndpoint _target;
@@ -132,9 +132,11 @@ public sealed partial class MigrationJob : IRunningJob
         _logger.LogDebug("Both servers answer");
 
         // Who the two deployments are, whatever their URIs say: one deployment must never be written where it is read.
+        // Reads only, so retried like every other read on a transient error (a connection dropped meanwhile).
+        var retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e)));
         var identities = await Task.WhenAll(
-            DeploymentIdentity.ReadAsync(sourceClient, cancellationToken),
-            DeploymentIdentity.ReadAsync(targetClient, cancellationToken)).ConfigureAwait(false);
+            retry.ExecuteAsync(async token => await DeploymentIdentity.ReadAsync(sourceClient, token).ConfigureAwait(false), cancellationToken).AsTask(),
+            retry.ExecuteAsync(async token => await DeploymentIdentity.ReadAsync(targetClient, token).ConfigureAwait(false), cancellationToken).AsTask()).ConfigureAwait(false);
         var sameDeployment = identities[0].SameDeploymentAs(identities[1]);
 
         var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
@@ -149,7 +151,7 @@ public sealed partial class MigrationJob : IRunningJob
             Progress = Progress,
             DiskBudget = new DiskBudget(DiskBudgetFor(chunkFiles)),
             ChunkFiles = chunkFiles,
-            Retry = RetryPolicy.Create(_time, firstDelay: _options.RetryDelay, onRetry: (e, attempt) => _logger.LogInformation("Retrying after a transient error (attempt {Attempt}): {Reason}", attempt, ErrorDescription.Of(e))),
+            Retry = retry,
             Logger = _logger,
             TimeProvider = _time,
         };
@@ -158,31 +160,33 @@ public sealed partial class MigrationJob : IRunningJob
         Steering.OpenPools();
         _started.TrySetResult();
 
+        var setup = new JobSetup(context, _source, _target);
         var created = existing is not null;
         IReadOnlyList<PlannedCollection> collections = [];
         IReadOnlyList<Discovery.SkippedNamespace> skipped = [];
         IReadOnlyDictionary<string, (long Documents, long Bytes)> before = new Dictionary<string, (long, long)>();
-        using var metadataGate = new SemaphoreSlim(MetadataConcurrency(_options));
+        using var metadataGate = new SemaphoreSlim(CollectionMigration.MetadataConcurrency(_options));
         try
         {
             Progress.Phase = "discovering";
             if (existing is null)
             {
-                (collections, skipped) = await StartNewAsync(context, sameDeployment, cancellationToken).ConfigureAwait(false);
+                (collections, skipped) = await setup.StartNewAsync(sameDeployment, cancellationToken).ConfigureAwait(false);
                 created = true;
             }
             else
             {
-                collections = await ReloadAsync(context, sameDeployment, existing.Status == JobStatus.Completed, cancellationToken).ConfigureAwait(false);
-                await SweepChunkFilesAsync(context, collections, cancellationToken).ConfigureAwait(false);
+                collections = await setup.ReloadAsync(sameDeployment, existing.Status == JobStatus.Completed, cancellationToken).ConfigureAwait(false);
+                await setup.SweepChunkFilesAsync(collections, cancellationToken).ConfigureAwait(false);
             }
 
             _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
             await Steering.AttachStoreAsync((settings, token) => state.SavePoolSettingsAsync(JobId, settings, token)).ConfigureAwait(false);
-            before = await RestoredTotalsAsync(state, cancellationToken).ConfigureAwait(false);
+            before = await setup.RestoredTotalsAsync(cancellationToken).ConfigureAwait(false);
             Progress.Phase = "copying";
+            var migration = new CollectionMigration(context, metadataGate, _completedAt);
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
-                .Select(c => RunCollectionAsync(context, c, before.GetValueOrDefault(c.Record.SourceNamespace), metadataGate, cancellationToken))
+                .Select(c => migration.RunAsync(c, before.GetValueOrDefault(c.Record.SourceNamespace), cancellationToken))
                 .ToList();
             var outcomes = await Task.WhenAll(tasks).ConfigureAwait(false);
             return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);
@@ -191,7 +195,7 @@ public sealed partial class MigrationJob : IRunningJob
         {
             await state.UpdateJobAsync(JobId, JobStatus.Stopped, "stopped by the user", CancellationToken.None).ConfigureAwait(false);
             Progress.Phase = "stopped";
-            var outcomes = await OutcomesFromStateAsync(state, collections, before).ConfigureAwait(false);
+            var outcomes = await new CollectionMigration(context, metadataGate, _completedAt).OutcomesFromStateAsync(state, collections, before).ConfigureAwait(false);
             return Summary(
                 JobStatus.Stopped,
                 outcomes,
@@ -248,6 +252,42 @@ public sealed partial class MigrationJob : IRunningJob
             room / (1024 * 1024));
         return room;
     }
+
+    /// <summary>Checks a resumed run is given the job's own deployments, and takes the job's settings where the run gives none.</summary>
+    private async Task AdoptStoredSettingsAsync(IJobStateStore state, JobRecord job, CancellationToken cancellationToken)
+    {
+        var stored = JobDefinition.FromJson(job.DefinitionJson);
+        if (!SameDeployment(stored.Source, _source.Display) || !SameDeployment(stored.Target, _target.Display))
+        {
+            throw new MigrationException(
+                $"Job {JobId} copies {stored.Source} to {stored.Target}, but this run was given {_source.Display} and {_target.Display}. Give the job's own --source and --target to resume it.");
+        }
+
+        var given = _options.Selection.ToString();
+        if (given.Length > 0 && !string.Equals(given, stored.Selection, StringComparison.Ordinal))
+        {
+            throw new MigrationException(
+                $"Job {JobId} was started with the selection '{(stored.Selection.Length == 0 ? "(everything)" : stored.Selection)}'; a resumed job keeps it. Leave out --include, --exclude, --from and --to, or start a new job.");
+        }
+
+        var pools = await state.GetPoolSettingsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        var merged = ResumeSettings.Merge(_options, stored, pools);
+        merged.Validate();
+        Volatile.Write(ref _options, merged);
+        Steering.Remember(new PoolSettings(merged.DumpWorkers, merged.RestoreWorkers, merged.InsertionWorkers));
+
+        _logger.LogInformation(
+            "Resuming job {JobId} ({Status}): {Method}, {Dump} dump, {Restore} restore and {Insertion} insertion workers",
+            JobId,
+            job.Status,
+            merged.Method,
+            merged.DumpWorkers,
+            merged.RestoreWorkers,
+            merged.InsertionWorkers);
+    }
+
+    /// <summary>Hosts and options must match; the password (redacted anyway) may differ, e.g. after a rotation.</summary>
+    private static bool SameDeployment(string stored, string given) => string.Equals(stored, given, StringComparison.Ordinal);
 
     private static string NewJobId(TimeProvider time) =>
         $"job-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";

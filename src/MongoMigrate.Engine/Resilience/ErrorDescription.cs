@@ -1,28 +1,32 @@
 using MongoDB.Driver;
 using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.DumpFormat;
+using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Resilience;
 
-/// <summary>One line saying what went wrong, for summaries, `jobs` and the job's history: server errors carry their code name and number; never a secret.</summary>
+/// <summary>
+/// One line saying what went wrong, for summaries, `jobs` and the job's history, in every job kind: the root cause
+/// (a failed work item or an aggregate is looked through), server errors with their code name and number; never a secret.
+/// </summary>
 public static class ErrorDescription
 {
     public static string Of(Exception error)
     {
+        while (error is WorkItemFailedException or AggregateException && error.InnerException is not null)
+        {
+            error = error.InnerException!;
+        }
+
+        var line = ErrorText.FirstLine(error.Message);
         var text = error switch
         {
-            MigrationException => error.Message,
+            MigrationException or DumpFormatException => line,
             MongoCommandException command when !string.IsNullOrEmpty(command.CodeName) && !command.Message.Contains(command.CodeName, StringComparison.Ordinal)
-                => $"{FirstLine(command.Message)} ({command.CodeName}, code {command.Code})",
-            MongoException => FirstLine(error.Message),
-            IOException => FirstLine(error.Message),
-            _ => $"{error.GetType().Name}: {FirstLine(error.Message)}",
+                => $"{line} ({command.CodeName}, code {command.Code})",
+            MongoException or IOException => line,
+            _ => $"{error.GetType().Name}: {line}",
         };
         return SecretRedactor.Redact(text);
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return (end < 0 ? text : text[..end]).TrimEnd();
     }
 }

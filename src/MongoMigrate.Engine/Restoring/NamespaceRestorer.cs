@@ -8,6 +8,7 @@ using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
@@ -78,7 +79,7 @@ internal sealed class NamespaceRestorer(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = JobErrors.Describe(e);
+            var error = ErrorDescription.Of(e);
             var written = counts.Documents - counts.Total.AlreadyPresent;
             if (_readFailed && written > 0)
             {
@@ -105,7 +106,7 @@ internal sealed class NamespaceRestorer(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = JobErrors.Describe(e);
+            var error = ErrorDescription.Of(e);
             logger.LogError(e, "Restoring the view {Namespace} failed: {Reason}", item.Target, error);
             progress.SetPhase(CollectionPhase.Failed);
             return Result(CollectionStatus.Failed, new InsertTally(), null, [], error);
@@ -129,7 +130,7 @@ internal sealed class NamespaceRestorer(
         {
             var what = item.IsView ? "view" : "collection";
             throw new MigrationException(
-                $"The target refused to create the {what} {item.Target} with the dump's options {BsonDebugText.Format(collection.Options.AsValue())}: {e.CodeName} ({e.Code}): {FirstLine(e.ErrorMessage)}",
+                $"The target refused to create the {what} {item.Target} with the dump's options {BsonDebugText.Format(collection.Options.AsValue())}: {e.CodeName} ({e.Code}): {ErrorText.FirstLine(e.ErrorMessage)}",
                 e);
         }
 
@@ -205,10 +206,4 @@ internal sealed class NamespaceRestorer(
         Notes = [.. _notes],
         Error = error,
     };
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
-    }
 }

@@ -18,7 +18,7 @@ namespace MongoMigrate.Engine.Restoring;
 /// indexes after the data, unique ones first, then recreates the views. It records each namespace it completes,
 /// so <c>--resume</c> skips those; any other re-run finishes without duplicates.
 /// </summary>
-public sealed partial class RestoreJob : IRunningJob
+public sealed class RestoreJob : IRunningJob
 {
     private readonly MongoEndpoint _target;
     private readonly RestoreJobOptions _options;
@@ -100,7 +100,8 @@ public sealed partial class RestoreJob : IRunningJob
         Progress.Phase = "connecting";
         await ConnectionProbe.CheckAsync(client, _target, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         await CheckNotReadingTargetAsync(source, plan, client, cancellationToken).ConfigureAwait(false);
-        var (done, replace) = await LoadStateAsync(state, plan, client, cancellationToken).ConfigureAwait(false);
+        var records = new RestoreState(state, JobId, _options, _target, _time, _logger);
+        var (done, replace) = await records.LoadAsync(plan, client, cancellationToken).ConfigureAwait(false);
 
         Steering.OpenPools();
         var pool = _coordinator.GetOrCreateRestorePool(JobId, RestoreWorkers);
@@ -128,7 +129,7 @@ public sealed partial class RestoreJob : IRunningJob
                     await state.UpdateCollectionAsync(JobId, item.Key, CollectionStatus.Copying, null, null, token).ConfigureAwait(false);
                     var result = await new NamespaceRestorer(client, pool, _options, item, progress[item.Key], retry, _logger, replace.Contains(item.Key)).RunAsync(batches, crc, token).ConfigureAwait(false);
                     results[item.Key] = result;
-                    await RecordAsync(state, result, item.Key, token).ConfigureAwait(false);
+                    await records.RecordAsync(result, item.Key, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
 
@@ -137,7 +138,7 @@ public sealed partial class RestoreJob : IRunningJob
             {
                 var result = await new NamespaceRestorer(client, pool, _options, view, progress[view.Key], retry, _logger).RunViewAsync(cancellationToken).ConfigureAwait(false);
                 results[view.Key] = result;
-                await RecordAsync(state, result, view.Key, cancellationToken).ConfigureAwait(false);
+                await records.RecordAsync(result, view.Key, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -150,7 +151,7 @@ public sealed partial class RestoreJob : IRunningJob
         {
             // The dump broke off (an archive that ends early, a wrong CRC): what came before it is restored.
             readError = e;
-            _logger.LogError(e, "Reading the dump failed: {Reason}", JobErrors.Describe(e));
+            _logger.LogError(e, "Reading the dump failed: {Reason}", ErrorDescription.Of(e));
         }
 
         foreach (var item in items.Where(i => !results.ContainsKey(i.Key)))
@@ -210,7 +211,7 @@ public sealed partial class RestoreJob : IRunningJob
             ? "nothing was written from the damaged part."
             : string.Join(", ", damaged.Select(r => $"{r.Documents - r.AlreadyPresent:N0} document(s) were written into {r.Target}"))
               + " from the damaged part; they may be damaged.";
-        return $"The dump is damaged: {JobErrors.Describe(readError)}. {completed} namespace(s) were restored completely before it; {written} "
+        return $"The dump is damaged: {ErrorDescription.Of(readError)}. {completed} namespace(s) were restored completely before it; {written} "
             + $"Put a good dump in its place and carry on with {ResumeHint}: what this run wrote from the damaged part is replaced whole "
             + "(a new restore of a good dump replaces the documents that differ, and with --drop the whole collection).";
     }

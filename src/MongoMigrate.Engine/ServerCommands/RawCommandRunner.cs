@@ -27,7 +27,7 @@ public sealed class RawCommandRunner(IMongoDatabase database, IClientSessionHand
     /// then copied to the wire as it is, whereas an ObjectCommand wraps it in a BsonDocumentWrapper whose
     /// first lookup deserializes the whole command, every inserted document included, into a BsonDocument
     /// that is serialized again. That round trip was a fifth of the engine's CPU on a copy (perf, see
-    /// docs/benchmarks.md), and it is the very BsonDocument path that data-fidelity.md warns about.
+    /// docs/benchmarks.md), and a BsonDocument round trip is what changes values the driver cannot represent (DBPointers, documents nested past 100 levels).
     /// The bytes are not copied: the caller must not change them until this returns.
     /// </remarks>
     public async Task<RawDocument> RunAsync(RawDocument command, CancellationToken cancellationToken)

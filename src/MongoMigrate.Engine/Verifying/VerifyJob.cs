@@ -5,6 +5,7 @@ using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 
@@ -154,7 +155,7 @@ public sealed class VerifyJob : IRunningJob
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var error = JobErrors.Describe(e is WorkItemFailedException { InnerException: { } inner } ? inner : e);
+            var error = ErrorDescription.Of(e is WorkItemFailedException { InnerException: { } inner } ? inner : e);
             _logger.LogError(e, "Verifying {Namespace} failed: {Reason}", source.Namespace, error);
             progress.SetPhase(CollectionPhase.Failed);
             return new NamespaceReport { Source = source.Namespace.FullName, Target = targetName.FullName, TargetExists = target is not null, Error = error };

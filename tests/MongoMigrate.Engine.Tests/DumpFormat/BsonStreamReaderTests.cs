@@ -151,6 +151,7 @@ public class BsonStreamReaderTests
     {
         var original = await File.ReadAllBytesAsync(DumpFixtures.Path("bsondump/testdata/all_in_one_doc.bson"), TestContext.Current.CancellationToken);
         var random = new Random(1234);
+        int read = 0, refused = 0;
         for (var i = 0; i < 2000; i++)
         {
             var bytes = (byte[])original.Clone();
@@ -162,19 +163,35 @@ public class BsonStreamReaderTests
             await using var reader = new BsonStreamReader(new MemoryStream(bytes), "x.bson", Validating);
             try
             {
+                long walked = 0;
                 while (await reader.ReadAsync(TestContext.Current.CancellationToken))
                 {
                     // A document that passes deep validation must also walk cleanly.
                     foreach (var element in reader.CurrentDocument)
                     {
-                        _ = element.Name;
+                        Assert.NotNull(element.Name);
                     }
+
+                    walked += reader.Current.Length;
                 }
+
+                // A clean read accounts for every byte of the file.
+                Assert.Equal(bytes.Length, walked);
+                read++;
             }
-            catch (DumpFormatException)
+            catch (DumpFormatException e)
             {
+                // Refused with the file's name and a reason; unchanged bytes are never refused.
+                Assert.Equal("x.bson", e.SourceName);
+                Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+                Assert.False(bytes.AsSpan().SequenceEqual(original), $"unchanged bytes refused: {e.Message}");
+                refused++;
             }
         }
+
+        Assert.Equal(2000, read + refused);
+        Assert.InRange(refused, 1, 2000);
+        Assert.InRange(read, 1, 2000);
     }
 
     [Fact]

@@ -178,6 +178,7 @@ public partial class CollectionMetadataTests
     {
         var original = await File.ReadAllBytesAsync(DumpFixtures.Path("mongorestore/testdata/index_collation.json"), TestContext.Current.CancellationToken);
         var random = new Random(5);
+        int parsed = 0, refused = 0;
         for (var i = 0; i < 1500; i++)
         {
             var bytes = (byte[])original.Clone();
@@ -189,13 +190,22 @@ public partial class CollectionMetadataTests
 
             try
             {
-                var metadata = CollectionMetadata.Parse(bytes, "mutated");
-                _ = metadata.ToJson();
+                // What parses writes a JSON that parses again to the same metadata.
+                var json = CollectionMetadata.Parse(bytes, "mutated").ToJson();
+                Assert.Equal(json, CollectionMetadata.Parse(json, "again").ToJson());
+                parsed++;
             }
-            catch (DumpFormatException)
+            catch (DumpFormatException e)
             {
+                Assert.Equal("mutated", e.SourceName);
+                Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+                refused++;
             }
         }
+
+        Assert.Equal(1500, parsed + refused);
+        Assert.InRange(refused, 1, 1500);
+        Assert.InRange(parsed, 1, 1500);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.DumpFormat.Archive;
 
-/// <summary>Constants of the mongodump archive format (common/archive/spec.md) and the blocks it is made of.</summary>
+/// <summary>Constants of the mongodump archive format (as mongo-tools writes and documents it) and the blocks it is made of.</summary>
 public static class ArchiveFormat
 {
     /// <summary>The first four bytes of every archive: 6D E2 99 81.</summary>

@@ -194,6 +194,7 @@ public class ArchiveReaderTests
     {
         var original = await File.ReadAllBytesAsync(DumpFixtures.Path(TimeSeries), TestContext.Current.CancellationToken);
         var random = new Random(99);
+        int read = 0, refused = 0;
         for (var i = 0; i < 300; i++)
         {
             var bytes = (byte[])original.Clone();
@@ -204,12 +205,24 @@ public class ArchiveReaderTests
 
             try
             {
-                await ArchiveContents.ReadAsync(new MemoryStream(bytes), "fuzz", new ArchiveReaderOptions { ValidateDocuments = true });
+                var contents = await ArchiveContents.ReadAsync(new MemoryStream(bytes), "fuzz", new ArchiveReaderOptions { ValidateDocuments = true });
+
+                // A clean read names every namespace it has statistics for, and counts no negative documents.
+                Assert.All(contents.Namespaces, ns => Assert.True(contents.Statistics[ns.FullName].DocumentCount >= 0));
+                read++;
             }
-            catch (DumpFormatException)
+            catch (DumpFormatException e)
             {
+                Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+                Assert.DoesNotContain('\n', e.Reason);
+                Assert.False(bytes.AsSpan().SequenceEqual(original), $"unchanged bytes refused: {e.Message}");
+                refused++;
             }
         }
+
+        // Every outcome is one of the two; the checksums and validation catch the corruption in most of them.
+        Assert.Equal(300, read + refused);
+        Assert.InRange(refused, 150, 300);
     }
 
     internal static void AssertAsIndexed(string relative, ArchiveContents contents)

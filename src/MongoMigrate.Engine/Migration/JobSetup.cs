@@ -10,39 +10,47 @@ using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Migration;
 
-/// <summary>Starting a new job (discovery, target checks, first state) and reloading an interrupted one.</summary>
-public sealed partial class MigrationJob
+/// <summary>
+/// Starting a new job (discovery, target checks, the first state in one change) and reloading an interrupted one
+/// (collections found again, replanned when dropped or recreated since, orphan chunk files swept).
+/// </summary>
+/// <param name="context">What the job's collections share.</param>
+/// <param name="sourceEndpoint">The source as the user gave it.</param>
+/// <param name="targetEndpoint">The target as the user gave it.</param>
+internal sealed class JobSetup(MigrationContext context, MongoEndpoint sourceEndpoint, MongoEndpoint targetEndpoint)
 {
-    private async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(MigrationContext context, string? sameDeployment, CancellationToken cancellationToken)
+    private string JobId => context.JobId;
+
+    public async Task<(IReadOnlyList<PlannedCollection> Collections, IReadOnlyList<SkippedNamespace> Skipped)> StartNewAsync(string? sameDeployment, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var discovery = await DiscoverAsync(context, _options.Selection, cancellationToken).ConfigureAwait(false);
-        _logger.LogDebug("Found {Count} collection(s) on the source in {Milliseconds:F0} ms", discovery.Collections.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+        var started = context.TimeProvider.GetTimestamp();
+        var discovery = await DiscoverAsync(context.Options.Selection, cancellationToken).ConfigureAwait(false);
+        context.Logger.LogDebug("Found {Count} collection(s) on the source in {Milliseconds:F0} ms", discovery.Collections.Count, context.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
         if (discovery.Collections.Count == 0)
         {
-            var selection = _options.Selection.ToString();
+            var selection = context.Options.Selection.ToString();
             throw new MigrationException(
-                $"The selection {(selection.Length == 0 ? "(everything)" : selection)} matches no collection to copy on the source {_source.Display}"
+                $"The selection {(selection.Length == 0 ? "(everything)" : selection)} matches no collection to copy on the source {sourceEndpoint.Display}"
                 + (discovery.Skipped.Count > 0 ? $" ({discovery.Skipped.Count} namespace(s) were left out, e.g. {discovery.Skipped[0].Namespace}: {discovery.Skipped[0].Reason})" : string.Empty)
                 + ". Check --include and --exclude.");
         }
 
-        var planned = discovery.Collections.Select(c => (Collection: c, Target: _options.Selection.TargetOf(c.Namespace))).ToList();
+        var planned = discovery.Collections.Select(c => (Collection: c, Target: context.Options.Selection.TargetOf(c.Namespace))).ToList();
         var clash = planned.GroupBy(p => p.Target).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
             throw new MigrationException($"{string.Join(" and ", clash.Select(c => c.Collection.Namespace))} would all be written to {clash.Key}: adjust --from/--to.");
         }
 
-        CheckSameDeployment(sameDeployment, planned.Select(p => p.Target), planned.Select(p => p.Collection.Namespace), _options.DropTarget);
+        CheckSameDeployment(sameDeployment, planned.Select(p => p.Target), planned.Select(p => p.Collection.Namespace), context.Options.DropTarget);
 
         // Only a new job checks (or drops) its targets: on resume they hold our own partial copy.
-        var preparation = new TargetPreparation(context.Target, _logger);
-        started = _time.GetTimestamp();
+        var preparation = new TargetPreparation(context.Target, context.Logger);
+        started = context.TimeProvider.GetTimestamp();
         await context.Retry.ExecuteAsync(
-            async token => await preparation.EnsureTargetsEmptyAsync(planned.Select(p => p.Target), _options.DropTarget, token).ConfigureAwait(false),
+            async token => await preparation.EnsureTargetsEmptyAsync(planned.Select(p => p.Target), context.Options.DropTarget, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
-        _logger.LogDebug("{Checked} {Count} target collection(s) in {Milliseconds:F0} ms", _options.DropTarget ? "Dropped" : "Checked", planned.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+        context.Logger.LogDebug("{Checked} {Count} target collection(s) in {Milliseconds:F0} ms", context.Options.DropTarget ? "Dropped" : "Checked", planned.Count, context.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
 
         var result = planned.Select(p => new PlannedCollection(
             p.Collection,
@@ -56,7 +64,7 @@ public sealed partial class MigrationJob
                 EstimatedBytes = p.Collection.EstimatedBytes,
                 SourceUuid = p.Collection.Uuid,
             })).ToList();
-        var now = _time.GetUtcNow();
+        var now = context.TimeProvider.GetUtcNow();
 
         // One change: a job killed here either does not exist or exists with every collection.
         await context.State.CreateJobAsync(
@@ -67,52 +75,19 @@ public sealed partial class MigrationJob
     }
 
     /// <summary>Lists the source's collections, retried whole on a transient error (it only reads).</summary>
-    private Task<DiscoveryResult> DiscoverAsync(MigrationContext context, NamespaceSelection selection, CancellationToken cancellationToken) =>
+    private Task<DiscoveryResult> DiscoverAsync(NamespaceSelection selection, CancellationToken cancellationToken) =>
         context.Retry.ExecuteAsync(
-            async token => await new CollectionDiscovery(context.Source, _logger).DiscoverAsync(selection, token).ConfigureAwait(false),
+            async token => await new CollectionDiscovery(context.Source, context.Logger).DiscoverAsync(selection, token).ConfigureAwait(false),
             cancellationToken).AsTask();
 
-    /// <summary>Checks a resumed run is given the job's own deployments, and takes the job's settings where the run gives none.</summary>
-    private async Task AdoptStoredSettingsAsync(IJobStateStore state, JobRecord job, CancellationToken cancellationToken)
-    {
-        var stored = JobDefinition.FromJson(job.DefinitionJson);
-        if (!SameDeployment(stored.Source, _source.Display) || !SameDeployment(stored.Target, _target.Display))
-        {
-            throw new MigrationException(
-                $"Job {JobId} copies {stored.Source} to {stored.Target}, but this run was given {_source.Display} and {_target.Display}. Give the job's own --source and --target to resume it.");
-        }
-
-        var given = _options.Selection.ToString();
-        if (given.Length > 0 && !string.Equals(given, stored.Selection, StringComparison.Ordinal))
-        {
-            throw new MigrationException(
-                $"Job {JobId} was started with the selection '{(stored.Selection.Length == 0 ? "(everything)" : stored.Selection)}'; a resumed job keeps it. Leave out --include, --exclude, --from and --to, or start a new job.");
-        }
-
-        var pools = await state.GetPoolSettingsAsync(JobId, cancellationToken).ConfigureAwait(false);
-        var merged = ResumeSettings.Merge(_options, stored, pools);
-        merged.Validate();
-        Volatile.Write(ref _options, merged);
-        Steering.Remember(new PoolSettings(merged.DumpWorkers, merged.RestoreWorkers, merged.InsertionWorkers));
-
-        _logger.LogInformation(
-            "Resuming job {JobId} ({Status}): {Method}, {Dump} dump, {Restore} restore and {Insertion} insertion workers",
-            JobId,
-            job.Status,
-            merged.Method,
-            merged.DumpWorkers,
-            merged.RestoreWorkers,
-            merged.InsertionWorkers);
-    }
-
-    private async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(MigrationContext context, string? sameDeployment, bool jobCompleted, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PlannedCollection>> ReloadAsync(string? sameDeployment, bool jobCompleted, CancellationToken cancellationToken)
     {
         var records = await context.State.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false);
 
         // A resumed run drops nothing, but it writes: the same rule holds whatever deployment the URIs now reach.
         CheckSameDeployment(sameDeployment, records.Select(r => NamespaceName.Parse(r.TargetNamespace)), records.Select(r => NamespaceName.Parse(r.SourceNamespace)), drop: false);
         var selection = new NamespaceSelection([.. records.Select(r => r.SourceNamespace)], [], []);
-        var discovery = await DiscoverAsync(context, selection, cancellationToken).ConfigureAwait(false);
+        var discovery = await DiscoverAsync(selection, cancellationToken).ConfigureAwait(false);
         var byName = discovery.Collections.ToDictionary(c => c.Namespace.FullName, StringComparer.Ordinal);
         var result = new List<PlannedCollection>();
         foreach (var record in records)
@@ -124,7 +99,7 @@ public sealed partial class MigrationJob
                 var change = jobCompleted ? null : await CollectionIdentity.ChangedSinceAsync(context, record, collection.Uuid, cancellationToken).ConfigureAwait(false);
                 if (change is not null)
                 {
-                    result.Add(await ReplanAsync(context, record, collection, target, change.Value, cancellationToken).ConfigureAwait(false));
+                    result.Add(await ReplanAsync(record, collection, target, change.Value, cancellationToken).ConfigureAwait(false));
                     continue;
                 }
 
@@ -157,9 +132,9 @@ public sealed partial class MigrationJob
     /// on the target (the collection the job created, known by its UUID) is dropped and the collection planned anew; a
     /// target collection created in its place since is dropped only when it holds nothing but source documents.
     /// </summary>
-    private async Task<PlannedCollection> ReplanAsync(MigrationContext context, CollectionRecord record, SourceCollection collection, NamespaceName target, (string Reason, bool TargetIsOurs, bool TargetExists) change, CancellationToken cancellationToken)
+    private async Task<PlannedCollection> ReplanAsync(CollectionRecord record, SourceCollection collection, NamespaceName target, (string Reason, bool TargetIsOurs, bool TargetExists) change, CancellationToken cancellationToken)
     {
-        var preparation = new TargetPreparation(context.Target, _logger);
+        var preparation = new TargetPreparation(context.Target, context.Logger);
         if (change.TargetIsOurs)
         {
             await context.Retry.ExecuteAsync(async token => await preparation.DropAsync(target, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -196,12 +171,12 @@ public sealed partial class MigrationJob
             EstimatedBytes = collection.EstimatedBytes,
         };
         await context.State.ResetCollectionAsync(JobId, reset, cancellationToken).ConfigureAwait(false);
-        _logger.LogWarning("{Reason}: planning {Namespace} anew", change.Reason, record.SourceNamespace);
+        context.Logger.LogWarning("{Reason}: planning {Namespace} anew", change.Reason, record.SourceNamespace);
         return new PlannedCollection(collection, target, reset);
     }
 
     /// <summary>Removes chunk files no Dumped chunk owns (see <see cref="ChunkFiles.DeleteOrphans"/>); the job's lock is held.</summary>
-    private async Task SweepChunkFilesAsync(MigrationContext context, IReadOnlyList<PlannedCollection> collections, CancellationToken cancellationToken)
+    public async Task SweepChunkFilesAsync(IReadOnlyList<PlannedCollection> collections, CancellationToken cancellationToken)
     {
         var keep = new List<string>();
         foreach (var collection in collections)
@@ -213,47 +188,44 @@ public sealed partial class MigrationJob
         var deleted = context.ChunkFiles.DeleteOrphans(keep);
         if (deleted > 0)
         {
-            _logger.LogInformation("Deleted {Count} chunk file(s) left by an interrupted run that no chunk owns", deleted);
+            context.Logger.LogInformation("Deleted {Count} chunk file(s) left by an interrupted run that no chunk owns", deleted);
         }
     }
 
     /// <summary>Documents and bytes of the chunks restored before this run, per collection.</summary>
-    private async Task<Dictionary<string, (long Documents, long Bytes)>> RestoredTotalsAsync(IJobStateStore state, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, (long Documents, long Bytes)>> RestoredTotalsAsync(CancellationToken cancellationToken)
     {
-        var totals = await state.GetChunkTotalsAsync(JobId, cancellationToken).ConfigureAwait(false);
+        var totals = await context.State.GetChunkTotalsAsync(JobId, cancellationToken).ConfigureAwait(false);
         return totals.Where(t => t.Status == ChunkStatus.Restored)
             .ToDictionary(t => t.SourceNamespace, t => (t.Documents, t.Bytes), StringComparer.Ordinal);
     }
 
     private JobDefinition Definition() => new()
     {
-        Source = _source.Display,
-        Target = _target.Display,
-        Selection = _options.Selection.ToString(),
-        Include = [.. _options.Selection.Include.Select(p => p.Text)],
-        Exclude = [.. _options.Selection.Exclude.Select(p => p.Text)],
-        Renames = [.. _options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
-        Method = _options.Method == CopyMethod.Direct ? "direct" : "dump-restore",
-        DumpWorkers = _options.DumpWorkers,
-        RestoreWorkers = _options.RestoreWorkers,
-        InsertionWorkers = _options.InsertionWorkers,
-        ChunkSizeBytes = _options.ChunkSizeBytes,
-        Gzip = _options.Gzip,
-        DiskBudgetBytes = _options.DiskBudgetBytes,
-        DropTarget = _options.DropTarget,
+        Source = sourceEndpoint.Display,
+        Target = targetEndpoint.Display,
+        Selection = context.Options.Selection.ToString(),
+        Include = [.. context.Options.Selection.Include.Select(p => p.Text)],
+        Exclude = [.. context.Options.Selection.Exclude.Select(p => p.Text)],
+        Renames = [.. context.Options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
+        Method = context.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore",
+        DumpWorkers = context.Options.DumpWorkers,
+        RestoreWorkers = context.Options.RestoreWorkers,
+        InsertionWorkers = context.Options.InsertionWorkers,
+        ChunkSizeBytes = context.Options.ChunkSizeBytes,
+        Gzip = context.Options.Gzip,
+        DiskBudgetBytes = context.Options.DiskBudgetBytes,
+        DropTarget = context.Options.DropTarget,
     };
 
     /// <summary>Source and target may be one deployment only when the job writes no namespace it reads (a rename).</summary>
     private void CheckSameDeployment(string? sameDeployment, IEnumerable<NamespaceName> targets, IEnumerable<NamespaceName> read, bool drop) =>
         SameDeploymentRule.Check(
             sameDeployment,
-            _source.Display,
-            _target.Display,
+            sourceEndpoint.Display,
+            targetEndpoint.Display,
             targets,
             read,
             drop,
             "Give a target on another deployment, or copy to names the job does not read with --from/--to.");
-
-    /// <summary>Hosts and options must match; the password (redacted anyway) may differ, e.g. after a rotation.</summary>
-    private static bool SameDeployment(string stored, string given) => string.Equals(stored, given, StringComparison.Ordinal);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
+using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Jobs;
@@ -9,33 +10,39 @@ using MongoMigrate.Engine.State;
 namespace MongoMigrate.Engine.Restoring;
 
 /// <summary>A restore's durable state: one record per namespace, so that a resumed job skips what it completed.</summary>
-public sealed partial class RestoreJob
+/// <param name="state">The job's state store.</param>
+/// <param name="jobId">The job.</param>
+/// <param name="options">The run's options.</param>
+/// <param name="target">The target as the user gave it.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">Where warnings go.</param>
+internal sealed class RestoreState(IJobStateStore state, string jobId, RestoreJobOptions options, MongoEndpoint target, TimeProvider time, ILogger logger)
 {
     /// <summary>
     /// Creates the job's records, or reloads them with --resume; returns the namespaces an earlier run completed, and
     /// those it wrote from a damaged dump into a collection it created, which this run drops and restores whole.
     /// </summary>
-    private async Task<(Dictionary<string, NamespaceResult> Done, HashSet<string> Replace)> LoadStateAsync(IJobStateStore state, RestorePlan plan, IMongoClient client, CancellationToken cancellationToken)
+    public async Task<(Dictionary<string, NamespaceResult> Done, HashSet<string> Replace)> LoadAsync(RestorePlan plan, IMongoClient client, CancellationToken cancellationToken)
     {
-        var existing = await state.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && !_options.Resume)
+        var existing = await state.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !options.Resume)
         {
-            throw new MigrationException($"Job {JobId} already exists in {_options.WorkDirectory}: pass --resume to carry it on, or choose another --job-id.");
+            throw new MigrationException($"Job {jobId} already exists in {options.WorkDirectory}: pass --resume to carry it on, or choose another --job-id.");
         }
 
-        if (existing is null && _options.Resume)
+        if (existing is null && options.Resume)
         {
-            throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory} to resume: check --job-id and --work-dir.");
+            throw new MigrationException($"There is no job {jobId} in {options.WorkDirectory} to resume: check --job-id and --work-dir.");
         }
 
         var done = new Dictionary<string, NamespaceResult>(StringComparer.Ordinal);
         var replace = new HashSet<string>(StringComparer.Ordinal);
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         Dictionary<string, CollectionRecord> records;
         if (existing is null)
         {
             await state.CreateJobAsync(
-                new JobRecord { JobId = JobId, DefinitionJson = Definition().ToJson(), Status = JobStatus.Running, CreatedAt = now, UpdatedAt = now },
+                new JobRecord { JobId = jobId, DefinitionJson = Definition().ToJson(), Status = JobStatus.Running, CreatedAt = now, UpdatedAt = now },
                 [],
                 cancellationToken).ConfigureAwait(false);
             records = [];
@@ -43,14 +50,14 @@ public sealed partial class RestoreJob
         else
         {
             var stored = JobDefinition.FromJson(existing.DefinitionJson);
-            if (stored.Source != _options.Source.Display || stored.Target != _target.Display)
+            if (stored.Source != options.Source.Display || stored.Target != target.Display)
             {
                 throw new MigrationException(
-                    $"Job {JobId} restores {stored.Source} to {stored.Target}, but this run was given {_options.Source.Display} and {_target.Display}. Give the job's own dump and --target to resume it.");
+                    $"Job {jobId} restores {stored.Source} to {stored.Target}, but this run was given {options.Source.Display} and {target.Display}. Give the job's own dump and --target to resume it.");
             }
 
-            records = (await state.GetCollectionsAsync(JobId, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.SourceNamespace, StringComparer.Ordinal);
-            await state.UpdateJobAsync(JobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
+            records = (await state.GetCollectionsAsync(jobId, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.SourceNamespace, StringComparer.Ordinal);
+            await state.UpdateJobAsync(jobId, JobStatus.Running, null, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var item in plan.Collections.Concat(plan.Views))
@@ -58,7 +65,7 @@ public sealed partial class RestoreJob
             if (!records.TryGetValue(item.Key, out var record))
             {
                 await state.SaveCollectionPlanAsync(
-                    JobId,
+                    jobId,
                     new CollectionRecord { SourceNamespace = item.Key, TargetNamespace = item.Target.FullName, Status = CollectionStatus.Pending, EstimatedBytes = item.EstimatedBytes, ChunkCount = 1 },
                     [new ChunkRecord { SourceNamespace = item.Key, Index = 0, Filter = RawDocument.Empty.Bytes.ToArray(), Description = "all" }],
                     cancellationToken).ConfigureAwait(false);
@@ -67,7 +74,7 @@ public sealed partial class RestoreJob
 
             if (record.Status == CollectionStatus.Completed && record.TargetNamespace == item.Target.FullName)
             {
-                var chunks = await state.GetChunksAsync(JobId, item.Key, cancellationToken).ConfigureAwait(false);
+                var chunks = await state.GetChunksAsync(jobId, item.Key, cancellationToken).ConfigureAwait(false);
                 done[item.Key] = new NamespaceResult
                 {
                     Source = item.Key,
@@ -82,7 +89,7 @@ public sealed partial class RestoreJob
                 continue;
             }
 
-            if (await WrittenFromDamagedDumpAsync(state, record, item, client, cancellationToken).ConfigureAwait(false))
+            if (await WrittenFromDamagedDumpAsync(record, item, client, cancellationToken).ConfigureAwait(false))
             {
                 replace.Add(item.Key);
             }
@@ -96,9 +103,9 @@ public sealed partial class RestoreJob
     /// still that collection (same UUID): then nothing else is in it, and it can be replaced whole, extra documents with
     /// a damaged _id included. In a collection it did not create, documents that differ are replaced one by one.
     /// </summary>
-    private async Task<bool> WrittenFromDamagedDumpAsync(IJobStateStore state, CollectionRecord record, RestoreItem item, IMongoClient client, CancellationToken cancellationToken)
+    private async Task<bool> WrittenFromDamagedDumpAsync(CollectionRecord record, RestoreItem item, IMongoClient client, CancellationToken cancellationToken)
     {
-        var chunks = await state.GetChunksAsync(JobId, item.Key, cancellationToken).ConfigureAwait(false);
+        var chunks = await state.GetChunksAsync(jobId, item.Key, cancellationToken).ConfigureAwait(false);
         if (!chunks.Any(c => c.ReplaceOnTarget))
         {
             return false;
@@ -110,20 +117,20 @@ public sealed partial class RestoreJob
             return true;
         }
 
-        _logger.LogWarning(
+        logger.LogWarning(
             "{Namespace} was written from a damaged dump by an earlier run, into a collection that run did not create: documents that differ are replaced, but documents the damage added stay",
             item.Target);
         return false;
     }
 
-    private async Task RecordAsync(IJobStateStore state, NamespaceResult result, string key, CancellationToken cancellationToken)
+    public async Task RecordAsync(NamespaceResult result, string key, CancellationToken cancellationToken)
     {
         var indexErrors = result.IndexErrors.Count == 0 ? null : string.Join("\n", result.IndexErrors);
         if (result.WrittenFromDamagedPart)
         {
             // Recorded as to be replaced, with the collection this run created: a resumed run drops that and restores it whole.
             await state.SaveCollectionPlanAsync(
-                JobId,
+                jobId,
                 new CollectionRecord
                 {
                     SourceNamespace = key,
@@ -140,23 +147,23 @@ public sealed partial class RestoreJob
 
         if (result.Status == CollectionStatus.Completed)
         {
-            await state.MarkChunkRestoredAsync(JobId, key, 0, result.Documents, result.Bytes, null, cancellationToken).ConfigureAwait(false);
+            await state.MarkChunkRestoredAsync(jobId, key, 0, result.Documents, result.Bytes, null, cancellationToken).ConfigureAwait(false);
         }
 
-        await state.UpdateCollectionAsync(JobId, key, result.Status, result.Error, indexErrors, cancellationToken).ConfigureAwait(false);
+        await state.UpdateCollectionAsync(jobId, key, result.Status, result.Error, indexErrors, cancellationToken).ConfigureAwait(false);
     }
 
     private JobDefinition Definition() => new()
     {
-        Source = _options.Source.Display,
-        Target = _target.Display,
-        Selection = _options.Selection.ToString(),
-        Include = [.. _options.Selection.Include.Select(p => p.Text)],
-        Exclude = [.. _options.Selection.Exclude.Select(p => p.Text)],
-        Renames = [.. _options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
+        Source = options.Source.Display,
+        Target = target.Display,
+        Selection = options.Selection.ToString(),
+        Include = [.. options.Selection.Include.Select(p => p.Text)],
+        Exclude = [.. options.Selection.Exclude.Select(p => p.Text)],
+        Renames = [.. options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
         Method = "restore",
-        RestoreWorkers = _options.ParallelCollections,
-        InsertionWorkers = _options.InsertionWorkers,
-        DropTarget = _options.Drop,
+        RestoreWorkers = options.ParallelCollections,
+        InsertionWorkers = options.InsertionWorkers,
+        DropTarget = options.Drop,
     };
 }

@@ -8,24 +8,32 @@ using MongoMigrate.Engine.Verification;
 
 namespace MongoMigrate.Engine.Migration;
 
-/// <summary>One collection of a run, from wherever its state says it stands: plan, copy, index, verify, record.</summary>
-public sealed partial class MigrationJob
+/// <summary>
+/// One collection of a run, from wherever its state says it stands: plan, copy (by the job's method), index, verify,
+/// record. Planning, index builds and verification pass through <paramref name="metadataGate"/>.
+/// </summary>
+/// <param name="context">What the job's collections share.</param>
+/// <param name="metadataGate">Bounds the collections that plan, build indexes or verify at once.</param>
+/// <param name="completedAt">When the job completed before, for a resumed completed job (verified again); null otherwise.</param>
+internal sealed class CollectionMigration(MigrationContext context, SemaphoreSlim metadataGate, DateTimeOffset? completedAt)
 {
-    private async Task<CollectionOutcome> RunCollectionAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, SemaphoreSlim metadataGate, CancellationToken cancellationToken)
+    private string JobId => context.JobId;
+
+    public async Task<CollectionOutcome> RunAsync(PlannedCollection planned, (long Documents, long Bytes) before, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         var key = record.SourceNamespace;
-        var progress = Progress.Add(key, target.FullName, collection.EstimatedCount, collection.EstimatedBytes);
+        var progress = context.Progress.Add(key, target.FullName, collection.EstimatedCount, collection.EstimatedBytes);
         try
         {
             if (record.Status == CollectionStatus.Completed)
             {
                 var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
                 progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
-                if (_completedAt is not null && _options.Verify)
+                if (completedAt is not null && context.Options.Verify)
                 {
                     // A completed job resumed: its old proof says nothing of the target as it is now.
-                    return await GatedAsync(metadataGate, () => VerifyAgainAsync(context, planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    return await GatedAsync(metadataGate, () => VerifyAgainAsync(planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
                 progress.SetPhase(CollectionPhase.Done);
@@ -37,7 +45,7 @@ public sealed partial class MigrationJob
                 throw new MigrationException(problem);
             }
 
-            var (chunks, saved, current) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(context, planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var (chunks, saved, current) = await GatedAsync(metadataGate, () => PlanIfNeededAsync(planned, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var restored = chunks.Where(c => c.Status == ChunkStatus.Restored).ToList();
             progress.SetChunks(
                 chunks.Count,
@@ -52,20 +60,20 @@ public sealed partial class MigrationJob
             }
 
             var job = new CollectionJob { Source = collection, Target = target, Progress = progress, Chunks = chunks };
-            var failures = _options.Method == CopyMethod.Direct
+            var failures = context.Options.Method == CopyMethod.Direct
                 ? await new DirectCopyProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false)
                 : await new DumpRestoreProcessor(context, job).RunAsync(cancellationToken).ConfigureAwait(false);
             if (failures.Count > 0)
             {
                 var error = $"{failures.Count} of {chunks.Count} chunk(s) failed, first: chunk {failures[0].Index} after {failures[0].Attempts} attempt(s): {failures[0].Reason}";
-                return await FailAsync(context, planned, before, progress, error, failures, cancellationToken).ConfigureAwait(false);
+                return await FailAsync(planned, before, progress, error, failures, cancellationToken).ConfigureAwait(false);
             }
 
             // The copied mark tells a resumed run that index builds or the verification are what is left. With
             // neither to do, the collection goes straight to completed: one sync of the state less per collection,
             // which a thousand small collections notice. A crash in between leaves it copying with every chunk
             // restored, which a resumed run finishes the same way.
-            if (_options.Verify || TargetPreparation.HasRemainingIndexes(collection))
+            if (context.Options.Verify || TargetPreparation.HasRemainingIndexes(collection))
             {
                 await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
             }
@@ -81,13 +89,13 @@ public sealed partial class MigrationJob
                 progress.SetPhase(CollectionPhase.Indexing);
 
                 // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
-                var preparation = new TargetPreparation(context.Target, _logger);
+                var preparation = new TargetPreparation(context.Target, context.Logger);
                 var indexErrors = await context.Retry.ExecuteAsync(
                     async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
 
                 VerificationResult? verification = null;
-                if (_options.Verify)
+                if (context.Options.Verify)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
                     var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
@@ -96,7 +104,7 @@ public sealed partial class MigrationJob
                     {
                         var error = check.Describe(null, ResumeCommand);
                         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
-                        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+                        await context.RecordErrorAsync(new ErrorRecord { At = context.TimeProvider.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
                         progress.SetPhase(CollectionPhase.Failed);
                         return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error).ConfigureAwait(false);
                     }
@@ -110,8 +118,8 @@ public sealed partial class MigrationJob
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var error = ErrorDescription.Of(e);
-            _logger.LogError(e, "Collection {Namespace} failed: {Reason}", key, error);
-            return await FailAsync(context, planned, before, progress, error, [], CancellationToken.None).ConfigureAwait(false);
+            context.Logger.LogError(e, "Collection {Namespace} failed: {Reason}", key, error);
+            return await FailAsync(planned, before, progress, error, [], CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -136,12 +144,12 @@ public sealed partial class MigrationJob
     /// <summary>Collections that may plan, build indexes or verify at the same time: as many as there are workers to copy their chunks.</summary>
     internal static int MetadataConcurrency(MigrationOptions options) => Math.Clamp(options.DumpWorkers + options.RestoreWorkers, 2, 64);
 
-    private async Task<CollectionOutcome> FailAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, string error, IReadOnlyList<ChunkFailure> failures, CancellationToken cancellationToken)
+    private async Task<CollectionOutcome> FailAsync(PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, string error, IReadOnlyList<ChunkFailure> failures, CancellationToken cancellationToken)
     {
         var key = planned.Record.SourceNamespace;
         progress.SetPhase(CollectionPhase.Failed);
         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
-        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+        await context.RecordErrorAsync(new ErrorRecord { At = context.TimeProvider.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
         return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, failures, [], null, error).ConfigureAwait(false);
     }
 
@@ -151,7 +159,7 @@ public sealed partial class MigrationJob
     /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
     /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(MigrationContext context, PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -169,7 +177,7 @@ public sealed partial class MigrationJob
         await CollectionIdentity.EnsureSourceAsync(context, record, cancellationToken).ConfigureAwait(false);
 
         // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
-        var preparation = new TargetPreparation(context.Target, _logger);
+        var preparation = new TargetPreparation(context.Target, context.Logger);
         var uniqueErrors = await context.Retry.ExecuteAsync(
             async token => await preparation.CreateCollectionAsync(collection, target, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
@@ -180,7 +188,7 @@ public sealed partial class MigrationJob
         }
 
         var targetUuid = await CollectionIdentity.TargetUuidAsync(context, target, cancellationToken).ConfigureAwait(false);
-        var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = _options.ChunkSizeBytes }, _logger);
+        var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = context.Options.ChunkSizeBytes }, context.Logger);
         var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var chunks = ranges.Select((range, index) => new ChunkRecord
         {
@@ -199,7 +207,7 @@ public sealed partial class MigrationJob
     /// it fails with what differs, and its differing chunks wait for the next resume to be copied again: the target of a
     /// completed job may be in use, so nothing is overwritten without being asked for.
     /// </summary>
-    private async Task<CollectionOutcome> VerifyAgainAsync(MigrationContext context, PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<CollectionOutcome> VerifyAgainAsync(PlannedCollection planned, (long Documents, long Bytes) before, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var key = planned.Record.SourceNamespace;
         progress.SetPhase(CollectionPhase.Verifying);
@@ -213,14 +221,14 @@ public sealed partial class MigrationJob
             return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null).ConfigureAwait(false);
         }
 
-        var error = check.Describe(_completedAt, ResumeCommand);
+        var error = check.Describe(completedAt, ResumeCommand);
         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
-        await context.RecordErrorAsync(new ErrorRecord { At = _time.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
+        await context.RecordErrorAsync(new ErrorRecord { At = context.TimeProvider.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
         progress.SetPhase(CollectionPhase.Failed);
         return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error).ConfigureAwait(false);
     }
 
-    private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}";
+    private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {context.Options.WorkDirectory}";
 
     /// <summary>A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run restored it.</summary>
     private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error)
@@ -246,7 +254,7 @@ public sealed partial class MigrationJob
     }
 
     /// <summary>The outcomes of a stopped run: every collection as the state has it now.</summary>
-    private async Task<IReadOnlyList<CollectionOutcome>> OutcomesFromStateAsync(IJobStateStore state, IReadOnlyList<PlannedCollection> collections, IReadOnlyDictionary<string, (long Documents, long Bytes)> before)
+    public async Task<IReadOnlyList<CollectionOutcome>> OutcomesFromStateAsync(IJobStateStore state, IReadOnlyList<PlannedCollection> collections, IReadOnlyDictionary<string, (long Documents, long Bytes)> before)
     {
         var records = (await state.GetCollectionsAsync(JobId, CancellationToken.None).ConfigureAwait(false)).ToDictionary(r => r.SourceNamespace, StringComparer.Ordinal);
         var outcomes = new List<CollectionOutcome>();
