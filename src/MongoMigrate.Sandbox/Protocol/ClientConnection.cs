@@ -128,8 +128,10 @@ internal sealed class ClientConnection
     {
         try
         {
-            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (_socket.Available > 0)
+            // A peek returns 0 only at the client's end of stream; a byte means the client is there and sent more
+            // (a zero-byte receive may also wake up while nothing is readable, which is no proof of leaving).
+            var peek = new byte[1];
+            if (await _socket.ReceiveAsync(peek, SocketFlags.Peek, cancellationToken).ConfigureAwait(false) > 0)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
             }
