@@ -74,6 +74,8 @@ internal sealed class ChangeLog : IStorageObserver
     }
 
     /// <summary>Appends the storage's change as the next event, with the next sequence number and cluster time.</summary>
+    public ulong NextClusterTime() => _clock.Tick();
+
     public void OnChange(in StorageChange change)
     {
         var updateDescription = change is { OperationType: "update", PreImage: { } before, PostImage: { } after }

@@ -112,7 +112,7 @@ internal sealed class CollectionStore
     public StoredDocument Insert(RawDocument document)
     {
         _writeBlock.Check(Namespace);
-        var prepared = DocumentPreparation.ForInsert(document);
+        var prepared = DocumentPreparation.ForInsert(document, _observer.NextClusterTime);
         var id = prepared.TryGetFirst(out var first) ? first.Value : throw new InvalidOperationException("prepared document has no _id");
         if (FindById(id) is not null)
         {
@@ -174,27 +174,9 @@ internal sealed class CollectionStore
     public bool AddIndex(IndexDefinition index)
     {
         _writeBlock.Check(Namespace);
-        foreach (var existing in _indexes)
+        if (IndexComparison.AlreadyExists(_indexes, index))
         {
-            var sameKeys = existing.KeyPattern.Equals(index.KeyPattern);
-            if (existing.Name == index.Name)
-            {
-                if (sameKeys && existing.Unique == index.Unique && existing.Sparse == index.Sparse)
-                {
-                    return false;
-                }
-
-                throw new CommandException(
-                    ServerErrorCode.IndexKeySpecsConflict,
-                    $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {index.Specification}, existing index: {existing.Specification}");
-            }
-
-            if (sameKeys && existing.Unique == index.Unique && existing.Sparse == index.Sparse)
-            {
-                throw new CommandException(
-                    ServerErrorCode.IndexOptionsConflict,
-                    $"Index already exists with a different name: {existing.Name}");
-            }
+            return false;
         }
 
         if (index.Unique && !index.IsIdIndex)

@@ -2,32 +2,42 @@ using MongoMigrate.Bson;
 
 namespace MongoMigrate.Sandbox.Storage;
 
-/// <summary>What the server does to a document before storing it: checks its size and _id, and puts _id first.</summary>
+/// <summary>
+/// What mongod 7.0 does to a document before inserting it (fixDocumentForInsert): checks its size and _id,
+/// puts _id first, and fills every top-level Timestamp(0,0) other than _id with a new cluster time.
+/// </summary>
 internal static class DocumentPreparation
 {
     /// <summary>
-    /// Returns the document to store. It is the same bytes when _id is already first, which is the case
-    /// for everything the driver sends; otherwise _id is moved to the front (or generated) as mongod does.
+    /// Returns the document to store. It is the same bytes when _id is already first and no top-level field
+    /// is an empty timestamp, which is the case for everything the driver sends; otherwise it is rebuilt as mongod does.
     /// </summary>
-    public static RawDocument ForInsert(RawDocument document)
+    public static RawDocument ForInsert(RawDocument document, Func<ulong> nextClusterTime)
     {
         if (document.Length > CollectionStore.MaxDocumentSize)
         {
-            throw new CommandException(
-                ServerErrorCode.BsonObjectTooLarge,
-                $"object to insert too large. size in bytes: {document.Length}, max size: {CollectionStore.MaxDocumentSize}");
+            throw TooLarge(document.Length);
         }
 
         var position = 0;
         var idPosition = -1;
+        var hasEmptyTimestamp = false;
         RawBsonValue id = default;
         foreach (var element in document)
         {
             if (element.NameEquals("_id"u8))
             {
+                if (idPosition >= 0)
+                {
+                    throw new CommandException(ServerErrorCode.BadValue, "can't have multiple _id fields in one document");
+                }
+
                 idPosition = position;
                 id = element.Value;
-                break;
+            }
+            else if (IsEmptyTimestamp(element.Value))
+            {
+                hasEmptyTimestamp = true;
             }
 
             position++;
@@ -35,10 +45,10 @@ internal static class DocumentPreparation
 
         if (idPosition >= 0)
         {
-            ValidateId(id);
+            IdFieldValidation.Validate(id);
         }
 
-        if (idPosition == 0)
+        if (idPosition == 0 && !hasEmptyTimestamp)
         {
             return document;
         }
@@ -53,33 +63,31 @@ internal static class DocumentPreparation
             builder.Value("_id", id);
         }
 
+        position = 0;
         foreach (var element in document)
         {
-            if (!element.NameEquals("_id"u8))
+            if (position++ == idPosition)
+            {
+                continue;
+            }
+
+            if (IsEmptyTimestamp(element.Value))
+            {
+                builder.Timestamp(element.Name, nextClusterTime());
+            }
+            else
             {
                 builder.Element(element);
             }
         }
 
         var result = builder.End().ToDocument();
-        return result.Length > CollectionStore.MaxDocumentSize
-            ? throw new CommandException(ServerErrorCode.BsonObjectTooLarge, $"object to insert too large. size in bytes: {result.Length}, max size: {CollectionStore.MaxDocumentSize}")
-            : result;
+        return result.Length > CollectionStore.MaxDocumentSize ? throw TooLarge(result.Length) : result;
     }
 
-    /// <summary>The _id restrictions of the server: no arrays, regexes or undefined.</summary>
-    public static void ValidateId(RawBsonValue id)
-    {
-        var problem = id.Type switch
-        {
-            BsonTypeCode.Array => "can't use an array for _id",
-            BsonTypeCode.RegularExpression => "can't use a regex for _id",
-            BsonTypeCode.Undefined => "can't use a undefined for _id",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            throw new CommandException(ServerErrorCode.InvalidIdField, problem);
-        }
-    }
+    private static bool IsEmptyTimestamp(RawBsonValue value) => value.Type == BsonTypeCode.Timestamp && value.AsTimestamp == 0;
+
+    private static CommandException TooLarge(int length) => new(
+        ServerErrorCode.BsonObjectTooLarge,
+        $"object to insert too large. size in bytes: {length}, max size: {CollectionStore.MaxDocumentSize}");
 }

@@ -7,4 +7,7 @@ namespace MongoMigrate.Sandbox.Storage;
 internal interface IStorageObserver
 {
     void OnChange(in StorageChange change);
+
+    /// <summary>A new cluster time, later than every earlier one: what an insert writes in place of a top-level Timestamp(0,0).</summary>
+    ulong NextClusterTime();
 }
