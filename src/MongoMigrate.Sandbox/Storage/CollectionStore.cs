@@ -112,7 +112,7 @@ internal sealed class CollectionStore
     public StoredDocument Insert(RawDocument document)
     {
         _writeBlock.Check(Namespace);
-        var prepared = DocumentPreparation.ForInsert(document, _observer.NextClusterTime);
+        var prepared = DocumentPreparation.ForInsert(document);
         var id = prepared.TryGetFirst(out var first) ? first.Value : throw new InvalidOperationException("prepared document has no _id");
         if (FindById(id) is not null)
         {

