@@ -44,6 +44,32 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         Assert.Equal("app.things", collection.GetProperty("source").GetString());
     }
 
+    [Theory]
+    [InlineData("--verify", "none", true)]
+    [InlineData("--no-verify", null, true)]
+    [InlineData("--verify", "full", false)]
+    public async Task Verify_none_and_no_verify_skip_the_proof_and_full_keeps_it(string option, string? value, bool skipped)
+    {
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--json", option];
+        var (code, output, error) = await CliRunner.RunAsync(value is null ? args : [.. args, value]);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(!skipped, json.RootElement.GetProperty("verified").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("full", "--no-verify", "contradict each other")]
+    [InlineData("sample", null, "sample")]
+    public async Task A_verify_mode_migrate_does_not_offer_is_a_usage_error(string mode, string? extra, string fragment)
+    {
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--verify", mode];
+        var (code, _, error) = await CliRunner.RunAsync(extra is null ? args : [.. args, extra]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(fragment, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_rename_writes_to_the_new_namespace()
     {

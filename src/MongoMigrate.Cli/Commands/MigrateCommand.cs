@@ -33,7 +33,9 @@ internal static class MigrateCommand
         var dropTarget = new Option<bool>("--drop-target") { Description = "Drop target collections that already exist instead of refusing." };
         var gzip = new Option<bool>("--gzip") { Description = "Gzip chunk files (dump-restore)." };
         var diskBudget = new Option<string>("--disk-budget") { Description = "Most bytes of chunk files waiting to be restored, e.g. 8GB (the default)." };
-        var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison." };
+        var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison (as --verify none)." };
+        var verify = new Option<string>("--verify") { Description = "full (the default): compare every document of every collection with the source at the end; none: skip it." };
+        verify.AcceptOnlyFromAmong("full", "none");
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -42,7 +44,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
@@ -61,7 +63,7 @@ internal static class MigrateCommand
                 Resume = parse.GetValue(resume),
                 DropTarget = parse.GetValue(dropTarget),
                 Gzip = parse.GetValue(gzip),
-                Verify = !parse.GetValue(noVerify),
+                Verify = Verification(parse.GetValue(verify), parse.GetValue(noVerify)),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
                     (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
@@ -92,6 +94,14 @@ internal static class MigrateCommand
         var (_, exitCode) = await session.RunAsync(job, cancellationToken).ConfigureAwait(false);
         return exitCode;
     }
+
+    /// <summary>--verify full|none, with --no-verify as another name for none; the two must not contradict each other.</summary>
+    private static bool Verification(string? verify, bool noVerify) => (verify, noVerify) switch
+    {
+        ("full", true) => throw new UsageException("--verify full and --no-verify contradict each other: give one of them."),
+        (_, true) or ("none", _) => false,
+        _ => true,
+    };
 
     /// <summary>The settings typed on the command line (not defaulted): on resume, only these replace the job's own.</summary>
     private static JobSettings Given(ParseResult parse, params (Option Option, JobSettings Setting)[] options) =>
