@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
@@ -12,7 +13,7 @@ namespace MongoMigrate.Engine.Discovery;
 /// </summary>
 public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
 {
-    private static readonly HashSet<string> SystemDatabases = new(StringComparer.Ordinal) { "admin", "config", "local" };
+    private static readonly FrozenSet<string> SystemDatabases = FrozenSet.Create(StringComparer.Ordinal, "admin", "config", "local");
 
     /// <summary>Collections described at the same time (each takes a connection to the source).</summary>
     public int Concurrency { get; init; } = 8;

@@ -56,7 +56,7 @@ internal sealed class CollectionVerification
                 var result = await context.Retry.ExecuteAsync(
                     async token => await verifier.VerifyAsync(planned.Collection.Namespace, planned.Target, new RawDocument(chunk.Filter), token).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
-                return (Chunk: chunk, Result: result);
+                return (Chunk: chunk, Found: result);
             }
             finally
             {
@@ -93,7 +93,7 @@ internal sealed class CollectionVerification
         }
 
         var total = new VerificationResult { SourceNamespace = planned.Collection.Namespace.FullName, TargetNamespace = planned.Target.FullName };
-        total = results.Aggregate(total, (sum, next) => sum + next.Result);
+        total = results.Aggregate(total, (sum, next) => sum + next.Found);
         var earlier = chunks.Where(c => !everyChunk && c.VerifiedDocuments is not null).ToList();
         var identicalEarlier = earlier.Sum(c => c.VerifiedDocuments!.Value);
         total = total with

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using MongoDB.Driver;
 
 namespace MongoMigrate.Engine.Resilience;
@@ -8,7 +9,7 @@ namespace MongoMigrate.Engine.Resilience;
 /// </summary>
 public static class TransientErrors
 {
-    private static readonly HashSet<int> TransientCodes =
+    private static readonly FrozenSet<int> TransientCodes =
     [
         6, // HostUnreachable
         7, // HostNotFound

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 namespace MongoMigrate.Sandbox.ChangeStreams;
 
 /// <summary>
@@ -12,7 +13,7 @@ internal static class ChangeStreamErrorLabels
     public const string NonResumable = "NonResumableChangeStreamError";
 
     // error_codes.yml: the RetriableError, NetworkError and NeedRetargettingError categories.
-    private static readonly HashSet<int> ResumableCodes =
+    private static readonly FrozenSet<int> ResumableCodes =
     [
         ServerErrorCode.HostUnreachable, ServerErrorCode.HostNotFound, ServerErrorCode.NetworkTimeout,
         ServerErrorCode.ShutdownInProgress, 134 /* ReadConcernMajorityNotAvailableYet */, ServerErrorCode.PrimarySteppedDown,

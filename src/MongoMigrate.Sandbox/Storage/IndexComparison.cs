@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using MongoMigrate.Bson;
 
 namespace MongoMigrate.Sandbox.Storage;
@@ -19,7 +20,7 @@ internal enum IndexSimilarity
 internal static class IndexComparison
 {
     // Fields that name or frame an index rather than shape it, and the signature fields compared on their own.
-    private static readonly HashSet<string> NotOptions =
+    private static readonly FrozenSet<string> NotOptions =
         ["v", "key", "name", "ns", "background", "unique", "sparse", "collation", "partialFilterExpression", "wildcardProjection"];
 
     /// <summary>
