@@ -73,8 +73,13 @@ public sealed class KillAndResumeTests(KillTestServers servers) : IClassFixture<
             var interrupt = run == 4 && !OperatingSystem.IsWindows();
             if (interrupt)
             {
-                // Ctrl+C instead of a kill: the run stops itself and records a resumable state.
-                await child.InterruptAsync(Ct);
+                // Ctrl+C instead of a kill: the run stops itself and records a resumable state. Only once the run holds
+                // the job's lock is it surely past the runtime's start, where SIGINT still ends a process with 130.
+                if (await WaitForLockAsync(jobId, child))
+                {
+                    await child.InterruptAsync(Ct);
+                }
+
                 var code = await child.WaitForExitAsync(TimeSpan.FromSeconds(60), Ct);
                 Assert.True(code == 1 || (code == 0 && child.Output.Contains("\"completed\"", StringComparison.Ordinal)), $"exit {code}: {child.Error}");
                 if (code == 1)
@@ -160,21 +165,32 @@ public sealed class KillAndResumeTests(KillTestServers servers) : IClassFixture<
     private async Task AssertASecondProcessIsRefusedAsync(string jobId, string method, string database, ChildProcess holder)
     {
         // Once the child has taken the lock (it then writes who it is beside it), a second run of the job must refuse.
-        var owner = Path.Combine(_work, jobId, "lock.owner");
-        var watch = Stopwatch.StartNew();
-        while (!(File.Exists(owner) && (await File.ReadAllTextAsync(owner, Ct)).Contains($"pid {holder.Id} ", StringComparison.Ordinal)))
-        {
-            Assert.False(holder.HasExited, holder.Error);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the child never took the job's lock");
-            await Task.Delay(20, Ct);
-        }
-
+        Assert.True(await WaitForLockAsync(jobId, holder), holder.Error);
         var (code, _, error) = await CliRunner.RunAsync(
             "migrate", "--resume", "--job-id", jobId, "--work-dir", _work, "--source", _servers.SourceUri, "--target", _servers.TargetUri,
             "--method", method, "--from", $"{KillTestServers.Database}.*", "--to", $"{database}.*");
 
         Assert.Equal(1, code);
         Assert.Contains($"Job {jobId} is already running in another mongomigrate process (pid {holder.Id} ", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until the child holds the job's lock (true): it writes who it is beside the lock once it has it. False if it ended first.</summary>
+    private async Task<bool> WaitForLockAsync(string jobId, ChildProcess holder)
+    {
+        var owner = Path.Combine(_work, jobId, "lock.owner");
+        var watch = Stopwatch.StartNew();
+        while (!(File.Exists(owner) && (await File.ReadAllTextAsync(owner, Ct)).Contains($"pid {holder.Id} ", StringComparison.Ordinal)))
+        {
+            if (holder.HasExited)
+            {
+                return false;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the child never took the job's lock");
+            await Task.Delay(20, Ct);
+        }
+
+        return true;
     }
 
     private async Task AssertJobsShowsItInterruptedAsync(string jobId)
