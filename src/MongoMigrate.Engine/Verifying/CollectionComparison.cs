@@ -39,7 +39,7 @@ internal sealed class CollectionComparison(
             await checkpoint.SavePlanAsync(key, ranges, cancellationToken).ConfigureAwait(false);
         }
 
-        var chosen = Sample(ranges.Count, options.SampleFraction);
+        var chosen = RangeSample.Pick(ranges.Count, options.SampleFraction);
         progress.SetChunks(chosen.Count, 0, 0, 0, 0);
         progress.SetPhase(CollectionPhase.Verifying);
         var verifier = new CollectionVerifier(source, target) { MismatchLimit = options.MismatchLimit };
@@ -107,18 +107,6 @@ internal sealed class CollectionComparison(
             RangesCompared = chosen.Count,
             RangesResumed = resumed,
         };
-    }
-
-    /// <summary>Which ranges a sample compares: spread evenly over the collection, at least one, all for a fraction of 1.</summary>
-    public static IReadOnlyList<int> Sample(int count, double fraction)
-    {
-        if (fraction >= 1 || count <= 1)
-        {
-            return [.. Enumerable.Range(0, count)];
-        }
-
-        var wanted = Math.Max(1, (int)Math.Ceiling(count * fraction));
-        return [.. Enumerable.Range(0, wanted).Select(i => (int)((long)i * count / wanted)).Distinct()];
     }
 
     private static IReadOnlyList<string> OptionDifferences(RawDocument source, RawDocument target) =>
