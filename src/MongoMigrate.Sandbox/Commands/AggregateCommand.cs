@@ -207,7 +207,7 @@ internal sealed class AggregateCommand : CommandHandler
             if (spec.Contains("storageStats"))
             {
                 builder.StartDocument("storageStats");
-                CollectionStatistics.Write(builder, ns, store);
+                CollectionStatistics.Write(builder, context.Server, ns, store);
                 builder.End();
             }
 
