@@ -17,10 +17,10 @@ public sealed record MigrationOptions
     /// <summary>Chunk readers per job (the dump pool), shared by all its collections.</summary>
     public int DumpWorkers { get; init; } = 4;
 
-    /// <summary>Chunk writers per job (the restore pool), shared by all its collections.</summary>
+    /// <summary>Insert batches in flight per job (the restore pool: one slot is one batch being inserted), shared by all its collections.</summary>
     public int RestoreWorkers { get; init; } = 4;
 
-    /// <summary>Parallel insert batches within one chunk.</summary>
+    /// <summary>Writers per chunk, each inserting one batch at a time in a slot of the restore pool.</summary>
     public int InsertionWorkers { get; init; } = 2;
 
     public long ChunkSizeBytes { get; init; } = ChunkPlannerOptions.DefaultChunkSizeBytes;
