@@ -37,7 +37,9 @@ public sealed class DirectCopyProcessor
             _readPool,
             ChunkAttempts.QueueOptions(_context, _job),
             (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
-        var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = _job.Feed is { } feed
+            ? await runner.RunAsync(feed, cancellationToken).ConfigureAwait(false)
+            : await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 

@@ -43,7 +43,7 @@ public sealed class DumpRestoreProcessor
     {
         var restoreQueue = Channel.CreateUnbounded<ChunkRecord>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         var toDump = new List<ChunkRecord>();
-        foreach (var chunk in _job.Chunks)
+        foreach (var chunk in _job.Feed is null ? _job.Chunks : [])
         {
             switch (chunk.Status)
             {
@@ -65,7 +65,7 @@ public sealed class DumpRestoreProcessor
             }
         }
 
-        var dumping = ParallelDumpChunksAsync(toDump, restoreQueue.Writer, cancellationToken);
+        var dumping = ParallelDumpChunksAsync(_job.Feed?.ReadAllAsync(cancellationToken) ?? toDump.ToAsyncEnumerable(), restoreQueue.Writer, cancellationToken);
         var restoring = ParallelRestoreChunksAsync(restoreQueue.Reader, cancellationToken);
         var results = await Task.WhenAll(dumping, restoring).ConfigureAwait(false);
         return [.. results[0], .. results[1]];
@@ -76,7 +76,7 @@ public sealed class DumpRestoreProcessor
     /// a slot, never while holding one: a dump that waits for disk room must not keep a worker slot from
     /// the restores that free it.
     /// </summary>
-    private async Task<IReadOnlyList<ChunkFailure>> ParallelDumpChunksAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> restoreQueue, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkFailure>> ParallelDumpChunksAsync(IAsyncEnumerable<ChunkRecord> chunks, ChannelWriter<ChunkRecord> restoreQueue, CancellationToken cancellationToken)
     {
         var reserved = new ConcurrentDictionary<int, long>();
         var budgeted = Channel.CreateBounded<ChunkRecord>(new BoundedChannelOptions(1) { SingleWriter = true });
@@ -138,12 +138,12 @@ public sealed class DumpRestoreProcessor
         }
     }
 
-    private async Task FeedWithBudgetAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> output, ConcurrentDictionary<int, long> reserved, CancellationToken cancellationToken)
+    private async Task FeedWithBudgetAsync(IAsyncEnumerable<ChunkRecord> chunks, ChannelWriter<ChunkRecord> output, ConcurrentDictionary<int, long> reserved, CancellationToken cancellationToken)
     {
         try
         {
             var estimate = EstimatedChunkBytes();
-            foreach (var chunk in chunks)
+            await foreach (var chunk in chunks.ConfigureAwait(false))
             {
                 await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
                 reserved[chunk.Index] = estimate;
