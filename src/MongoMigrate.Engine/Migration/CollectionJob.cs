@@ -2,7 +2,6 @@ using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Progress;
-using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Migration;
 
@@ -16,7 +15,7 @@ public sealed class CollectionJob
     public required CollectionProgress Progress { get; init; }
 
     /// <summary>The chunks as the state store holds them at the start of this run.</summary>
-    public required IReadOnlyList<ChunkRecord> Chunks { get; init; }
+    public required IReadOnlyList<Chunk> Chunks { get; init; }
 
     /// <summary>The key under which workers are tracked and measured: the source namespace.</summary>
     public string Key => Source.Namespace.FullName;
