@@ -61,6 +61,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     WorkDirectory = options.WorkDirectory,
                     Verify = plan.Verify,
                 };
+                using var chunkFileReaders = coordinator.GetOrCreateRestorePool(jobId, migration.RestoreWorkers).CreateFollower();
                 var context = new MigrationContext
                 {
                     JobId = jobId,
@@ -72,6 +73,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     Progress = new JobProgress(time),
                     DiskBudget = new DiskBudget(migration.DiskBudgetBytes),
                     ChunkFiles = new ChunkFiles(directory),
+                    ChunkFileReaders = chunkFileReaders,
                     Retry = RetryPolicy.Create(time),
                     Logger = _logger,
                     TimeProvider = time,
@@ -90,7 +92,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
     {
         var dumpPool = context.DumpPool();
         var restorePool = context.RestorePool();
-        var feeds = plan.Collections.Select(_ => Channel.CreateUnbounded<ChunkRecord>()).ToArray();
+        var feeds = plan.Collections.Select(_ => Channel.CreateUnbounded<Chunk>()).ToArray();
         var copying = plan.Collections.Select((collection, i) => CopyAsync(context, collection, i, feeds[i].Reader, cancellationToken)).ToList();
         var finishing = new List<Task>();
         try
@@ -116,11 +118,10 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                 foreach (var lease in grant.Chunks)
                 {
                     var chunk = plan.Collections[lease.Collection].Chunks.First(c => c.Index == lease.Chunk);
-                    feeds[lease.Collection].Writer.TryWrite(new ChunkRecord
+                    feeds[lease.Collection].Writer.TryWrite(new Chunk
                     {
-                        SourceNamespace = plan.Collections[lease.Collection].SourceNamespace,
                         Index = chunk.Index,
-                        Filter = chunk.Filter,
+                        Filter = new RawDocument(chunk.Filter),
                         Description = chunk.Description,
                     });
                 }
@@ -145,7 +146,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
         }
     }
 
-    private async Task CopyAsync(MigrationContext context, PlannedCollection collection, int position, ChannelReader<ChunkRecord> feed, CancellationToken cancellationToken)
+    private async Task CopyAsync(MigrationContext context, PlannedCollection collection, int position, ChannelReader<Chunk> feed, CancellationToken cancellationToken)
     {
         var job = new CollectionJob
         {

@@ -161,7 +161,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
     /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
     /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Chunk> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -169,7 +169,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                return (stored, false, record);
+                return ([.. stored.Select(Chunk.FromRecord)], false, record);
             }
         }
 
@@ -192,15 +192,9 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         var targetUuid = await CollectionIdentity.TargetUuidAsync(context, target, cancellationToken).ConfigureAwait(false);
         var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = context.Options.ChunkSizeBytes }, context.Logger);
         var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var chunks = ranges.Select((range, index) => new ChunkRecord
-        {
-            SourceNamespace = record.SourceNamespace,
-            Index = index,
-            Filter = range.ToFilter().Bytes.ToArray(),
-            Description = range.ToString(),
-        }).ToList();
+        var chunks = ranges.Select(Chunk.Planned).ToList();
         var saved = record with { Status = CollectionStatus.Copying, Error = null, TargetUuid = targetUuid };
-        await context.State.SaveCollectionPlanAsync(JobId, saved, chunks, cancellationToken).ConfigureAwait(false);
+        await context.State.SaveCollectionPlanAsync(JobId, saved, [.. chunks.Select(c => c.ToRecord(record.SourceNamespace))], cancellationToken).ConfigureAwait(false);
         return (chunks, true, saved);
     }
 

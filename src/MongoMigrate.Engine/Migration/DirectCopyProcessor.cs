@@ -1,4 +1,3 @@
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
@@ -33,7 +32,7 @@ public sealed class DirectCopyProcessor
     public async Task<IReadOnlyList<ChunkFailure>> RunAsync(CancellationToken cancellationToken)
     {
         var pending = _job.Chunks.Where(c => c.Status != ChunkStatus.Restored).ToList();
-        var runner = new WorkQueueRunner<ChunkRecord>(
+        var runner = new WorkQueueRunner<Chunk>(
             _readPool,
             ChunkAttempts.QueueOptions(_context, _job),
             (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
@@ -43,7 +42,7 @@ public sealed class DirectCopyProcessor
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
+    private async Task CopyChunkAsync(Chunk chunk, WorkerContext reader, CancellationToken cancellationToken)
     {
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
@@ -60,7 +59,7 @@ public sealed class DirectCopyProcessor
         await stage.RunAsync(
             async (buffer, token) =>
             {
-                var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, chunk.Filter, naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in chunkReader.ReadAsync(token).ConfigureAwait(false))
                 {
                     documents += batch.Count;
