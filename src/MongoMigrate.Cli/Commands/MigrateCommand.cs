@@ -45,10 +45,11 @@ internal static class MigrateCommand
         var verbose = CommonOptions.Verbose();
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
+        var cluster = WorkerCommand.ClusterOption();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter, cluster,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
@@ -82,6 +83,11 @@ internal static class MigrateCommand
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
+            if (parse.GetResult(cluster) is not null)
+            {
+                return await ClusterMigration.RunAsync(environment, parse.GetValue(cluster), sourceEndpoint, targetEndpoint, options, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            }
+
             WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);
             return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken, parse.GetValue(adaptive)).ConfigureAwait(false);
         }));

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Cluster.Jobs;
 using MongoMigrate.Cluster.Secrets;
+using MongoMigrate.Engine;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Indexes;
-using MongoMigrate.Engine;
 using MongoMigrate.Engine.Partitioning;
 using MongoMigrate.Engine.Resilience;
 

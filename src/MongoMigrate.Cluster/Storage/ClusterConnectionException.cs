@@ -1,7 +1,7 @@
 namespace MongoMigrate.Cluster.Storage;
 
 /// <summary>The cluster's database cannot be used: one line, without the password, that says what to do.</summary>
-public sealed class ClusterConnectionException : Exception
+public sealed class ClusterConnectionException : Engine.MigrationException
 {
     public ClusterConnectionException()
     {

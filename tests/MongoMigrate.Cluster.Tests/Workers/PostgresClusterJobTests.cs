@@ -18,7 +18,7 @@ public sealed class PostgresClusterJobTests(ClusterTestBed bed) : IClassFixture<
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_worker_stopped_mid_copy_is_found_dead_through_PostgreSQL_and_its_chunks_are_copied_by_the_others()
+    public async Task A_worker_stopped_mid_copy_has_its_chunks_copied_by_the_others_with_PostgreSQL_as_the_cluster_store()
     {
         await using var database = await PostgresTestDatabase.CreateAsync(Ct);
         var connection = database.Connection;
@@ -48,7 +48,7 @@ public sealed class PostgresClusterJobTests(ClusterTestBed bed) : IClassFixture<
                 Ct);
             var killed = await victim.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
 
-            // Stopped with a cancelled token: no goodbye, its leases stay until the membership declares it dead.
+            // Stopped with a cancelled token, mid-copy: whatever it held goes to the others.
             var host = silos[killed];
             workers.Remove(host);
             await host.StopAsync(new CancellationToken(canceled: true));
