@@ -7,6 +7,7 @@ namespace MongoMigrate.Bench.Migration.Contenders;
 public static class ContenderCatalog
 {
     public const string Direct = "direct";
+    public const string DirectVerified = "direct-verified";
     public const string DumpRestore = "dump-restore";
     public const string DumpRestoreGzip = "dump-restore-gzip";
     public const string Archive = "dump-archive";
@@ -18,6 +19,7 @@ public static class ContenderCatalog
         Limit(WriteLimit.Name, $"target write limit: pre-serialized insert commands of 1000 documents replayed by {workers} writers", workers, writesTarget: true),
         Limit(HandWrittenCopy.Name, "hand-written copy: one cursor per collection into BsonDocument, InsertMany of 1000, one collection at a time", workers, writesTarget: true),
         Migrate(Direct, $"mongomigrate migrate --method direct ({workers} dump and {workers} restore workers, no verification)", "direct", gzip: false, workers),
+        Migrate(DirectVerified, "mongomigrate migrate --method direct with its default verification (every document compared after the copy)", "direct", gzip: false, workers, verify: true),
         Migrate(DumpRestore, "mongomigrate migrate --method dump-restore (chunk files on local disk)", "dump-restore", gzip: false, workers),
         Migrate(DumpRestoreGzip, "mongomigrate migrate --method dump-restore --gzip", "dump-restore", gzip: true, workers),
         new Contender
@@ -49,7 +51,7 @@ public static class ContenderCatalog
         Steps = context => [new ProcessStep(DotnetHost.Path, [context.HarnessDll, .. new ChildArguments(name, context.Source, context.Target, workers, context.BatchFile).ToArguments()])],
     };
 
-    public static Contender Migrate(string name, string description, string method, bool gzip, int workers) => new()
+    public static Contender Migrate(string name, string description, string method, bool gzip, int workers, bool verify = false) => new()
     {
         Name = name,
         Description = description,
@@ -60,8 +62,13 @@ public static class ContenderCatalog
             List<string> args =
             [
                 context.CliDll, "migrate", "--source", context.Source, "--target", context.Target, "--method", method,
-                "--dump-workers", count, "--restore-workers", count, "--work-dir", context.WorkDirectory, "--no-verify", "--json",
+                "--dump-workers", count, "--restore-workers", count, "--work-dir", context.WorkDirectory, "--json",
             ];
+            if (!verify)
+            {
+                args.Add("--no-verify");
+            }
+
             if (gzip)
             {
                 args.Add("--gzip");

@@ -46,7 +46,7 @@ public static class ScenarioPlan
         var manyShape = options.MainDataset with { Collections = many };
         scenarios.Add(new Scenario(ManyCollections, $"Many small collections: {manyShape}", manyShape, perCollection, options.Repeat));
 
-        Contender[] perSize = [limits[ReadLimit.Name], limits[ContenderCatalog.Direct], limits[ContenderCatalog.DumpRestore]];
+        Contender[] perSize = [limits[ReadLimit.Name], limits[ContenderCatalog.Direct], limits[ContenderCatalog.DirectVerified], limits[ContenderCatalog.DumpRestore]];
         var small = options.MainDataset with { Documents = options.Quick ? 10_000 : 100_000 };
         var large = options.MainDataset with { Documents = options.Quick ? 100_000 : 1_000_000 };
         scenarios.Add(new Scenario(SmallDataset, $"Small dataset: {small}", small, perSize, options.Repeat));

@@ -17,8 +17,8 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
     /// <summary>Compares the documents matching <paramref name="filter"/> (an _id range, or empty for all).</summary>
     public async Task<VerificationResult> VerifyAsync(NamespaceName sourceNs, NamespaceName targetNs, RawDocument filter, CancellationToken cancellationToken)
     {
-        var left = new SortedStream(new RawCommandRunner(source.GetDatabase(sourceNs.Database)), sourceNs.Collection, filter);
-        var right = new SortedStream(new RawCommandRunner(target.GetDatabase(targetNs.Database)), targetNs.Collection, filter);
+        using var left = new SortedStream(new RawCommandRunner(source.GetDatabase(sourceNs.Database)), sourceNs.Collection, filter);
+        using var right = new SortedStream(new RawCommandRunner(target.GetDatabase(targetNs.Database)), targetNs.Collection, filter);
         long sourceCount = 0, targetCount = 0, identical = 0, missing = 0, extra = 0, different = 0;
         var mismatches = new List<DocumentMismatch>();
         var digest = new DocumentDigest();
@@ -98,11 +98,19 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
         }
     }
 
-    /// <summary>One side's documents in _id order, a batch at a time.</summary>
-    private sealed class SortedStream(RawCommandRunner runner, string collection, RawDocument filter)
+    /// <summary>
+    /// One side's documents in _id order, a batch at a time. Each reply is read into a pooled buffer, given back as soon
+    /// as the next one is asked for (the merge holds one document per side, and keeps nothing of it but text): a fresh
+    /// megabyte array per reply went to the large-object heap, which grew with the size of the collection until a full
+    /// collection, and made the verification's peak memory grow with the data.
+    /// </summary>
+    private sealed class SortedStream(RawCommandRunner runner, string collection, RawDocument filter) : IDisposable
     {
+        /// <summary>As many documents as the copy's reads and inserts take at once: about a megabyte of 1 KB documents.</summary>
+        private const int BatchSize = 1000;
+
         private RawCursor? _cursor;
-        private List<RawDocument>? _batch;
+        private RawBatch? _batch;
         private int _position;
         private bool _done;
 
@@ -117,17 +125,24 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
                         .Document("filter", filter)
                         .StartDocument("sort").Int32("_id", 1).End()
                         .StartDocument("hint").Int32("_id", 1).End()
-                        .Int32("batchSize", 2000)
+                        .Int32("batchSize", BatchSize)
                         .End().ToDocument();
-                    _cursor = await RawCursor.OpenAsync(runner, find, 2000, cancellationToken).ConfigureAwait(false);
+                    _cursor = await RawCursor.OpenPooledAsync(runner, find, BatchSize, cancellationToken).ConfigureAwait(false);
                 }
 
-                _batch = await _cursor.NextBatchAsync(cancellationToken).ConfigureAwait(false);
+                _batch?.Dispose();
+                _batch = await _cursor.NextRawBatchAsync(cancellationToken).ConfigureAwait(false);
                 _position = 0;
                 _done = _batch is null;
             }
 
             return _done ? null : _batch![_position++];
+        }
+
+        public void Dispose()
+        {
+            _batch?.Dispose();
+            _batch = null;
         }
     }
 }
