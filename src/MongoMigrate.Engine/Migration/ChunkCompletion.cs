@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -30,12 +29,9 @@ internal static class ChunkCompletion
     private static async Task CountOnTargetAsync(MigrationContext context, CollectionJob job, Chunk chunk, long documents, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
-        var count = new BsonBuilder(chunk.Filter.Length + 64).StartDocument()
-            .String("count", job.Target.Collection)
-            .Document("query", chunk.Filter)
-            .End().ToDocument();
+        var count = CountCommand.Build(job.Target.Collection, chunk.Filter);
         var reply = await context.Retry.ExecuteAsync(async token => await runner.RunAsync(count, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var onTarget = reply["n"].TryGetInt64(out var n) ? n : -1;
+        var onTarget = CountCommand.Result(reply);
         if (onTarget != documents)
         {
             throw new ChunkCountMismatchException(
@@ -56,12 +52,9 @@ internal static class ChunkCompletion
         }
 
         var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
-        var delete = new BsonBuilder(chunk.Filter.Length + 96).StartDocument()
-            .String("delete", job.Target.Collection)
-            .StartArray("deletes").StartDocument("0").Document("q", chunk.Filter).Int32("limit", 0).End().End()
-            .End().ToDocument();
+        var delete = DeleteManyCommand.Build(job.Target.Collection, chunk.Filter);
         var reply = await context.Retry.ExecuteAsync(async token => await runner.RunAsync(delete, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var removed = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        var removed = DeleteManyCommand.Removed(reply);
         context.Logger.LogInformation("Chunk {Index} of {Namespace} is copied again over its range: {Removed} document(s) removed from the target first", chunk.Index, job.Key, removed);
     }
 
