@@ -36,6 +36,7 @@ internal static class MigrateCommand
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison (as --verify none)." };
         var verify = new Option<string>("--verify") { Description = "full (the default): compare every document of every collection with the source at the end; none: skip it." };
         verify.AcceptOnlyFromAmong("full", "none");
+        var online = new Option<bool>("--online") { Description = "Follow the source's changes from before the copy, then keep following until a cutover (key c, or mongomigrate cutover)." };
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -44,7 +45,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, noVerify, online, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
@@ -64,6 +65,7 @@ internal static class MigrateCommand
                 DropTarget = parse.GetValue(dropTarget),
                 Gzip = parse.GetValue(gzip),
                 Verify = Verification(parse.GetValue(verify), parse.GetValue(noVerify)),
+                Online = parse.GetValue(online),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
                     (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),

@@ -105,6 +105,7 @@ public static class JobCatalog
             Workers = await store.GetPoolSettingsAsync(job.JobId, cancellationToken).ConfigureAwait(false),
             Collections = collections,
             RecentFailures = failures,
+            Online = store is IChangeStreamCheckpointStore online ? await online.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
             ResumeCommand = held || job.Status == JobStatus.Completed ? null : ResumeCommand(job.JobId, workDirectory, definition),
         };
     }

@@ -35,6 +35,9 @@ public sealed record JobDefinition
 
     public bool DropTarget { get; init; }
 
+    /// <summary>The job follows the source's changes (--online); a resumed job keeps it.</summary>
+    public bool Online { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static JobDefinition FromJson(string json) => JsonSerializer.Deserialize<JobDefinition>(json, Json)

@@ -42,6 +42,9 @@ public sealed record MigrationSummary
     /// <summary>True when every collection was verified equal on both sides, and not only before a completed job was resumed.</summary>
     public bool Verified => Collections.Count > 0 && VerifiedAgain != false && Collections.All(c => c.Verification?.IsEqual == true);
 
+    /// <summary>For an online job, its cutover (null when it did not get that far).</summary>
+    public Online.CutoverResult? Cutover { get; init; }
+
     /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
     public string? Reason { get; init; }
 }

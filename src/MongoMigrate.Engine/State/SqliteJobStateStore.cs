@@ -293,6 +293,12 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
     public Task<ChangeStreamCheckpoint?> GetChangeStreamCheckpointAsync(string jobId, CancellationToken cancellationToken) =>
         SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, cancellationToken);
 
+    public Task SaveOnlineStatusAsync(OnlineStatus status, CancellationToken cancellationToken) =>
+        SqliteOnlineStatus.SaveAsync(status, Now(), ExecuteAsync, cancellationToken);
+
+    public Task<OnlineStatus?> GetOnlineStatusAsync(string jobId, CancellationToken cancellationToken) =>
+        SqliteOnlineStatus.GetAsync(jobId, QueryAsync, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         // The queue's thread is the only user of the statements: they go once it has stopped.
