@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
+using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.ChunkStorage;
 using MongoMigrate.Engine.Connections;
-using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.Progress;
