@@ -27,6 +27,9 @@ internal sealed record JobSnapshot
     /// <summary>An online job's phase as its process last saved it (copying, catching up, following, ...), or null.</summary>
     public string? OnlinePhase { get; init; }
 
+    /// <summary>When the online status was last saved (by the running process, every second).</summary>
+    public DateTimeOffset? OnlineUpdatedAt { get; init; }
+
     public static async Task<JobSnapshot> ReadAsync(string jobDirectory, string jobId, CancellationToken cancellationToken)
     {
         var path = JobFolder.StatePath(jobDirectory);
@@ -55,6 +58,7 @@ internal sealed record JobSnapshot
             Dumped = totals.Where(t => t.Status == ChunkStatus.Dumped).Sum(t => t.Chunks),
             Restored = totals.Where(t => t.Status == ChunkStatus.Restored).Sum(t => t.Chunks),
             OnlinePhase = (await state.GetOnlineStatusAsync(jobId, cancellationToken))?.Phase,
+            OnlineUpdatedAt = (await state.GetOnlineStatusAsync(jobId, cancellationToken))?.UpdatedAt,
         };
     }
 
