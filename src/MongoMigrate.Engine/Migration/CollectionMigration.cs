@@ -30,13 +30,14 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             {
                 var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
                 progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
-                if (completedAt is not null && context.Options.Verify)
+                if (completedAt is not null && context.Options.Verify && !context.Options.Online)
                 {
                     // A completed job resumed: its old proof says nothing of the target as it is now.
                     return await GatedAsync(metadataGate, () => VerifyAgainAsync(planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
                 progress.SetPhase(CollectionPhase.Done);
+                context.CollectionCopied?.Invoke(collection.Namespace);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
             }
 
@@ -73,7 +74,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             // neither to do, the collection goes straight to completed: one sync of the state less per collection,
             // which a thousand small collections notice. A crash in between leaves it copying with every chunk
             // restored, which a resumed run finishes the same way.
-            if (context.Options.Verify || TargetPreparation.HasRemainingIndexes(collection))
+            if (Verifies || TargetPreparation.HasRemainingIndexes(collection))
             {
                 await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
             }
@@ -96,7 +97,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 VerificationResult? verification = null;
                 int? compared = null;
-                if (context.Options.Verify)
+                if (Verifies)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
                     var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
@@ -114,6 +115,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Done);
+                context.CollectionCopied?.Invoke(collection.Namespace);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null, compared).ConfigureAwait(false);
             }
         }
@@ -223,6 +225,9 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         progress.SetPhase(CollectionPhase.Failed);
         return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error, check.ComparedChunks).ConfigureAwait(false);
     }
+
+    /// <summary>An offline copy is verified per collection; an online one is proven at cutover, once the source's changes are applied.</summary>
+    private bool Verifies => context.Options.Verify && !context.Options.Online;
 
     private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {context.Options.WorkDirectory}";
 

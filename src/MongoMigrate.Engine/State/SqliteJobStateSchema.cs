@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -91,6 +91,18 @@ internal static class SqliteJobStateSchema
             compared_at TEXT,
             PRIMARY KEY (job_id, source_ns, range_index),
             FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
+        CREATE TABLE IF NOT EXISTS online_status (
+            job_id TEXT PRIMARY KEY REFERENCES jobs(job_id),
+            phase TEXT NOT NULL,
+            events_captured INTEGER NOT NULL,
+            events_applied INTEGER NOT NULL,
+            records_pending INTEGER NOT NULL,
+            events_per_second REAL NOT NULL,
+            lag_seconds REAL,
+            source_time INTEGER NOT NULL,
+            applied_time INTEGER NOT NULL,
+            cutover_time INTEGER,
+            updated_at TEXT NOT NULL);
         """;
 
     /// <summary>Records the version of a new file, upgrades an older one in one transaction, refuses a newer one.</summary>
@@ -112,8 +124,8 @@ internal static class SqliteJobStateSchema
             // Tables an older version lacked were created above, whole; the columns it lacked are added to the
             // tables it had. Version 1 had no verification of collections; version 2 no collection UUIDs (a
             // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read;
-            // version 3 no change stream checkpoints and version 4 no ranges of verification jobs (tables, created
-            // above with the others: an older file gains them empty, and its jobs are read as they were). A column
+            // version 3 no change stream checkpoints, version 4 no ranges of verification jobs and version 5 no online status (tables,
+            // created above with the others: an older file gains them empty, and its jobs are read as they were). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");
