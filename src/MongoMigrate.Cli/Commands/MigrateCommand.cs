@@ -41,11 +41,13 @@ internal static class MigrateCommand
         var verbose = CommonOptions.Verbose();
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
             chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
@@ -75,6 +77,7 @@ internal static class MigrateCommand
 
             ValidateUsage(options);
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
+            dashboard.Use(environment, parse);
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
             WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);

@@ -154,6 +154,7 @@ public sealed class MigrationJob : IRunningJob
             Retry = retry,
             Logger = _logger,
             TimeProvider = _time,
+            Steering = Steering,
         };
 
         // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
