@@ -92,7 +92,8 @@ internal sealed class RunningMigration : IAsyncDisposable
         }
 
         var dashboard = await DashboardServer.StartAsync(options ?? new DashboardOptions(), cancellationToken: cancellationToken);
-        var live = dashboard.Add(job, run, stop, new LiveJobInfo { Kind = "migrate", StatePath = JobFolder.StatePath(job.JobDirectory), Method = "dump-restore", Verification = "full" });
+        // A host that handed over the URI as typed: the dashboard masks its password all the same.
+        var live = dashboard.Add(job, run, stop, new LiveJobInfo { Kind = "migrate", StatePath = JobFolder.StatePath(job.JobDirectory), Method = "dump-restore", Verification = "full", Source = sourceUri });
         return new RunningMigration(server, job, run, stop, dashboard, live, work, coordinator);
     }
 
@@ -122,14 +123,7 @@ internal sealed class RunningMigration : IAsyncDisposable
     {
         Http.Dispose();
         await _stop.CancelAsync();
-        try
-        {
-            await Run;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped by the test's end.
-        }
+        await Task.WhenAny(Run);
 
         await Dashboard.DisposeAsync();
         Coordinator.Dispose();
