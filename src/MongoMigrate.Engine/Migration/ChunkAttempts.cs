@@ -24,6 +24,7 @@ internal static class ChunkAttempts
         IsRetryable = ChunkCompletion.IsRetryable,
         DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
         FailureMode = WorkQueueFailureMode.ContinueOnFailure,
+        GaveUp = job.GaveUp,
     };
 
     public static async Task RunAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, WorkerContext worker, Func<Task> attempt, CancellationToken cancellationToken)

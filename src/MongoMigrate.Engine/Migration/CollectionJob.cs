@@ -18,6 +18,15 @@ public sealed class CollectionJob
     /// <summary>The chunks as the state store holds them at the start of this run.</summary>
     public required IReadOnlyList<ChunkRecord> Chunks { get; init; }
 
+    /// <summary>
+    /// Where the chunks to copy come from when not from <see cref="Chunks"/>: a source that hands them in while the
+    /// run goes (a cluster's leases); the run ends once it is completed. Null: the stored chunks not yet restored.
+    /// </summary>
+    public System.Threading.Channels.ChannelReader<ChunkRecord>? Feed { get; init; }
+
+    /// <summary>Told at once when a chunk fails for good (a fed run ends only when its feed does, so it cannot wait for the end).</summary>
+    public Action<ChunkRecord, Exception>? GaveUp { get; init; }
+
     /// <summary>The key under which workers are tracked and measured: the source namespace.</summary>
     public string Key => Source.Namespace.FullName;
 

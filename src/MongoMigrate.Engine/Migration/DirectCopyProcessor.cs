@@ -37,7 +37,9 @@ public sealed class DirectCopyProcessor
             _readPool,
             ChunkAttempts.QueueOptions(_context, _job),
             (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
-        var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = _job.Feed is { } feed
+            ? await runner.RunAsync(feed, cancellationToken).ConfigureAwait(false)
+            : await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
@@ -49,9 +51,8 @@ public sealed class DirectCopyProcessor
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         long documents = 0, bytes = 0;
         var digest = new DocumentDigest();
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
-            Slots = new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"),
             Inserted = _job.CountInserted,
         };
 
