@@ -54,6 +54,7 @@ internal static class CliApplication
             RestoreCommand.Create(environment),
             VerifyCommand.Create(environment),
             JobsCommand.Create(environment),
+            ServeCommand.Create(environment),
             SandboxCommand.Create(environment.Output),
         };
 }

@@ -50,6 +50,9 @@ internal sealed class RunningMigration : IAsyncDisposable
 
     public string JobId => Job.JobId;
 
+    /// <summary>The job's work folder.</summary>
+    public string WorkDirectory => _work;
+
     /// <param name="server">The test server.</param>
     /// <param name="name">Names the job and its databases.</param>
     /// <param name="collections">How many collections of padded documents (about 1.5 MB, two chunks each).</param>

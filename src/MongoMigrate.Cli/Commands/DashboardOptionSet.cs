@@ -19,10 +19,10 @@ internal sealed class DashboardOptionSet
 
     public IEnumerable<Option> All => [Enabled, Port, Listen, TokenFile];
 
-    /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>; <paramref name="withSwitch"/> false leaves out --dashboard (serve always serves).</summary>
+    public void AddTo(Command command, bool withSwitch = true)
     {
-        foreach (var option in All)
+        foreach (var option in All.Where(o => withSwitch || o != Enabled))
         {
             command.Options.Add(option);
         }

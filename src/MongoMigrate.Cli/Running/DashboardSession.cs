@@ -30,13 +30,18 @@ internal static class DashboardSession
         }
 
         server.Add(job, run, stop, Describe(job));
+        await AnnounceAsync(environment, server, request).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Prints the dashboard's address on stderr, and the token once when it was made up here.</summary>
+    public static async Task AnnounceAsync(CliEnvironment environment, DashboardServer server, DashboardRequest request)
+    {
         await environment.Error.WriteLineAsync($"Dashboard: {server.Address}").ConfigureAwait(false);
         if (request.GeneratedToken is { } token)
         {
             await environment.Error.WriteLineAsync($"Dashboard token (shown once; --token-file sets your own): {token}").ConfigureAwait(false);
         }
-
-        return server;
     }
 
     private static LiveJobInfo Describe(IRunningJob job) => job switch
