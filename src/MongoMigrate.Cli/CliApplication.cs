@@ -56,6 +56,7 @@ internal static class CliApplication
             JobsCommand.Create(environment),
             CutoverCommand.Create(environment),
             WorkerCommand.Create(environment),
+            ServeCommand.Create(environment),
             SandboxCommand.Create(environment.Output),
         };
 }

@@ -47,11 +47,13 @@ internal static class MigrateCommand
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
         var cluster = WorkerCommand.ClusterOption();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
             chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, online, connectTimeout, json, verbose, adaptive, stuckAfter, cluster,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
@@ -83,6 +85,7 @@ internal static class MigrateCommand
 
             ValidateUsage(options);
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
+            dashboard.Use(environment, parse);
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
             if (parse.GetResult(cluster) is not null)

@@ -50,7 +50,7 @@ public sealed class DirectCopyProcessor
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         long documents = 0, bytes = 0;
         var digest = new DocumentDigest();
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
             Inserted = _job.CountInserted,
         };

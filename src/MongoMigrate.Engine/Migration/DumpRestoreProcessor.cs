@@ -291,7 +291,7 @@ public sealed class DumpRestoreProcessor
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var digest = new DocumentDigest();
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
             Inserted = _job.CountInserted,
         };

@@ -195,6 +195,7 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             Logger = _logger,
             TimeProvider = _time,
             CollectionCopied = ns => Volatile.Read(ref _online)?.MarkReady(ns),
+            Steering = Steering,
         };
 
         _started.TrySetResult();
