@@ -30,11 +30,18 @@ internal sealed class CollModCommand : SyncCommandHandler
                 continue;
             }
 
+            if (element.Name == "index")
+            {
+                CheckIndexOption(element);
+                description.Element(element);
+                continue;
+            }
+
             if (element.Name != "changeStreamPreAndPostImages")
             {
                 throw new CommandException(
                     ServerErrorCode.InvalidOptions,
-                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages, validator, validationLevel and validationAction.");
+                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages, validator, validationLevel, validationAction and index.hidden.");
             }
 
             if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("enabled", out var enabled) || enabled.Type != BsonTypeCode.Boolean)
@@ -58,6 +65,11 @@ internal sealed class CollModCommand : SyncCommandHandler
                 throw new CommandException(ServerErrorCode.InvalidOptions, $"option not supported on a view: {(operation.TryGetFirst(out var first) ? first.Name : "changeStreamPreAndPostImages")}");
             }
 
+            if (operation.TryGetValue("index", out var index))
+            {
+                HideIndex(context, store, index.AsDocument);
+            }
+
             store.Modify(operation);
             return true;
         });
@@ -65,6 +77,40 @@ internal sealed class CollModCommand : SyncCommandHandler
         {
             throw new CommandException(ServerErrorCode.NamespaceNotFound, $"ns does not exist: {ns.FullName}");
         }
+    }
+
+    /// <summary>{index: {name | keyPattern, hidden: bool}}: the only index change the sandbox makes.</summary>
+    private static void CheckIndexOption(RawBsonElement element)
+    {
+        if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("hidden", out var hidden) || hidden.Type != BsonTypeCode.Boolean)
+        {
+            throw new CommandException(ServerErrorCode.InvalidOptions, "collMod 'index' needs a name or keyPattern and hidden: true|false (the sandbox changes no other index option)");
+        }
+
+        var index = element.Value.AsDocument;
+        if (!index.Contains("name") && !index.Contains("keyPattern"))
+        {
+            throw new CommandException(ServerErrorCode.InvalidOptions, "must specify either index name or key pattern for collMod");
+        }
+    }
+
+    /// <summary>Hides or unhides one index and answers hidden_old/hidden_new as mongod does; the _id index cannot be hidden.</summary>
+    private static void HideIndex(CommandContext context, CollectionStore store, RawDocument index)
+    {
+        index.TryGetValue("name", out var name);
+        index.TryGetValue("keyPattern", out var keyPattern);
+        bool Matches(IndexDefinition i) => name.Type == BsonTypeCode.String
+            ? i.Name == name.AsString
+            : keyPattern.Type == BsonTypeCode.Document && BsonOrder.CompareDocuments(i.KeyPattern, keyPattern.AsDocument) == 0;
+        var hidden = index.TryGetValue("hidden", out var h) && h.AsBoolean;
+        if (hidden && store.Indexes.Any(i => i.IsIdIndex && Matches(i)))
+        {
+            throw new CommandException(ServerErrorCode.BadValue, "can't hide _id index");
+        }
+
+        var old = store.SetHidden(Matches, hidden)
+            ?? throw new CommandException(ServerErrorCode.IndexNotFound, $"cannot find index {(name.Type == BsonTypeCode.String ? name.AsString : BsonDebugText.Format(keyPattern))} for ns {store.Namespace.FullName}");
+        context.Reply.Boolean("hidden_old", old).Boolean("hidden_new", hidden);
     }
 
     /// <summary>The values mongod accepts for the validation options (BadValue / TypeMismatch otherwise).</summary>

@@ -224,13 +224,30 @@ internal sealed class CollectionStore
 
         foreach (var element in operationDescription)
         {
-            options.Element(element);
+            if (element.Name != "index")
+            {
+                options.Element(element);
+            }
         }
 
         Options = options.End().ToDocument();
         Validation = DocumentValidation.From(Options);
 
         RecordDdl("modify", operationDescription);
+    }
+
+    /// <summary>Hides or unhides the index <paramref name="match"/> finds; returns whether it was hidden, or null when there is none.</summary>
+    public bool? SetHidden(Func<IndexDefinition, bool> match, bool hidden)
+    {
+        var index = _indexes.FindIndex(i => match(i));
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var old = _indexes[index].Hidden;
+        _indexes[index] = _indexes[index].WithHidden(hidden);
+        return old;
     }
 
     /// <summary>Whether {changeStreamPreAndPostImages: {enabled: true}} is among the options.</summary>

@@ -30,6 +30,29 @@ internal sealed class IndexDefinition
 
     public bool IsIdIndex => Name == "_id_";
 
+    /// <summary>Whether the spec says hidden: true (collMod index.hidden; the planner then ignores the index).</summary>
+    public bool Hidden => Specification.TryGetValue("hidden", out var hidden) && hidden.IsTruthy;
+
+    /// <summary>This index with hidden: true in its spec, or without the field when unhidden, as mongod keeps it.</summary>
+    public IndexDefinition WithHidden(bool hidden)
+    {
+        var spec = new BsonBuilder(Specification.Length + 16).StartDocument();
+        foreach (var element in Specification)
+        {
+            if (element.Name != "hidden")
+            {
+                spec.Element(element);
+            }
+        }
+
+        if (hidden)
+        {
+            spec.Boolean("hidden", true);
+        }
+
+        return new IndexDefinition(Name, KeyPattern, spec.End().ToDocument(), Unique, Sparse, PartialFilter);
+    }
+
     public static IndexDefinition IdIndex { get; } = new(
         "_id_",
         new BsonBuilder().StartDocument().Int32("_id", 1).End().ToDocument(),
