@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MongoMigrate.Cli.Running;
-using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Dumping;
@@ -60,14 +59,7 @@ internal static class DumpCommand
                 ChunkSizeBytes = CommonOptions.Size(parse.GetValue(chunkSize), "--chunk-size", ChunkPlannerOptions.DefaultChunkSizeBytes),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (MigrationException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            CommonOptions.Validate(options.Validate);
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             var endpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable));
