@@ -21,27 +21,42 @@ namespace MongoMigrate.Engine.Migration;
 /// method, then deletes the file. Resumes from the job state: restored chunks are skipped, dumped chunks whose
 /// file still checks out are restored, the rest redone.
 /// </summary>
-public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob job)
+public sealed class DumpRestoreProcessor
 {
+    private readonly MigrationContext _context;
+    private readonly CollectionJob _job;
+    private readonly string _jobId;
+    private readonly WorkerPoolManager _dumpPool;
+    private readonly WorkerPoolManager _restorePool;
+
+    public DumpRestoreProcessor(MigrationContext context, CollectionJob job)
+    {
+        _context = context;
+        _job = job;
+        _jobId = context.JobId;
+        _dumpPool = context.DumpPool();
+        _restorePool = context.RestorePool();
+    }
+
     /// <summary>Copies every chunk not yet restored; returns the chunks that failed for good.</summary>
     public async Task<IReadOnlyList<ChunkFailure>> RunAsync(CancellationToken cancellationToken)
     {
         var restoreQueue = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
         var toDump = new List<Chunk>();
-        foreach (var chunk in job.Chunks)
+        foreach (var chunk in _job.Chunks)
         {
             switch (chunk.Status)
             {
                 case ChunkStatus.Restored:
                     continue;
-                case ChunkStatus.Dumped when chunk.File is { } file && File.Exists(context.ChunkFiles.FullPath(file)):
+                case ChunkStatus.Dumped when chunk.File is { } file && File.Exists(_context.ChunkFiles.FullPath(file)):
                     // Its file counts against the budget until restored; its content is checked before the restore.
-                    context.DiskBudget.Adjust(new FileInfo(context.ChunkFiles.FullPath(file)).Length);
+                    _context.DiskBudget.Adjust(new FileInfo(_context.ChunkFiles.FullPath(file)).Length);
                     restoreQueue.Writer.TryWrite(chunk);
                     break;
                 case ChunkStatus.Dumped:
                     // Forget the lost file before a new dump writes the same name, so the state never vouches for a file it did not check.
-                    await context.State.ResetChunkAsync(context.JobId, job.Key, chunk.Index, "its file was missing when the job resumed", cancellationToken).ConfigureAwait(false);
+                    await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, "its file was missing when the job resumed", cancellationToken).ConfigureAwait(false);
                     toDump.Add(chunk with { Status = ChunkStatus.Planned, File = null, Checksum = null });
                     break;
                 default:
@@ -69,9 +84,9 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
         var feeder = FeedWithBudgetAsync(chunks, budgeted.Writer, reserved, stopFeeding.Token);
         try
         {
-            var runner = new WorkQueueRunner<Chunk>(context.DumpPool(), QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
-                context,
-                job,
+            var runner = new WorkQueueRunner<Chunk>(_dumpPool, QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
+                _context,
+                _job,
                 chunk,
                 worker,
                 async () =>
@@ -87,7 +102,7 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
                         // chunks still waiting for budget. A retry reserves again.
                         if (reserved.TryRemove(chunk.Index, out var bytes))
                         {
-                            context.DiskBudget.Release(bytes);
+                            _context.DiskBudget.Release(bytes);
                         }
 
                         throw;
@@ -100,7 +115,7 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
                 },
                 token));
             var result = await runner.RunAsync(budgeted.Reader, cancellationToken).ConfigureAwait(false);
-            return await ChunkFailures.RecordAsync(context, job, result, cancellationToken).ConfigureAwait(false);
+            return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -116,7 +131,7 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
             // Whatever is still reserved belongs to chunks that failed or were abandoned.
             foreach (var bytes in reserved.Values)
             {
-                context.DiskBudget.Release(bytes);
+                _context.DiskBudget.Release(bytes);
             }
 
             restoreQueue.TryComplete();
@@ -130,7 +145,7 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
             var estimate = EstimatedChunkBytes();
             foreach (var chunk in chunks)
             {
-                await context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+                await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
                 reserved[chunk.Index] = estimate;
                 await output.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
@@ -141,17 +156,17 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
         }
     }
 
-    private long EstimatedChunkBytes() => Math.Clamp(job.Source.EstimatedBytes, 1, context.Options.ChunkSizeBytes);
+    private long EstimatedChunkBytes() => Math.Clamp(_job.Source.EstimatedBytes, 1, _context.Options.ChunkSizeBytes);
 
     private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<Chunk> chunks, CancellationToken cancellationToken)
     {
-        var runner = new WorkQueueRunner<Chunk>(context.ChunkFileReaders, QueueOptions(), (chunk, worker, token) =>
-            ChunkAttempts.RunAsync(context, job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
+        var runner = new WorkQueueRunner<Chunk>(_context.ChunkFileReaders, QueueOptions(), (chunk, worker, token) =>
+            ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
-        return await ChunkFailures.RecordAsync(context, job, result, cancellationToken).ConfigureAwait(false);
+        return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private WorkQueueOptions<Chunk> QueueOptions() => ChunkAttempts.QueueOptions(context, job);
+    private WorkQueueOptions<Chunk> QueueOptions() => ChunkAttempts.QueueOptions(_context, _job);
 
     /// <summary>
     /// Reads a chunk from the source into its file; records it as dumped with count and checksum. Null when
@@ -162,31 +177,31 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
     private async Task<Chunk?> DumpChunkAsync(Chunk chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
     {
         var estimate = EstimatedChunkBytes();
-        var available = context.ChunkFiles.AvailableBytes();
+        var available = _context.ChunkFiles.AvailableBytes();
         if (available < estimate)
         {
             throw new MigrationException(
-                $"The disk of the work folder {context.ChunkFiles.JobDirectory} has {Megabytes(available)} free but chunk {chunk.Index} of {job.Key} needs about {Megabytes(estimate)}. Free some space, lower --disk-budget or point --work-dir at a larger disk, then resume.");
+                $"The disk of the work folder {_context.ChunkFiles.JobDirectory} has {Megabytes(available)} free but chunk {chunk.Index} of {_job.Key} needs about {Megabytes(estimate)}. Free some space, lower --disk-budget or point --work-dir at a larger disk, then resume.");
         }
 
         if (!reservations.ContainsKey(chunk.Index))
         {
-            await context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
+            await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
             reservations[chunk.Index] = estimate;
         }
 
-        await context.State.RecordAttemptAsync(context.JobId, job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
-        var relative = ChunkFiles.RelativePath(job.Source.Namespace, chunk.Index, context.Options.Gzip);
-        var path = context.ChunkFiles.FullPath(relative);
+        await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        var relative = ChunkFiles.RelativePath(_job.Source.Namespace, chunk.Index, _context.Options.Gzip);
+        var path = _context.ChunkFiles.FullPath(relative);
         var crc = new Crc64();
         long documents = 0, bytes = 0;
         try
         {
-            var writer = context.ChunkFiles.CreateWriter(relative, context.Options.Gzip);
+            var writer = _context.ChunkFiles.CreateWriter(relative, _context.Options.Gzip);
             await using (writer.ConfigureAwait(false))
             {
-                var source = new RawCommandRunner(context.Source.GetDatabase(job.Source.Namespace.Database));
-                var reader = new ChunkReader(source, job.Source.Namespace.Collection, chunk.Filter, naturalOrder: job.Source.IsCapped);
+                var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
+                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, chunk.Filter, naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     // The writer has copied every document (or written it out) when WriteAsync returns.
@@ -209,45 +224,45 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
         {
             // The writer deleted its partial file; the chunk stays as it was in the state.
             throw new MigrationException(
-                $"The disk of the work folder {context.ChunkFiles.JobDirectory} is full: chunk {chunk.Index} of {job.Key} could not be dumped ({e.Message}). Free some space or lower --disk-budget, then resume.",
+                $"The disk of the work folder {_context.ChunkFiles.JobDirectory} is full: chunk {chunk.Index} of {_job.Key} could not be dumped ({e.Message}). Free some space or lower --disk-budget, then resume.",
                 e);
         }
 
         var onDisk = new FileInfo(path).Length;
-        if (!await context.State.MarkChunkDumpedAsync(context.JobId, job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false))
+        if (!await _context.State.MarkChunkDumpedAsync(_jobId, _job.Key, chunk.Index, documents, bytes, relative, crc.Value, cancellationToken).ConfigureAwait(false))
         {
             // Another attempt (one declared stuck, then finished after all) restored it meanwhile.
-            context.ChunkFiles.Delete(relative);
+            _context.ChunkFiles.Delete(relative);
             if (reservations.TryRemove(chunk.Index, out var unused))
             {
-                context.DiskBudget.Release(unused);
+                _context.DiskBudget.Release(unused);
             }
 
             return null;
         }
 
-        job.Progress.ChunkDumped();
+        _job.Progress.ChunkDumped();
 
         // From here the restore owns the file's bytes in the budget; the reservation becomes the file's size.
-        context.DiskBudget.Adjust(onDisk - (reservations.TryRemove(chunk.Index, out var reserved) ? reserved : 0));
+        _context.DiskBudget.Adjust(onDisk - (reservations.TryRemove(chunk.Index, out var reserved) ? reserved : 0));
         return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
     }
 
     /// <summary>Checks a chunk's file, inserts its documents with the chunk's insertion workers (a restore slot per batch), proves the count, deletes the file.</summary>
     private async Task RestoreChunkAsync(Chunk chunk, WorkerContext worker, CancellationToken cancellationToken)
     {
-        var path = context.ChunkFiles.FullPath(chunk.File!);
+        var path = _context.ChunkFiles.FullPath(chunk.File!);
         var fileBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         try
         {
-            await VerifyFileAsync(job.Key, chunk, path, cancellationToken).ConfigureAwait(false);
+            await VerifyFileAsync(_job.Key, chunk, path, cancellationToken).ConfigureAwait(false);
         }
         catch (DamagedChunkFileException e)
         {
             // Dump it again in place: holding the reader a little longer is better than losing the chunk.
-            context.Logger.LogWarning("{Reason}; dumping the chunk again", e.Message);
-            await context.State.ResetChunkAsync(context.JobId, job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
-            context.DiskBudget.Release(fileBytes);
+            _context.Logger.LogWarning("{Reason}; dumping the chunk again", e.Message);
+            await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
+            _context.DiskBudget.Release(fileBytes);
             var reservation = new ConcurrentDictionary<int, long>();
             Chunk? dumped;
             try
@@ -258,7 +273,7 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
             {
                 foreach (var leftover in reservation.Values)
                 {
-                    context.DiskBudget.Release(leftover);
+                    _context.DiskBudget.Release(leftover);
                 }
             }
 
@@ -268,17 +283,17 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
             }
 
             chunk = dumped;
-            path = context.ChunkFiles.FullPath(chunk.File!);
+            path = _context.ChunkFiles.FullPath(chunk.File!);
             fileBytes = new FileInfo(path).Length;
         }
 
-        await context.State.RecordAttemptAsync(context.JobId, job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
-        await ChunkCompletion.ClearRangeIfReplacedAsync(context, job, chunk, cancellationToken).ConfigureAwait(false);
+        await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
+        await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var digest = new DocumentDigest();
-        var target = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
-        var stage = new InsertStage(new BatchInserter(target, job.Target.Collection), context.Options.InsertionWorkers, new InsertSlots(context.RestorePool(), job.Key, job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), context.Retry)
+        var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
-            Inserted = job.CountInserted,
+            Inserted = _job.CountInserted,
         };
         await stage.RunAsync(
             async (batches, token) =>
@@ -313,9 +328,9 @@ public sealed class DumpRestoreProcessor(MigrationContext context, CollectionJob
             },
             cancellationToken).ConfigureAwait(false);
 
-        await ChunkCompletion.CompleteAsync(context, job, chunk, chunk.Documents, chunk.Bytes, stage.Tally.Total, digest.Value, cancellationToken).ConfigureAwait(false);
-        context.ChunkFiles.Delete(chunk.File!);
-        context.DiskBudget.Release(fileBytes);
+        await ChunkCompletion.CompleteAsync(_context, _job, chunk, chunk.Documents, chunk.Bytes, stage.Tally.Total, digest.Value, cancellationToken).ConfigureAwait(false);
+        _context.ChunkFiles.Delete(chunk.File!);
+        _context.DiskBudget.Release(fileBytes);
     }
 
     /// <summary>The file must hold exactly the documents recorded at dump time: same count, same CRC-64.</summary>
