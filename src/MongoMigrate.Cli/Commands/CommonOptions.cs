@@ -80,6 +80,19 @@ internal static class CommonOptions
         }
     }
 
+    /// <summary>Checks a command's options as a whole: what they break is a usage error, told in one line.</summary>
+    public static void Validate(Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (MigrationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     /// <summary>
     /// A file or folder option: a MongoDB URI given there (a slip of the option name) is refused before anything
     /// is created under a name that holds its password.

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using MongoMigrate.Cli.Running;
-using MongoMigrate.Engine;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.DumpFormat;
 using MongoMigrate.Engine.Restoring;
@@ -75,14 +74,7 @@ internal static class RestoreCommand
                 Resume = parse.GetValue(resume),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (MigrationException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            CommonOptions.Validate(options.Validate);
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
             dashboard.Use(environment, parse);
