@@ -103,6 +103,24 @@ internal static class SqliteJobStateSchema
             applied_time INTEGER NOT NULL,
             cutover_time INTEGER,
             updated_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS recheck_queue (
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            ns TEXT NOT NULL,
+            id BLOB NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            generation INTEGER NOT NULL DEFAULT 0,
+            suspect_at INTEGER,
+            suspect_last_seen INTEGER,
+            PRIMARY KEY (job_id, ns, id));
+        CREATE INDEX IF NOT EXISTS recheck_queue_by_age ON recheck_queue (job_id, first_seen);
+        CREATE TABLE IF NOT EXISTS recheck_mismatches (
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            ns TEXT NOT NULL,
+            id BLOB NOT NULL,
+            description TEXT NOT NULL,
+            cluster_time INTEGER NOT NULL,
+            PRIMARY KEY (job_id, ns, id));
         """;
 
     /// <summary>Records the version of a new file, upgrades an older one in one transaction, refuses a newer one.</summary>
@@ -124,8 +142,9 @@ internal static class SqliteJobStateSchema
             // Tables an older version lacked were created above, whole; the columns it lacked are added to the
             // tables it had. Version 1 had no verification of collections; version 2 no collection UUIDs (a
             // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read;
-            // version 3 no change stream checkpoints, version 4 no ranges of verification jobs and version 5 no online status (tables,
-            // created above with the others: an older file gains them empty, and its jobs are read as they were). A column
+            // version 3 no change stream checkpoints, version 4 no ranges of verification jobs and version 5 no online status and no
+            // recheck queue of the continuous verification (tables, created above with the others: an older file gains them empty,
+            // and its jobs are read as they were). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");

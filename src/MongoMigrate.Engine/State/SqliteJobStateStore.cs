@@ -21,9 +21,13 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         _timeProvider = timeProvider;
         _statements = new SqliteStatements(connection);
         _queue = new SqliteCommitQueue(connection);
+        Rechecks = new SqliteRecheckQueue(_queue, _statements);
     }
 
     public string Path => _connection.DataSource;
+
+    /// <summary>The continuous verification's recheck queue of an online job, in this file.</summary>
+    public IRecheckQueueStore Rechecks { get; }
 
     /// <summary>Opens (creating if needed, upgrading if older) the state file.</summary>
     public static async Task<SqliteJobStateStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)

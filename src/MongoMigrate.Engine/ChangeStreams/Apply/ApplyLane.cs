@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.ChangeStreams.Apply;
@@ -99,6 +100,11 @@ internal sealed class ApplyLane
                 }
             }
 
+            if (_options.Rechecks is { } rechecks)
+            {
+                await rechecks.EnqueueAsync([.. batch.Select(RecheckKeyOf)], cancellationToken).ConfigureAwait(false);
+            }
+
             Interlocked.Add(ref _applied, consumed);
             progress.AddApplied(consumed);
             applied();
@@ -106,4 +112,7 @@ internal sealed class ApplyLane
     }
 
     public void Complete() => _queue.Writer.TryComplete();
+
+    private static RecheckKey RecheckKeyOf(ApplyOperation operation) =>
+        new(operation.Source.FullName, new BsonBuilder().StartDocument().Value("_id", operation.Id).End().ToArray(), operation.ClusterTime);
 }

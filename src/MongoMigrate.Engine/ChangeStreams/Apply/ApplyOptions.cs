@@ -1,3 +1,5 @@
+using MongoMigrate.Engine.Verification;
+
 namespace MongoMigrate.Engine.ChangeStreams.Apply;
 
 /// <summary>How changes are applied; validated once.</summary>
@@ -21,6 +23,12 @@ public sealed record ApplyOptions
 
     /// <summary>A checkpoint is proposed at least every this many spool records (and whenever the applier has read all there is).</summary>
     public int CheckpointEveryRecords { get; init; } = 1000;
+
+    /// <summary>
+    /// Where the keys of applied document changes go for the continuous verification's recheck (awaited after each batch
+    /// is written and before it counts as applied, so a checkpoint never passes a change whose key is not queued); none by default.
+    /// </summary>
+    public IRecheckSink? Rechecks { get; init; }
 
     public void Validate()
     {
