@@ -56,18 +56,57 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(!skipped, json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Equal(skipped ? "none" : "full", json.RootElement.GetProperty("verification").GetString());
     }
 
     [Theory]
-    [InlineData("full", "--no-verify", "contradict each other")]
-    [InlineData("sample", null, "sample")]
-    public async Task A_verify_mode_migrate_does_not_offer_is_a_usage_error(string mode, string? extra, string fragment)
+    [InlineData("full", "--no-verify", null, "contradict each other")]
+    [InlineData("sample", "--no-verify", null, "contradict each other")]
+    [InlineData("none", "--sample", "0.5", "contradict each other")]
+    [InlineData("full", "--sample", "0.5", "give one of them")]
+    [InlineData("sample", "--sample", "1.5", "--sample must be a fraction")]
+    [InlineData("partial", null, null, "partial")]
+    public async Task A_verify_mode_migrate_does_not_offer_is_a_usage_error(string mode, string? extra, string? value, string fragment)
     {
         string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--verify", mode];
-        var (code, _, error) = await CliRunner.RunAsync(extra is null ? args : [.. args, extra]);
+        var (code, _, error) = await CliRunner.RunAsync([.. args, .. new[] { extra, value }.OfType<string>()]);
 
         Assert.Equal(2, code);
         Assert.Contains(fragment, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_sample_compares_a_share_of_the_chunks_and_says_it_is_not_a_proof()
+    {
+        using (var client = new MongoClient(_source.ConnectionString))
+        {
+            var padding = new string('x', 1000);
+            await client.GetDatabase("big").GetCollection<BsonDocument>("items").InsertManyAsync(
+                Enumerable.Range(0, 4000).Select(i => new BsonDocument { { "_id", i }, { "pad", padding } }),
+                cancellationToken: Ct);
+        }
+
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "big.items", "--chunk-size", "1MB", "--verify", "sample"];
+        var (code, output, error) = await CliRunner.RunAsync([.. args, "--json"]);
+
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.False(json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Equal("sample", json.RootElement.GetProperty("verification").GetString());
+        var collection = Assert.Single(json.RootElement.GetProperty("collections").EnumerateArray());
+        var chunks = collection.GetProperty("chunks").GetInt32();
+        var verification = collection.GetProperty("verification");
+        Assert.True(chunks >= 3, $"{chunks} chunks");
+        Assert.True(verification.GetProperty("sample").GetBoolean());
+        Assert.Equal((int)Math.Ceiling(chunks * 0.1), verification.GetProperty("chunksCompared").GetInt32());
+        Assert.True(verification.GetProperty("equal").GetBoolean());
+        Assert.InRange(verification.GetProperty("identical").GetInt64(), 1, 3999);
+
+        var (textCode, text, textError) = await CliRunner.RunAsync([.. args, "--drop-target", "--sample", "0.5"]);
+
+        Assert.True(textCode == 0, textError);
+        Assert.Contains($"Verified a sample only: {(int)Math.Ceiling(chunks * 0.5)} of {chunks} chunks compared", text, StringComparison.Ordinal);
+        Assert.Contains($"(sample: {(int)Math.Ceiling(chunks * 0.5)} of {chunks} chunks)", text, StringComparison.Ordinal);
     }
 
     [Fact]

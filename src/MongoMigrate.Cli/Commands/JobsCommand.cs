@@ -69,7 +69,7 @@ internal static class JobsCommand
                 $"  created {job.CreatedAt:yyyy-MM-dd HH:mm:ss}Z, last change {job.UpdatedAt:yyyy-MM-dd HH:mm:ss}Z{(job.Workers is { } w ? $"; workers: {w.DumpWorkers} dump, {w.RestoreWorkers} restore, {w.InsertionWorkers} insertion" : string.Empty)}")).ConfigureAwait(false);
             var completed = job.Collections.Count(c => c.Status == CollectionStatus.Completed);
             await output.WriteLineAsync(
-                $"  collections {completed} of {job.Collections.Count} completed; chunks {job.ChunksRestored} of {job.ChunksTotal} restored"
+                $"  collections {completed} of {job.Collections.Count} completed; {(job.Method == JobDefinition.VerifyMethod ? $"ranges {job.ChunksRestored} of {job.ChunksTotal} compared" : $"chunks {job.ChunksRestored} of {job.ChunksTotal} restored")}"
                 + $"{(job.ChunksFailed > 0 ? $", {job.ChunksFailed} failed" : string.Empty)}; documents {ProgressText.Number(job.Documents)} of about {ProgressText.Number(job.EstimatedDocuments)}").ConfigureAwait(false);
             var unfinished = job.Collections.Where(c => c.Status != CollectionStatus.Completed).ToList();
             if (unfinished.Count > 0)

@@ -24,8 +24,8 @@ internal static class MigrateCommand
         var method = new Option<string>("--method") { Description = "dump-restore (through files, the default) or direct (no disk).", DefaultValueFactory = _ => "dump-restore" };
         method.AcceptOnlyFromAmong("dump-restore", "direct");
         var dumpWorkers = new Option<int>("--dump-workers") { Description = "Chunk readers shared by all collections of the job.", DefaultValueFactory = _ => 4 };
-        var restoreWorkers = new Option<int>("--restore-workers") { Description = "Chunk writers shared by all collections of the job.", DefaultValueFactory = _ => 4 };
-        var insertionWorkers = new Option<int>("--insertion-workers") { Description = "Parallel insert batches within one chunk.", DefaultValueFactory = _ => 2 };
+        var restoreWorkers = new Option<int>("--restore-workers") { Description = "Insert batches in flight at once, shared by all collections of the job.", DefaultValueFactory = _ => 4 };
+        var insertionWorkers = new Option<int>("--insertion-workers") { Description = "Writers per chunk, each inserting one batch at a time in a restore worker's slot.", DefaultValueFactory = _ => 2 };
         var chunkSize = new Option<string>("--chunk-size") { Description = "Target chunk size, e.g. 64MB (the default)." };
         var workDir = new Option<string>("--work-dir") { Description = "Folder for job state and chunk files.", DefaultValueFactory = _ => "mongomigrate-work" };
         var jobId = new Option<string>("--job-id") { Description = "The job's id (made up when not given; needed with --resume)." };
@@ -34,8 +34,12 @@ internal static class MigrateCommand
         var gzip = new Option<bool>("--gzip") { Description = "Gzip chunk files (dump-restore)." };
         var diskBudget = new Option<string>("--disk-budget") { Description = "Most bytes of chunk files waiting to be restored, e.g. 8GB (the default)." };
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the final byte-for-byte comparison (as --verify none)." };
-        var verify = new Option<string>("--verify") { Description = "full (the default): compare every document of every collection with the source at the end; none: skip it." };
-        verify.AcceptOnlyFromAmong("full", "none");
+        var verify = new Option<string>("--verify")
+        {
+            Description = "full (the default): compare every document of every collection with the source at the end; sample: only a share of each collection's chunks (--sample); none: skip it.",
+        };
+        verify.AcceptOnlyFromAmong("full", "sample", "none");
+        var sample = new Option<double?>("--sample") { Description = $"With --verify sample (which it implies): the share of each collection's chunks compared, spread over it ({DefaultSample} by default)." };
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -45,7 +49,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter, cluster,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter, cluster,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
@@ -64,7 +68,8 @@ internal static class MigrateCommand
                 Resume = parse.GetValue(resume),
                 DropTarget = parse.GetValue(dropTarget),
                 Gzip = parse.GetValue(gzip),
-                Verify = Verification(parse.GetValue(verify), parse.GetValue(noVerify)),
+                Verify = Verification(parse.GetValue(verify), parse.GetValue(noVerify), parse.GetValue(sample)),
+                VerifySample = SampleOf(parse.GetValue(verify), parse.GetValue(sample)),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
                     (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
@@ -101,13 +106,23 @@ internal static class MigrateCommand
         return exitCode;
     }
 
-    /// <summary>--verify full|none, with --no-verify as another name for none; the two must not contradict each other.</summary>
-    private static bool Verification(string? verify, bool noVerify) => (verify, noVerify) switch
+    /// <summary>The share of each collection's chunks --verify sample compares when --sample does not say.</summary>
+    public const double DefaultSample = 0.1;
+
+    /// <summary>
+    /// --verify full|sample|none, with --no-verify as another name for none and --sample implying sample; the options
+    /// must not contradict each other.
+    /// </summary>
+    private static bool Verification(string? verify, bool noVerify, double? sample) => (verify, noVerify, sample) switch
     {
-        ("full", true) => throw new UsageException("--verify full and --no-verify contradict each other: give one of them."),
-        (_, true) or ("none", _) => false,
+        ("full" or "sample", true, _) => throw new UsageException($"--verify {verify} and --no-verify contradict each other: give one of them."),
+        (_, true, not null) or ("none", _, not null) => throw new UsageException("--sample and --verify none contradict each other: give one of them."),
+        ("full", _, not null) => throw new UsageException("--sample compares a share of the chunks, --verify full all of them: give one of them."),
+        (_, true, _) or ("none", _, _) => false,
         _ => true,
     };
+
+    private static double SampleOf(string? verify, double? sample) => sample ?? (verify == "sample" ? DefaultSample : 1);
 
     /// <summary>The settings typed on the command line (not defaulted): on resume, only these replace the job's own.</summary>
     private static JobSettings Given(ParseResult parse, params (Option Option, JobSettings Setting)[] options) =>

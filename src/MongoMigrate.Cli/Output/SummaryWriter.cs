@@ -29,8 +29,9 @@ internal static class SummaryWriter
         foreach (var c in summary.Collections.OrderBy(c => c.Source, StringComparer.Ordinal))
         {
             var name = c.Source == c.Target ? c.Source : $"{c.Source} -> {c.Target}";
+            var sample = c.VerifiedSample ? $" (sample: {c.ChunksVerified} of {c.Chunks} chunks)" : string.Empty;
             var check = c.Verification is { } v
-                ? v.IsEqual ? $"{proof}: {ProgressText.Number(v.Identical)} identical" : $"NOT equal: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
+                ? v.IsEqual ? $"{proof}{sample}: {ProgressText.Number(v.Identical)} identical" : $"NOT equal{sample}: {v.Missing} missing, {v.Extra} extra, {v.Different} different"
                 : c.Status.ToString().ToLowerInvariant();
             await output.WriteLineAsync($"  {name,-40} {ProgressText.Number(c.Documents),12} docs {SizeParser.Format(c.Bytes),10} {c.Chunks,5} {(c.Chunks == 1 ? "chunk " : "chunks")}  {check}").ConfigureAwait(false);
             if (c.Error is { } error)
@@ -47,6 +48,13 @@ internal static class SummaryWriter
         foreach (var skipped in summary.Skipped)
         {
             await output.WriteLineAsync($"  skipped {skipped.Namespace}: {skipped.Reason}").ConfigureAwait(false);
+        }
+
+        if (summary.VerifiedSample)
+        {
+            var (compared, total) = summary.VerifiedChunks;
+            await output.WriteLineAsync(
+                $"Verified a sample only: {compared} of {total} chunks compared byte for byte; the documents of the other chunks were not compared (--verify full compares them all).").ConfigureAwait(false);
         }
 
         var earlier = summary.Documents - summary.DocumentsThisRun;
@@ -77,6 +85,7 @@ internal static class SummaryWriter
             json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
             json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
             json.WriteBoolean("verified", summary.Verified);
+            json.WriteString("verification", summary.VerifiedSample ? "sample" : summary.Collections.Any(c => c.Verification is not null) ? "full" : "none");
             if (summary.CompletedAt is { } completedAt)
             {
                 json.WriteString("completedAt", completedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
@@ -128,6 +137,8 @@ internal static class SummaryWriter
                     json.WriteNumber("missing", v.Missing);
                     json.WriteNumber("extra", v.Extra);
                     json.WriteNumber("different", v.Different);
+                    json.WriteBoolean("sample", c.VerifiedSample);
+                    json.WriteNumber("chunksCompared", c.ChunksVerified);
                     json.WriteEndObject();
                 }
 

@@ -61,6 +61,8 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     WorkDirectory = options.WorkDirectory,
                     Verify = plan.Verify,
                 };
+                // A dump-restore job reads as many chunk files at once as its restore pool has workers here.
+                using var chunkFileReaders = coordinator.GetOrCreateRestorePool(jobId, migration.RestoreWorkers).CreateFollower();
                 var context = new MigrationContext
                 {
                     JobId = jobId,
@@ -72,6 +74,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     Progress = new JobProgress(time),
                     DiskBudget = new DiskBudget(migration.DiskBudgetBytes),
                     ChunkFiles = new ChunkFiles(directory),
+                    ChunkFileReaders = chunkFileReaders,
                     Retry = RetryPolicy.Create(time),
                     Logger = _logger,
                     TimeProvider = time,

@@ -10,16 +10,12 @@ namespace MongoMigrate.Engine.Copying;
 /// (idempotent, so a transient error retries the batch), and the stage tallies what the inserts did.
 /// </summary>
 /// <remarks>
-/// A batch runs in a restore-pool slot of its own when the stage is given <see cref="Slots"/> (direct copy, restore);
-/// otherwise in the one <see cref="Worker"/> that holds a slot for all of them (a dump-restore chunk's restore worker).
+/// A restore-pool slot means one thing on every path: one batch being inserted. Each batch takes a slot of
+/// <paramref name="slots"/> only while it is inserted (never while a writer waits for data), so however many stages
+/// and writers run, a restore pool of N never has more than N inserts in flight.
 /// </remarks>
-public sealed class InsertStage(BatchInserter inserter, int writers, ResiliencePipeline retry)
+public sealed class InsertStage(BatchInserter inserter, int writers, InsertSlots slots, ResiliencePipeline retry)
 {
-    /// <summary>A restore-pool slot per batch; null when <see cref="Worker"/> holds one for the whole stage.</summary>
-    public InsertSlots? Slots { get; init; }
-
-    /// <summary>The worker the inserts report their progress to when the batches take no slot of their own.</summary>
-    public WorkerContext? Worker { get; init; }
 
     /// <summary>Called after each batch is on the target, with what the insert did (collection progress).</summary>
     public Action<InsertBatch, InsertResult>? Inserted { get; init; }
@@ -44,19 +40,12 @@ public sealed class InsertStage(BatchInserter inserter, int writers, ResilienceP
             // The batch's pooled buffer goes back once its documents are on the target (or the insert failed).
             using (batch)
             {
-                if (Slots is { } slots)
-                {
-                    await InsertInOwnSlotAsync(batch, slots, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await InsertAsync(batch, Worker, cancellationToken).ConfigureAwait(false);
-                }
+                await InsertInOwnSlotAsync(batch, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task InsertInOwnSlotAsync(InsertBatch batch, InsertSlots slots, CancellationToken cancellationToken)
+    private async Task InsertInOwnSlotAsync(InsertBatch batch, CancellationToken cancellationToken)
     {
         using var slot = await slots.Pool.AcquireAsync(slots.Priority, cancellationToken).ConfigureAwait(false);
         var workerId = slots.Pool.NextWorkerId();
@@ -73,11 +62,11 @@ public sealed class InsertStage(BatchInserter inserter, int writers, ResilienceP
         }
     }
 
-    private async Task InsertAsync(InsertBatch batch, WorkerContext? worker, CancellationToken cancellationToken)
+    private async Task InsertAsync(InsertBatch batch, WorkerContext worker, CancellationToken cancellationToken)
     {
         var result = await retry.ExecuteAsync(async token => await inserter.InsertAsync(batch.Documents, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         Tally.Add(batch.Count, batch.Bytes, result);
         Inserted?.Invoke(batch, result);
-        worker?.ReportProgress(batch.Count, batch.Bytes);
+        worker.ReportProgress(batch.Count, batch.Bytes);
     }
 }

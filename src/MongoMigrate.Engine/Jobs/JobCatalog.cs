@@ -54,12 +54,19 @@ public static class JobCatalog
         }
     }
 
-    private static async Task<JobOverview> OverviewAsync(IJobStateStore store, JobRecord job, string workDirectory, string directory, bool held, string? owner, CancellationToken cancellationToken)
+    private static async Task<JobOverview> OverviewAsync(SqliteJobStateStore store, JobRecord job, string workDirectory, string directory, bool held, string? owner, CancellationToken cancellationToken)
     {
         var definition = JobDefinition.FromJson(job.DefinitionJson);
+        var verification = definition.Method == JobDefinition.VerifyMethod;
         var totals = await store.GetChunkTotalsAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+        var ranges = verification ? await store.GetVerifyRangeTotalsAsync(job.JobId, cancellationToken).ConfigureAwait(false) : [];
         var collections = (await store.GetCollectionsAsync(job.JobId, cancellationToken).ConfigureAwait(false)).Select(c =>
         {
+            if (verification)
+            {
+                return VerifiedCollection(c, ranges.FirstOrDefault(r => r.SourceNamespace == c.SourceNamespace));
+            }
+
             var mine = totals.Where(t => t.SourceNamespace == c.SourceNamespace).ToList();
             var restored = mine.FirstOrDefault(t => t.Status == ChunkStatus.Restored);
             return new CollectionOverview
@@ -105,16 +112,39 @@ public static class JobCatalog
             Workers = await store.GetPoolSettingsAsync(job.JobId, cancellationToken).ConfigureAwait(false),
             Collections = collections,
             RecentFailures = failures,
-            ResumeCommand = held || job.Status == JobStatus.Completed ? null : ResumeCommand(job.JobId, workDirectory, definition),
+            ResumeCommand = held || job.Status == JobStatus.Completed ? null
+                : verification ? VerifyResumeCommand(job.JobId, workDirectory, definition)
+                : ResumeCommand(job.JobId, workDirectory, definition),
         };
     }
 
     /// <summary>The command to carry the job on; URIs that carried a password are left for the user to give, as the state never holds it.</summary>
-    private static string ResumeCommand(string jobId, string workDirectory, JobDefinition definition)
-    {
-        static string Uri(string option, string display) =>
-            display.Contains(SecretRedactor.Mask, StringComparison.Ordinal) ? $"--{option} <{option} URI with its password>" : $"--{option} '{display}'";
+    private static string ResumeCommand(string jobId, string workDirectory, JobDefinition definition) =>
+        $"mongomigrate migrate --resume --job-id {jobId} --work-dir '{workDirectory}' {Uri("source", definition.Source)} {Uri("target", definition.Target)}";
 
-        return $"mongomigrate migrate --resume --job-id {jobId} --work-dir '{workDirectory}' {Uri("source", definition.Source)} {Uri("target", definition.Target)}";
-    }
+    /// <summary>A verification resumes with the definition it was started with, selection and sample included.</summary>
+    private static string VerifyResumeCommand(string jobId, string workDirectory, JobDefinition definition) =>
+        $"mongomigrate verify --resume --job-id {jobId} --work-dir '{workDirectory}' {Uri("source", definition.Source)} {Uri("target", definition.Target)}"
+        + string.Concat(definition.Include.Select(p => $" --include '{p}'"))
+        + string.Concat(definition.Exclude.Select(p => $" --exclude '{p}'"))
+        + string.Concat(definition.Renames.Select(r => $" --from '{r[0]}' --to '{r[1]}'"))
+        + (definition.SampleFraction is { } sample and < 1 ? FormattableString.Invariant($" --sample {sample}") : string.Empty);
+
+    private static string Uri(string option, string display) =>
+        display.Contains(SecretRedactor.Mask, StringComparison.Ordinal) ? $"--{option} <{option} URI with its password>" : $"--{option} '{display}'";
+
+    /// <summary>A collection of a verification: its ranges as chunks, those compared as done, the documents compared.</summary>
+    private static CollectionOverview VerifiedCollection(CollectionRecord c, VerifyRangeTotals? ranges) => new()
+    {
+        Source = c.SourceNamespace,
+        Target = c.TargetNamespace,
+        Status = c.Status,
+        Chunks = ranges?.Ranges ?? 0,
+        ChunksRestored = ranges?.Compared ?? 0,
+        Documents = ranges?.Documents ?? 0,
+        Bytes = ranges is { Ranges: > 0 } r ? c.EstimatedBytes * r.Compared / r.Ranges : 0,
+        EstimatedDocuments = c.EstimatedCount,
+        EstimatedBytes = c.EstimatedBytes,
+        Error = c.Error,
+    };
 }

@@ -6,6 +6,9 @@ namespace MongoMigrate.Engine.Jobs;
 /// <summary>What is stored about a job's definition: the same as its options, with the URIs redacted.</summary>
 public sealed record JobDefinition
 {
+    /// <summary>The <see cref="Method"/> of a verification job (`mongomigrate verify`).</summary>
+    public const string VerifyMethod = "verify";
+
     public required string Source { get; init; }
 
     public required string Target { get; init; }
@@ -34,6 +37,9 @@ public sealed record JobDefinition
     public long DiskBudgetBytes { get; init; }
 
     public bool DropTarget { get; init; }
+
+    /// <summary>For a verification: the share of each collection's _id ranges it compares (null: all, or not a verification).</summary>
+    public double? SampleFraction { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

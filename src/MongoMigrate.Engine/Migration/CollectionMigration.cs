@@ -95,24 +95,26 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
                     cancellationToken).ConfigureAwait(false);
 
                 VerificationResult? verification = null;
+                int? compared = null;
                 if (context.Options.Verify)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
                     var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
                     verification = check.Total;
+                    compared = check.ComparedChunks;
                     if (!check.IsEqual)
                     {
                         var error = check.Describe(null, ResumeCommand);
                         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, JoinOrNull(indexErrors), cancellationToken).ConfigureAwait(false);
                         await context.RecordErrorAsync(new ErrorRecord { At = context.TimeProvider.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
                         progress.SetPhase(CollectionPhase.Failed);
-                        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error).ConfigureAwait(false);
+                        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, verification, error, compared).ConfigureAwait(false);
                     }
                 }
 
                 await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Done);
-                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null).ConfigureAwait(false);
+                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null, compared).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -218,20 +220,23 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         {
             await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, cancellationToken).ConfigureAwait(false);
             progress.SetPhase(CollectionPhase.Done);
-            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null).ConfigureAwait(false);
+            return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null, check.ComparedChunks).ConfigureAwait(false);
         }
 
         var error = check.Describe(completedAt, ResumeCommand);
         await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Failed, error, null, cancellationToken).ConfigureAwait(false);
         await context.RecordErrorAsync(new ErrorRecord { At = context.TimeProvider.GetUtcNow(), Kind = ErrorKind.CollectionFailed, SourceNamespace = key, Message = error }).ConfigureAwait(false);
         progress.SetPhase(CollectionPhase.Failed);
-        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error).ConfigureAwait(false);
+        return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error, check.ComparedChunks).ConfigureAwait(false);
     }
 
     private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {context.Options.WorkDirectory}";
 
-    /// <summary>A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run restored it.</summary>
-    private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error)
+    /// <summary>
+    /// A collection's outcome with its documents and bytes as the state counts them: every restored chunk, whichever run
+    /// restored it. <paramref name="chunksVerified"/> is how many chunks the verification compared (null: all of them).
+    /// </summary>
+    private async Task<CollectionOutcome> OutcomeAsync(IJobStateStore state, PlannedCollection planned, (long Documents, long Bytes) before, CollectionStatus status, IReadOnlyList<ChunkFailure> failures, IReadOnlyList<string> indexErrors, VerificationResult? verification, string? error, int? chunksVerified = null)
     {
         // This collection's chunks only: totals over the whole job for each collection cost a thousand collections a million rows.
         var chunks = await state.GetChunksAsync(JobId, planned.Record.SourceNamespace, CancellationToken.None).ConfigureAwait(false);
@@ -249,6 +254,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             FailedChunks = failures,
             IndexErrors = indexErrors,
             Verification = verification,
+            ChunksVerified = verification is null ? 0 : chunksVerified ?? chunks.Count,
             Error = error,
         };
     }

@@ -31,5 +31,11 @@ public sealed record CollectionOutcome
 
     public VerificationResult? Verification { get; init; }
 
+    /// <summary>Chunks whose documents <see cref="Verification"/> compared (by this run or, equal, an earlier one): all of them, or a sample.</summary>
+    public int ChunksVerified { get; init; }
+
+    /// <summary>Only a sample of the chunks was compared: <see cref="Verification"/> proves those, not the collection.</summary>
+    public bool VerifiedSample => Verification is not null && ChunksVerified < Chunks;
+
     public string? Error { get; init; }
 }

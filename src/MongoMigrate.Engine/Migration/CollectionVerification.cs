@@ -12,9 +12,10 @@ namespace MongoMigrate.Engine.Migration;
 /// </summary>
 internal sealed class CollectionVerification
 {
-    private CollectionVerification(VerificationResult total, int checkedChunks, int earlierChunks, int differing, int sourceWritten, int unknownCause)
+    private CollectionVerification(VerificationResult total, int totalChunks, int checkedChunks, int earlierChunks, int differing, int sourceWritten, int unknownCause)
     {
         Total = total;
+        TotalChunks = totalChunks;
         CheckedChunks = checkedChunks;
         EarlierChunks = earlierChunks;
         DifferingChunks = differing;
@@ -25,6 +26,10 @@ internal sealed class CollectionVerification
     /// <summary>The whole collection: chunks verified now and, equal, by earlier runs.</summary>
     public VerificationResult Total { get; }
 
+    /// <summary>The collection's chunks, compared or not.</summary>
+    public int TotalChunks { get; }
+
+    /// <summary>Chunks compared now.</summary>
     public int CheckedChunks { get; }
 
     /// <summary>Chunks found equal by an earlier run and not read again.</summary>
@@ -38,14 +43,21 @@ internal sealed class CollectionVerification
     /// <summary>Of the differing chunks, those copied before the job noted digests (nothing to compare).</summary>
     public int UnknownCauseChunks { get; }
 
+    /// <summary>Chunks whose documents the verification covers: compared now or, equal, by an earlier run.</summary>
+    public int ComparedChunks => CheckedChunks + EarlierChunks;
+
     public bool IsEqual => DifferingChunks == 0 && Total.IsEqual;
 
-    /// <summary>Verifies the chunks not verified yet (or all of them) and records each one's result in one change of the state.</summary>
+    /// <summary>
+    /// Verifies the chunks not verified yet (or all of them) and records each one's result in one change of the state.
+    /// With a sample (<see cref="MigrationOptions.VerifySample"/> below 1), only the sampled chunks are compared.
+    /// </summary>
     public static async Task<CollectionVerification> RunAsync(MigrationContext context, PlannedCollection planned, bool everyChunk, CancellationToken cancellationToken)
     {
         var key = planned.Record.SourceNamespace;
         var chunks = await context.State.GetChunksAsync(context.JobId, key, cancellationToken).ConfigureAwait(false);
-        var toCheck = chunks.Where(c => everyChunk || c.VerifiedDocuments is null).ToList();
+        var sampled = RangeSample.Pick(chunks.Count, context.Options.VerifySample).ToHashSet();
+        var toCheck = chunks.Where(c => sampled.Contains(c.Index) && (everyChunk || c.VerifiedDocuments is null)).ToList();
         var verifier = new CollectionVerifier(context.Source, context.Target);
         using var gate = new SemaphoreSlim(Math.Max(1, context.Options.DumpWorkers));
         var results = await Task.WhenAll(toCheck.Select(async chunk =>
@@ -102,7 +114,7 @@ internal sealed class CollectionVerification
             TargetDocuments = total.TargetDocuments + identicalEarlier,
             Identical = total.Identical + identicalEarlier,
         };
-        return new CollectionVerification(total, results.Length, earlier.Count, differing, written, unknown);
+        return new CollectionVerification(total, chunks.Count, results.Length, earlier.Count, differing, written, unknown);
     }
 
     /// <summary>

@@ -51,9 +51,8 @@ public sealed class DirectCopyProcessor
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         long documents = 0, bytes = 0;
         var digest = new DocumentDigest();
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
-            Slots = new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"),
             Inserted = _job.CountInserted,
         };
 

@@ -15,9 +15,11 @@ namespace MongoMigrate.Engine.Migration;
 
 /// <summary>
 /// Copies one collection through files, as the seed design describes: dump workers from the job's shared
-/// dump pool read chunks as raw BSON into the work folder; restore workers from the job's shared restore
-/// pool insert each chunk as soon as its dump is done, then delete its file. Resumes from the job state:
-/// restored chunks are skipped, dumped chunks whose file still checks out are restored, the rest redone.
+/// dump pool read chunks as raw BSON into the work folder; as soon as a chunk's dump is done, one of the job's
+/// chunk file readers (<see cref="MigrationContext.ChunkFileReaders"/>) feeds its file to an <see cref="InsertStage"/>
+/// whose batches each take a slot of the job's shared restore pool while they are inserted, as in the direct
+/// method, then deletes the file. Resumes from the job state: restored chunks are skipped, dumped chunks whose
+/// file still checks out are restored, the rest redone.
 /// </summary>
 public sealed class DumpRestoreProcessor
 {
@@ -158,7 +160,7 @@ public sealed class DumpRestoreProcessor
 
     private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<ChunkRecord> chunks, CancellationToken cancellationToken)
     {
-        var runner = new WorkQueueRunner<ChunkRecord>(_restorePool, QueueOptions(), (chunk, worker, token) =>
+        var runner = new WorkQueueRunner<ChunkRecord>(_context.ChunkFileReaders, QueueOptions(), (chunk, worker, token) =>
             ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
@@ -246,7 +248,7 @@ public sealed class DumpRestoreProcessor
         return chunk with { Status = ChunkStatus.Dumped, File = relative, Checksum = crc.Value, Documents = documents, Bytes = bytes };
     }
 
-    /// <summary>Checks a chunk's file, inserts its documents with the chunk's insertion workers, proves the count, deletes the file.</summary>
+    /// <summary>Checks a chunk's file, inserts its documents with the chunk's insertion workers (a restore slot per batch), proves the count, deletes the file.</summary>
     private async Task RestoreChunkAsync(ChunkRecord chunk, WorkerContext worker, CancellationToken cancellationToken)
     {
         var path = _context.ChunkFiles.FullPath(chunk.File!);
@@ -257,7 +259,7 @@ public sealed class DumpRestoreProcessor
         }
         catch (DamagedChunkFileException e)
         {
-            // Dump it again in place: holding the restore slot a little longer is better than losing the chunk.
+            // Dump it again in place: holding the reader a little longer is better than losing the chunk.
             _context.Logger.LogWarning("{Reason}; dumping the chunk again", e.Message);
             await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
             _context.DiskBudget.Release(fileBytes);
@@ -289,9 +291,8 @@ public sealed class DumpRestoreProcessor
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var digest = new DocumentDigest();
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
-            Worker = worker,
             Inserted = _job.CountInserted,
         };
         await stage.RunAsync(
@@ -305,6 +306,7 @@ public sealed class DumpRestoreProcessor
                     {
                         if (batch.Count >= BatchInserter.MaxDocumentsPerBatch || (batch.Count > 0 && batch.Length + reader.Current.Length > BatchInserter.MaxBytesPerBatch))
                         {
+                            worker.ReportProgress(batch.Count, batch.Length);
                             await batches.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);
                             batch = new DocumentBatch(1024 * 1024);
                         }
@@ -313,6 +315,7 @@ public sealed class DumpRestoreProcessor
                         digest.Add(reader.Current.Span);
                     }
 
+                    worker.ReportProgress(batch.Count, batch.Length);
                     if (batch.Count > 0)
                     {
                         await batches.WriteAsync(InsertBatch.Of(batch), token).ConfigureAwait(false);

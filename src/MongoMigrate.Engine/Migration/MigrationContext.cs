@@ -30,6 +30,13 @@ public sealed class MigrationContext
 
     public required ChunkFiles ChunkFiles { get; init; }
 
+    /// <summary>
+    /// How many dumped chunk files a dump-restore job reads at once, across its collections: as many as the restore
+    /// pool's workers, whatever they are changed to (0 while paused). A reader holds no restore slot: each batch it
+    /// reads takes one while it is inserted.
+    /// </summary>
+    public required WorkerPoolManager ChunkFileReaders { get; init; }
+
     /// <summary>Retries for idempotent server operations.</summary>
     public required ResiliencePipeline Retry { get; init; }
 

@@ -66,6 +66,9 @@ public sealed class MigrationJob : IRunningJob
     /// <summary>Opens the job's state; tests wrap the store to crash it between two changes.</summary>
     internal Func<string, CancellationToken, Task<IJobStateStore>>? StateStoreFactory { get; init; }
 
+    /// <summary>Changes the target client's settings before it connects; tests watch its commands.</summary>
+    internal Action<MongoClientSettings>? ConfigureTarget { get; init; }
+
     /// <summary>The disk of the work folder; tests replace it to fill the disk.</summary>
     internal IChunkFileSystem? FileSystem { get; init; }
 
@@ -123,7 +126,9 @@ public sealed class MigrationJob : IRunningJob
         }
 
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
-        using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
+        var targetSettings = _target.CreateSettings(_options.ConnectTimeout);
+        ConfigureTarget?.Invoke(targetSettings);
+        using var targetClient = new MongoClient(targetSettings);
         Progress.Phase = "connecting";
         // Both at once; when both fail, awaiting the pair throws the source's error, the first.
         await Task.WhenAll(
@@ -139,6 +144,9 @@ public sealed class MigrationJob : IRunningJob
             retry.ExecuteAsync(async token => await DeploymentIdentity.ReadAsync(targetClient, token).ConfigureAwait(false), cancellationToken).AsTask()).ConfigureAwait(false);
         var sameDeployment = identities[0].SameDeploymentAs(identities[1]);
 
+        // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
+        Steering.OpenPools();
+        using var chunkFileReaders = _coordinator.GetOrCreateRestorePool(JobId, _options.RestoreWorkers).CreateFollower();
         var chunkFiles = new ChunkFiles(JobDirectory, FileSystem ?? LocalChunkFileSystem.Instance);
         var context = new MigrationContext
         {
@@ -151,13 +159,12 @@ public sealed class MigrationJob : IRunningJob
             Progress = Progress,
             DiskBudget = new DiskBudget(DiskBudgetFor(chunkFiles)),
             ChunkFiles = chunkFiles,
+            ChunkFileReaders = chunkFileReaders,
             Retry = retry,
             Logger = _logger,
             TimeProvider = _time,
         };
 
-        // The pools exist from the start, so a display shows them and a resize before the first chunk sticks.
-        Steering.OpenPools();
         _started.TrySetResult();
 
         var setup = new JobSetup(context, _source, _target);

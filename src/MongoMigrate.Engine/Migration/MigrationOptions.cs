@@ -17,10 +17,10 @@ public sealed record MigrationOptions
     /// <summary>Chunk readers per job (the dump pool), shared by all its collections.</summary>
     public int DumpWorkers { get; init; } = 4;
 
-    /// <summary>Chunk writers per job (the restore pool), shared by all its collections.</summary>
+    /// <summary>Insert batches in flight per job (the restore pool: one slot is one batch being inserted), shared by all its collections.</summary>
     public int RestoreWorkers { get; init; } = 4;
 
-    /// <summary>Parallel insert batches within one chunk.</summary>
+    /// <summary>Writers per chunk, each inserting one batch at a time in a slot of the restore pool.</summary>
     public int InsertionWorkers { get; init; } = 2;
 
     public long ChunkSizeBytes { get; init; } = ChunkPlannerOptions.DefaultChunkSizeBytes;
@@ -50,6 +50,12 @@ public sealed record MigrationOptions
     /// <summary>Compare every document's bytes on both sides after the copy.</summary>
     public bool Verify { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="Verify"/>, the share of each collection's chunks compared (spread over it, at least one): 1
+    /// compares every document; less is a sample, said as such in the summary and never called a proof of equality.
+    /// </summary>
+    public double VerifySample { get; init; } = 1;
+
     /// <summary>Attempts per chunk in one run before it fails for good; a later run gives failed chunks fresh attempts.</summary>
     public int MaxChunkAttempts { get; init; } = 5;
 
@@ -68,6 +74,7 @@ public sealed record MigrationOptions
         Require(RestoreWorkers is >= 1 and <= 256, "--restore-workers must be between 1 and 256");
         Require(InsertionWorkers is >= 1 and <= 64, "--insertion-workers must be between 1 and 64");
         Require(ChunkSizeBytes >= 1024 * 1024, "--chunk-size must be at least 1MB");
+        Require(VerifySample is > 0 and <= 1, "--sample must be a fraction above 0 and at most 1, e.g. 0.1 for a tenth");
         Require(MaxChunkAttempts >= 1, "chunk attempts must be at least 1");
         Require(RetryDelay > TimeSpan.Zero, "the retry delay must be positive");
         Require(

@@ -39,8 +39,19 @@ public sealed record MigrationSummary
     /// <summary>For a completed job resumed: whether this run verified it again (false: its proof is the old one). Null otherwise.</summary>
     public bool? VerifiedAgain { get; init; }
 
-    /// <summary>True when every collection was verified equal on both sides, and not only before a completed job was resumed.</summary>
-    public bool Verified => Collections.Count > 0 && VerifiedAgain != false && Collections.All(c => c.Verification?.IsEqual == true);
+    /// <summary>
+    /// True when every collection was verified equal on both sides, every document of it (not a sample), and not only
+    /// before a completed job was resumed.
+    /// </summary>
+    public bool Verified => Collections.Count > 0 && VerifiedAgain != false && Collections.All(c => c.Verification?.IsEqual == true && !c.VerifiedSample);
+
+    /// <summary>Some collection was verified by a sample of its chunks only (--verify sample).</summary>
+    public bool VerifiedSample => Collections.Any(c => c.VerifiedSample);
+
+    /// <summary>Chunks compared and chunks in all, over the collections verified.</summary>
+    public (int Compared, int Total) VerifiedChunks => (
+        Collections.Where(c => c.Verification is not null).Sum(c => c.ChunksVerified),
+        Collections.Where(c => c.Verification is not null).Sum(c => c.Chunks));
 
     /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
     public string? Reason { get; init; }

@@ -184,9 +184,8 @@ internal sealed class NamespaceRestorer(
     /// keeps insertion order, which decides what it evicts, so it gets one batch at a time.
     /// </summary>
     private InsertStage Inserts() =>
-        new(new BatchInserter(new RawCommandRunner(target.GetDatabase(item.Target.Database)), item.Target.Collection), item.IsCapped ? 1 : options.InsertionWorkers, retry)
+        new(new BatchInserter(new RawCommandRunner(target.GetDatabase(item.Target.Database)), item.Target.Collection), item.IsCapped ? 1 : options.InsertionWorkers, new InsertSlots(pool, item.Key, item.EstimatedBytes, batch => $"{batch.Count} documents"), retry)
         {
-            Slots = new InsertSlots(pool, item.Key, item.EstimatedBytes, batch => $"{batch.Count} documents"),
             Inserted = (batch, _) => progress.AddCopied(batch.Count, batch.Bytes),
         };
 

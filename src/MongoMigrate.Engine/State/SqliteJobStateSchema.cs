@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -80,6 +80,17 @@ internal static class SqliteJobStateSchema
             resume_token BLOB,
             applied_time INTEGER NOT NULL,
             updated_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS verify_ranges (
+            job_id TEXT NOT NULL,
+            source_ns TEXT NOT NULL,
+            range_index INTEGER NOT NULL,
+            filter BLOB NOT NULL,
+            documents INTEGER NOT NULL DEFAULT 0,
+            differences INTEGER NOT NULL DEFAULT 0,
+            result TEXT,
+            compared_at TEXT,
+            PRIMARY KEY (job_id, source_ns, range_index),
+            FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
         """;
 
     /// <summary>Records the version of a new file, upgrades an older one in one transaction, refuses a newer one.</summary>
@@ -101,7 +112,8 @@ internal static class SqliteJobStateSchema
             // Tables an older version lacked were created above, whole; the columns it lacked are added to the
             // tables it had. Version 1 had no verification of collections; version 2 no collection UUIDs (a
             // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read;
-            // version 3 no change stream checkpoints (a table, created above with the others). A column
+            // version 3 no change stream checkpoints and version 4 no ranges of verification jobs (tables, created
+            // above with the others: an older file gains them empty, and its jobs are read as they were). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");

@@ -8,7 +8,7 @@ namespace MongoMigrate.Engine.State;
 /// returns, so a process killed at any moment leaves the state of the last completed change. One connection,
 /// used by one thread; changes made at the same time share a commit (see <see cref="SqliteCommitQueue"/>).
 /// </summary>
-public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpointStore
+public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpointStore, IVerifyRangeStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommitQueue _queue;
@@ -292,6 +292,18 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
 
     public Task<ChangeStreamCheckpoint?> GetChangeStreamCheckpointAsync(string jobId, CancellationToken cancellationToken) =>
         SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, cancellationToken);
+
+    public Task SaveVerifyPlanAsync(string jobId, string sourceNamespace, IReadOnlyList<byte[]> filters, CancellationToken cancellationToken) =>
+        SqliteVerifyRanges.SavePlanAsync(jobId, sourceNamespace, filters, (body, token) => InTransactionAsync(t => body((sql, p) => Execute(t, sql, p), (sql, p) => Count(t, sql, p)), token), cancellationToken);
+
+    public Task<IReadOnlyList<VerifyRangeRecord>> GetVerifyRangesAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) =>
+        SqliteVerifyRanges.GetAsync(jobId, sourceNamespace, QueryAsync, cancellationToken);
+
+    public Task RecordVerifyRangeAsync(string jobId, string sourceNamespace, int index, long documents, long differences, string result, CancellationToken cancellationToken) =>
+        SqliteVerifyRanges.RecordAsync(jobId, sourceNamespace, index, documents, differences, result, Now(), ExecuteAsync, cancellationToken);
+
+    public Task<IReadOnlyList<VerifyRangeTotals>> GetVerifyRangeTotalsAsync(string jobId, CancellationToken cancellationToken) =>
+        SqliteVerifyRanges.TotalsAsync(jobId, QueryAsync, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

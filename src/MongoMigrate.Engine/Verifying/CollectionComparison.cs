@@ -14,14 +14,14 @@ namespace MongoMigrate.Engine.Verifying;
 
 /// <summary>
 /// One collection of a verification: its options and indexes compared as specs, then its _id ranges (planned once
-/// and kept, or read back from the checkpoint) compared on the job's pool, each finished range saved at once.
+/// and kept, or read back from the job's state) compared on the job's pool, each finished range saved at once.
 /// </summary>
 internal sealed class CollectionComparison(
     IMongoClient source,
     IMongoClient target,
     WorkerPoolManager pool,
     VerifyJobOptions options,
-    VerifyCheckpoint checkpoint,
+    VerifyJobState state,
     CollectionProgress progress,
     ILogger logger)
 {
@@ -31,15 +31,15 @@ internal sealed class CollectionComparison(
     {
         var key = collection.Namespace.FullName;
         progress.SetPhase(CollectionPhase.Planning);
-        var ranges = checkpoint.PlanOf(key);
+        var ranges = await state.PlanOfAsync(key, cancellationToken).ConfigureAwait(false);
         if (ranges is null)
         {
             var planned = await new ChunkPlanner(source, new ChunkPlannerOptions { ChunkSizeBytes = options.ChunkSizeBytes }, logger).PlanAsync(collection, cancellationToken).ConfigureAwait(false);
             ranges = [.. planned.Select(r => r.ToFilter())];
-            await checkpoint.SavePlanAsync(key, ranges, cancellationToken).ConfigureAwait(false);
+            await state.SavePlanAsync(key, ranges, cancellationToken).ConfigureAwait(false);
         }
 
-        var chosen = Sample(ranges.Count, options.SampleFraction);
+        var chosen = RangeSample.Pick(ranges.Count, options.SampleFraction);
         progress.SetChunks(chosen.Count, 0, 0, 0, 0);
         progress.SetPhase(CollectionPhase.Verifying);
         var verifier = new CollectionVerifier(source, target) { MismatchLimit = options.MismatchLimit };
@@ -70,7 +70,7 @@ internal sealed class CollectionComparison(
             },
             async (index, worker, token) =>
             {
-                if (checkpoint.ResultOf(key, index) is { } earlier)
+                if (state.ResultOf(key, index) is { } earlier)
                 {
                     Interlocked.Increment(ref resumed);
                     Add(earlier);
@@ -79,7 +79,7 @@ internal sealed class CollectionComparison(
 
                 var result = await verifier.VerifyAsync(collection.Namespace, targetName, ranges[index], token).ConfigureAwait(false);
                 worker.ReportProgress(result.SourceDocuments, 0);
-                await checkpoint.SaveResultAsync(key, index, result, token).ConfigureAwait(false);
+                await state.SaveResultAsync(key, index, result, token).ConfigureAwait(false);
                 Add(result);
             });
         await runner.RunAsync(chosen, cancellationToken).ConfigureAwait(false);
@@ -107,18 +107,6 @@ internal sealed class CollectionComparison(
             RangesCompared = chosen.Count,
             RangesResumed = resumed,
         };
-    }
-
-    /// <summary>Which ranges a sample compares: spread evenly over the collection, at least one, all for a fraction of 1.</summary>
-    public static IReadOnlyList<int> Sample(int count, double fraction)
-    {
-        if (fraction >= 1 || count <= 1)
-        {
-            return [.. Enumerable.Range(0, count)];
-        }
-
-        var wanted = Math.Max(1, (int)Math.Ceiling(count * fraction));
-        return [.. Enumerable.Range(0, wanted).Select(i => (int)((long)i * count / wanted)).Distinct()];
     }
 
     private static IReadOnlyList<string> OptionDifferences(RawDocument source, RawDocument target) =>

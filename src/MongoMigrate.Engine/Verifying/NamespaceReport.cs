@@ -47,7 +47,7 @@ public sealed record NamespaceReport
     /// <summary>The chosen ranges compared, by this run or an earlier one.</summary>
     public int RangesCompared { get; init; }
 
-    /// <summary>Ranges compared by an earlier run of the same job, counted in from its checkpoint.</summary>
+    /// <summary>Ranges compared by an earlier run of the same job, counted in from the job's state.</summary>
     public int RangesResumed { get; init; }
 
     /// <summary>Why the collection could not be compared, or null.</summary>

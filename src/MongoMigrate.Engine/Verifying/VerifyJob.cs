@@ -51,14 +51,13 @@ public sealed class VerifyJob : IRunningJob
 
     public VerifyJobOptions Options => _options;
 
-    /// <summary>What a resumed run must be given again to carry on this job: the same sides, selection and sample.</summary>
-    public string Parameters => $"{_source.Display} -> {_target.Display}, selection {(_options.Selection.ToString() is { Length: > 0 } s ? s : "(everything)")}, sample {_options.SampleFraction:0.####}";
-
     public async Task<VerifyReport> RunAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
         using var targetClient = new MongoClient(_target.CreateSettings(_options.ConnectTimeout));
+        JobLock? jobLock = null;
+        VerifyJobState? state = null;
         try
         {
             Progress.Phase = "connecting";
@@ -79,35 +78,55 @@ public sealed class VerifyJob : IRunningJob
 
             var targets = discovery.Collections.ToDictionary(c => c.Namespace, c => _options.Selection.TargetOf(c.Namespace));
             var onTarget = await DiscoverTargetAsync(targetClient, targets.Values, cancellationToken).ConfigureAwait(false);
-            var checkpoint = _options.WorkDirectory is { } work
-                ? await VerifyCheckpoint.OpenAsync(JobFolder.Of(work, JobId), _options.Resume, JobId, Parameters, cancellationToken).ConfigureAwait(false)
-                : VerifyCheckpoint.None();
-            await using (checkpoint.ConfigureAwait(false))
+            if (_options.WorkDirectory is { } work)
             {
-                Progress.Phase = "verifying";
-                using var gate = new SemaphoreSlim(_options.Workers);
-                var comparisons = discovery.Collections
-                    .OrderByDescending(c => c.EstimatedBytes)
-                    .Select(c => CompareAsync(c, onTarget.GetValueOrDefault(targets[c.Namespace]), targets[c.Namespace], sourceClient, targetClient, pool, checkpoint, gate, cancellationToken))
-                    .ToList();
-                var namespaces = await Task.WhenAll(comparisons).ConfigureAwait(false);
-                var report = new VerifyReport
+                var folder = JobFolder.Of(work, JobId);
+                jobLock = JobLock.Acquire(folder, JobId, _time);
+                var records = discovery.Collections.Select(c => new CollectionRecord
                 {
-                    JobId = JobId,
-                    Source = _source.Display,
-                    Target = _target.Display,
-                    StartedAt = started,
-                    FinishedAt = _time.GetUtcNow(),
-                    SampleFraction = _options.SampleFraction,
-                    Namespaces = [.. namespaces.OrderBy(n => n.Source, StringComparer.Ordinal)],
-                };
-                Progress.Phase = report.Equal ? "done" : "failed";
-                return report;
+                    SourceNamespace = c.Namespace.FullName,
+                    TargetNamespace = targets[c.Namespace].FullName,
+                    Status = CollectionStatus.Pending,
+                    EstimatedCount = c.EstimatedCount,
+                    EstimatedBytes = c.EstimatedBytes,
+                }).ToList();
+                state = await VerifyJobState.OpenAsync(folder, JobId, _options.Resume, Definition(), records, _time, cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                state = VerifyJobState.InMemory(JobId);
+            }
+
+            Progress.Phase = "verifying";
+            using var gate = new SemaphoreSlim(_options.Workers);
+            var comparisons = discovery.Collections
+                .OrderByDescending(c => c.EstimatedBytes)
+                .Select(c => CompareAsync(c, onTarget.GetValueOrDefault(targets[c.Namespace]), targets[c.Namespace], sourceClient, targetClient, pool, state, gate, cancellationToken))
+                .ToList();
+            var namespaces = await Task.WhenAll(comparisons).ConfigureAwait(false);
+            var report = new VerifyReport
+            {
+                JobId = JobId,
+                Source = _source.Display,
+                Target = _target.Display,
+                StartedAt = started,
+                FinishedAt = _time.GetUtcNow(),
+                SampleFraction = _options.SampleFraction,
+                Namespaces = [.. namespaces.OrderBy(n => n.Source, StringComparer.Ordinal)],
+            };
+            var different = report.Namespaces.Count(n => !n.Equal);
+            await state.FinishAsync(report.Equal ? JobStatus.Completed : JobStatus.Failed, report.Equal ? null : $"{different} of {report.Namespaces.Count} collection(s) differ or could not be compared").ConfigureAwait(false);
+            Progress.Phase = report.Equal ? "done" : "failed";
+            return report;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Progress.Phase = "stopped";
+            if (state is not null)
+            {
+                await state.FinishAsync(JobStatus.Stopped, "stopped before every range was compared").ConfigureAwait(false);
+            }
+
             return new VerifyReport
             {
                 JobId = JobId,
@@ -121,11 +140,37 @@ public sealed class VerifyJob : IRunningJob
                     : $"Stopped: the ranges compared so far are kept. Carry on with: mongomigrate verify --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (with the same source, target and selection).",
             };
         }
+        catch (Exception e) when (state is not null)
+        {
+            await state.FinishAsync(JobStatus.Failed, ErrorDescription.Of(e)).ConfigureAwait(false);
+            throw;
+        }
         finally
         {
+            if (state is not null)
+            {
+                await state.DisposeAsync().ConfigureAwait(false);
+            }
+
+            jobLock?.Dispose();
             _coordinator.CleanupJob(JobId);
         }
     }
+
+    /// <summary>What the job's state keeps of its definition, without secrets: a resumed run must be given the same.</summary>
+    private JobDefinition Definition() => new()
+    {
+        Source = _source.Display,
+        Target = _target.Display,
+        Selection = _options.Selection.ToString(),
+        Include = [.. _options.Selection.Include.Select(p => p.Text)],
+        Exclude = [.. _options.Selection.Exclude.Select(p => p.Text)],
+        Renames = [.. _options.Selection.Renames.Select(r => new[] { r.From.Text, r.To.Text })],
+        Method = JobDefinition.VerifyMethod,
+        DumpWorkers = _options.Workers,
+        ChunkSizeBytes = _options.ChunkSizeBytes,
+        SampleFraction = _options.SampleFraction,
+    };
 
     private async Task<Dictionary<NamespaceName, SourceCollection>> DiscoverTargetAsync(IMongoClient target, IEnumerable<NamespaceName> names, CancellationToken cancellationToken)
     {
@@ -142,27 +187,31 @@ public sealed class VerifyJob : IRunningJob
         IMongoClient sourceClient,
         IMongoClient targetClient,
         WorkerPoolManager pool,
-        VerifyCheckpoint checkpoint,
+        VerifyJobState state,
         SemaphoreSlim gate,
         CancellationToken cancellationToken)
     {
         var progress = Progress.Add(source.Namespace.FullName, targetName.FullName, source.EstimatedCount, source.EstimatedBytes);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        NamespaceReport report;
         try
         {
-            var comparison = new CollectionComparison(sourceClient, targetClient, pool, _options, checkpoint, progress, _logger);
-            return await comparison.RunAsync(source, target, targetName, cancellationToken).ConfigureAwait(false);
+            var comparison = new CollectionComparison(sourceClient, targetClient, pool, _options, state, progress, _logger);
+            report = await comparison.RunAsync(source, target, targetName, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var error = ErrorDescription.Of(e is WorkItemFailedException { InnerException: { } inner } ? inner : e);
             _logger.LogError(e, "Verifying {Namespace} failed: {Reason}", source.Namespace, error);
             progress.SetPhase(CollectionPhase.Failed);
-            return new NamespaceReport { Source = source.Namespace.FullName, Target = targetName.FullName, TargetExists = target is not null, Error = error };
+            report = new NamespaceReport { Source = source.Namespace.FullName, Target = targetName.FullName, TargetExists = target is not null, Error = error };
         }
         finally
         {
             gate.Release();
         }
+
+        await state.RecordCollectionAsync(report, cancellationToken).ConfigureAwait(false);
+        return report;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,6 +16,7 @@ public sealed class WorkerPoolManager : IDisposable
     private readonly WorkerTracker _workers;
     private readonly ILogger _logger;
     private AdaptiveWorkerScaler? _scaler;
+    private ImmutableArray<WorkerPoolManager> _followers = [];
 
     /// <summary>Creates a pool of its own, outside any coordinator: no global limit, no metrics, no health checks.</summary>
     public WorkerPoolManager(string jobId, WorkerPoolKind kind, int maxWorkers, TimeProvider? timeProvider = null)
@@ -112,7 +114,26 @@ public sealed class WorkerPoolManager : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxWorkers);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxWorkers, WorkerCountLimit);
-        return _slots.SetMaxWorkers(maxWorkers);
+        var previous = _slots.SetMaxWorkers(maxWorkers);
+        foreach (var follower in _followers)
+        {
+            follower.Follow(this);
+        }
+
+        return previous;
+    }
+
+    /// <summary>
+    /// A pool of its own (no global limit, no health checks) whose maximum is this pool's from now on, however it
+    /// changes (a resize, a pause, the scaling policy), until either is disposed. Work that must not outnumber this
+    /// pool's workers without taking their slots (a dump-restore job's chunk file readers) runs in it.
+    /// </summary>
+    public WorkerPoolManager CreateFollower()
+    {
+        var follower = new WorkerPoolManager(JobId, Kind, 0, TimeProvider);
+        ImmutableInterlocked.Update(ref _followers, static (list, f) => list.Add(f), follower);
+        follower.Follow(this);
+        return follower;
     }
 
     /// <summary>A worker id unique in this pool, e.g. <c>dump-42</c>.</summary>
@@ -175,6 +196,22 @@ public sealed class WorkerPoolManager : IDisposable
 
         DisableAdaptiveScaling();
         _workers.Close();
+    }
+
+    /// <summary>Takes the leader's maximum as it is now (so the last of two racing changes wins); a disposed follower ignores it.</summary>
+    private void Follow(WorkerPoolManager leader)
+    {
+        try
+        {
+            if (!IsDisposed)
+            {
+                _slots.SetMaxWorkers(leader.MaxWorkers);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed between the check and the change: nothing follows any more.
+        }
     }
 
     /// <summary>Runs one scaling evaluation now, as the timer would; false if scaling is off.</summary>

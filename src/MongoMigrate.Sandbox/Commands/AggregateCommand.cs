@@ -16,6 +16,7 @@ internal sealed class AggregateCommand : CommandHandler
 
     public override async ValueTask ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
+        CollationSupport.Check(context.Body);
         var stages = context.Documents("pipeline");
         if (!context.Body.TryGetValue("cursor", out var cursorOption) && !context.GetBoolean("explain", false))
         {
@@ -206,7 +207,7 @@ internal sealed class AggregateCommand : CommandHandler
             if (spec.Contains("storageStats"))
             {
                 builder.StartDocument("storageStats");
-                CollectionStatistics.Write(builder, ns, store);
+                CollectionStatistics.Write(builder, context.Server, ns, store);
                 builder.End();
             }
 

@@ -9,6 +9,7 @@ internal sealed class CountCommand : CommandHandler
 
     public override async ValueTask ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
+        CollationSupport.Check(context.Body);
         var ns = context.CollectionNamespace();
         var query = context.GetDocument("query");
         var skip = Math.Max(0, context.GetInt64("skip") ?? 0);

@@ -20,6 +20,7 @@ internal sealed class DeleteCommand : SyncCommandHandler
             try
             {
                 var statement = statements[i];
+                CollationSupport.Check(statement);
                 var filter = QueryFilter.Compile(UpdateCommand.Required(statement, "q"));
                 var limit = statement.TryGetValue("limit", out var l) && l.TryGetInt64(out var n) ? n : 0;
                 if (limit is not (0 or 1))

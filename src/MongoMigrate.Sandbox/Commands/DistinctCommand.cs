@@ -11,6 +11,7 @@ internal sealed class DistinctCommand : SyncCommandHandler
 
     protected override void Execute(CommandContext context)
     {
+        CollationSupport.Check(context.Body);
         var ns = context.CollectionNamespace();
         var key = context.GetString("key") ?? throw new CommandException(ServerErrorCode.FailedToParse, "BSON field 'distinct.key' is missing but a required field");
         var filter = DocumentFilter.Compile(context.GetDocument("query"));

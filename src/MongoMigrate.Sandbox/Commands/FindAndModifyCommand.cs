@@ -14,6 +14,7 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
 
     protected override void Execute(CommandContext context)
     {
+        CollationSupport.Check(context.Body);
         var ns = context.CollectionNamespace();
         var filter = DocumentFilter.Compile(context.GetDocument("query"));
         var sort = SortSpecification.Compile(context.GetDocument("sort") ?? RawDocument.Empty);

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Cursors;
+using MongoMigrate.Sandbox.Oplog;
 using MongoMigrate.Sandbox.Query;
 using MongoMigrate.Sandbox.Storage;
 
@@ -7,7 +8,8 @@ namespace MongoMigrate.Sandbox.Commands;
 
 /// <summary>
 /// find: filter, sort, projection, skip, limit, batchSize, singleBatch. Unsorted and _id-sorted finds
-/// stream through the _id index batch by batch; other sorts are computed in full first.
+/// stream through the _id index batch by batch; other sorts are computed in full first. min, max, returnKey and
+/// showRecordId go through <see cref="KeyedFind"/>; tailable (and awaitData) cursors on capped collections tail them.
 /// </summary>
 internal sealed class FindCommand : CommandHandler
 {
@@ -15,6 +17,7 @@ internal sealed class FindCommand : CommandHandler
 
     public override async ValueTask ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
+        CollationSupport.Check(context.Body);
         var ns = context.CollectionNamespace();
         var limit = context.GetInt64("limit") ?? 0;
         var skip = context.GetInt64("skip") ?? 0;
@@ -36,9 +39,53 @@ internal sealed class FindCommand : CommandHandler
         var projectionDocument = context.GetDocument("projection");
         var projection = projectionDocument is { IsEmpty: false } p ? Projection.Compile(p) : Projection.Identity;
         CheckHint(context, ns);
+        var tailable = context.GetBoolean("tailable", false);
+        if (context.GetBoolean("awaitData", false) && !tailable)
+        {
+            throw new CommandException(ServerErrorCode.FailedToParse, "Cannot set 'awaitData' without also setting 'tailable'");
+        }
+
+        if (tailable)
+        {
+            await TailAsync(context, ns, filter, projection, sortDocument, batchSize, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         ServerCursor cursor;
-        if (ViewReads.Documents(context.Server, ns) is { } viewed)
+        if (UsesIndexKeys(context))
+        {
+            var results = context.Server.Catalog.Read(ns, store =>
+            {
+                var keyed = KeyedFind.Parse(context, store)!;
+                if (store is null)
+                {
+                    return [];
+                }
+
+                var selected = keyed.Select(QueryPlanner.Matching(store, filter));
+                IEnumerable<StoredDocument> window = (sort.IsEmpty ? selected : selected.OrderBy(d => d.Document, sort)).Skip((int)Math.Min(skip, int.MaxValue));
+                if (limit != 0)
+                {
+                    window = window.Take((int)Math.Min(Math.Abs(limit), int.MaxValue));
+                }
+
+                return window.Select(d => keyed.Output(d, projection.IsIdentity ? static x => x : projection.Apply)).ToList();
+            });
+            cursor = new ListCursor(ns, results);
+        }
+        else if (ns is { Database: OplogView.Database, Collection: OplogView.Collection } && context.Server.Catalog.Find(ns) is null)
+        {
+            var entries = OplogView.Entries(context.Server.ChangeLog).Where(filter.Matches);
+            entries = sort.IsNatural ? (sort.NaturalDirection < 0 ? entries.Reverse() : entries) : sort.Sort(entries);
+            IEnumerable<RawDocument> window = entries.Skip((int)Math.Min(skip, int.MaxValue));
+            if (limit != 0)
+            {
+                window = window.Take((int)Math.Min(Math.Abs(limit), int.MaxValue));
+            }
+
+            cursor = new ListCursor(ns, projection.IsIdentity ? window.ToList() : window.Select(projection.Apply).ToList());
+        }
+        else if (ViewReads.Documents(context.Server, ns) is { } viewed)
         {
             IEnumerable<RawDocument> window = sort.Sort(viewed.Where(filter.Matches)).Skip((int)Math.Min(skip, int.MaxValue));
             if (limit != 0)
@@ -86,6 +133,42 @@ internal sealed class FindCommand : CommandHandler
         {
             var first = limit != 0 ? (int)Math.Min(Math.Abs(limit), int.MaxValue) : (int?)null;
             var batch = await cursor.NextBatchAsync(BatchLimits.FirstBatch(batchSize ?? first), cancellationToken).ConfigureAwait(false);
+            CursorReply.Write(context.Reply, "firstBatch", batch, 0, ns);
+            return;
+        }
+
+        await CursorReply.WriteFirstBatchAsync(context, cursor, batchSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool UsesIndexKeys(CommandContext context) =>
+        context.TryGet("min", out _) || context.TryGet("max", out _) || context.GetBoolean("returnKey", false) || context.GetBoolean("showRecordId", false);
+
+    /// <summary>
+    /// A tailable find, as mongod 7.0 plans one: only on a capped collection, in natural order; the cursor stays open
+    /// at the end of the collection unless the collection holds no documents at all.
+    /// </summary>
+    private static async ValueTask TailAsync(CommandContext context, Namespace ns, QueryFilter filter, Projection projection, RawDocument sort, int? batchSize, CancellationToken cancellationToken)
+    {
+        var (capped, empty) = context.Server.Catalog.Read(ns, store => (store is null || store.IsCapped, store is null || store.Count == 0));
+        if (!capped)
+        {
+            throw new CommandException(ServerErrorCode.BadValue, $"error processing query: ns={ns.FullName} tailable cursor requested on non capped collection");
+        }
+
+        if (!sort.IsEmpty && !(StreamsInIdOrder(sort, out var descending, out var natural) && natural && !descending))
+        {
+            throw new CommandException(ServerErrorCode.BadValue, "error processing query: cannot use tailable option with a sort other than {$natural: 1}");
+        }
+
+        if (context.GetBoolean("singleBatch", false))
+        {
+            throw new CommandException(ServerErrorCode.BadValue, "cannot use tailable option with the 'singleBatch' option");
+        }
+
+        var cursor = new TailableCursor(context.Server, ns, filter.Matches, projection.IsIdentity ? static d => d : projection.Apply, context.GetBoolean("awaitData", false));
+        if (empty)
+        {
+            var batch = await cursor.NextBatchAsync(BatchLimits.FirstBatch(batchSize), cancellationToken).ConfigureAwait(false);
             CursorReply.Write(context.Reply, "firstBatch", batch, 0, ns);
             return;
         }

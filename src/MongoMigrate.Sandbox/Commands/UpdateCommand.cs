@@ -57,6 +57,7 @@ internal sealed class UpdateCommand : SyncCommandHandler
 
     private static Outcome Apply(CommandContext context, Namespace ns, RawDocument statement)
     {
+        CollationSupport.Check(statement);
         var query = Required(statement, "q");
         var update = statement.TryGetValue("u", out var u) ? u : throw new CommandException(ServerErrorCode.FailedToParse, "BSON field 'update.updates.u' is missing but a required field");
         var multi = statement.TryGetValue("multi", out var m) && m.IsTruthy;

@@ -31,7 +31,7 @@ internal sealed class UniqueIndex
             return [];
         }
 
-        if (Definition.Sparse && !_keys.Fields.Any(f => FieldPath.Parse(f).Candidates(document, traverseLeafArrays: false).Count > 0))
+        if (Definition.Sparse && !_keys.Fields.Any(f => HasField(document, f)))
         {
             return [];
         }
@@ -50,6 +50,10 @@ internal sealed class UniqueIndex
 
         return result;
     }
+
+    /// <summary>Whether the document has the field at all (a null counts; a missing field does not, as a sparse index skips it).</summary>
+    private static bool HasField(RawDocument document, string field) =>
+        FieldPath.Parse(field).Candidates(document, traverseLeafArrays: false).Any(v => !v.IsMissing());
 
     public bool TryGetOwner(RawDocument key, out StoredDocument owner) => _owners.TryGetValue(key.AsValue(), out owner!);
 

@@ -18,9 +18,8 @@ public class InsertStageTests(MongoServerFixture server) : IClassFixture<MongoSe
         using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, 2);
         var owners = new List<Owner>();
         var reported = 0L;
-        var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 4, ResiliencePipeline.Empty)
+        var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 4, Slots(pool), ResiliencePipeline.Empty)
         {
-            Slots = new InsertSlots(pool, "db.c", 0, batch => $"{batch.Count} documents"),
             Inserted = (batch, result) => Interlocked.Add(ref reported, result.Inserted),
         };
 
@@ -47,27 +46,27 @@ public class InsertStageTests(MongoServerFixture server) : IClassFixture<MongoSe
     }
 
     [Fact]
-    public async Task Batches_inserted_again_count_as_already_present_and_report_to_the_worker_holding_the_slot()
+    public async Task Batches_inserted_again_count_as_already_present_and_report_to_their_own_worker()
     {
         var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("again")));
         using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, 1);
-        var worker = pool.RegisterWorker("db.c", pool.NextWorkerId(), "chunk 0", Ct);
         var documents = Enumerable.Range(0, 50).Select(Document).ToList();
         for (var run = 0; run < 2; run++)
         {
-            var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 2, ResiliencePipeline.Empty) { Worker = worker };
+            var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 2, Slots(pool), ResiliencePipeline.Empty);
             await stage.RunAsync(async (batches, token) => await batches.WriteAsync(new InsertBatch(documents, documents.Sum(d => (long)d.Length)), token), Ct);
             Assert.Equal(run == 0 ? new InsertResult(50, 0) : new InsertResult(0, 50), stage.Tally.Total);
         }
 
-        Assert.Equal(100L, worker.Documents);
+        Assert.Equal((2L, 0L), (pool.CompletedCount, pool.FailedCount));
     }
 
     [Fact]
     public async Task A_failed_read_stops_the_writers_and_is_the_error_thrown()
     {
         var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("failed")));
-        var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 2, ResiliencePipeline.Empty);
+        using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, 1);
+        var stage = new InsertStage(new BatchInserter(runner, "c"), writers: 2, Slots(pool), ResiliencePipeline.Empty);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => stage.RunAsync(
             async (batches, token) =>
@@ -79,6 +78,8 @@ public class InsertStageTests(MongoServerFixture server) : IClassFixture<MongoSe
 
         Assert.Equal("the dump ends in the middle of a document", error.Message);
     }
+
+    private static InsertSlots Slots(WorkerPoolManager pool) => new(pool, "db.c", 0, batch => $"{batch.Count} documents");
 
     private static RawDocument Document(int id) => new BsonBuilder().StartDocument().Int32("_id", id).String("v", "value").End().ToDocument();
 

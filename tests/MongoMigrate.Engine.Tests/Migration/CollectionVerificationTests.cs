@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using MongoMigrate.Datasets;
 using MongoMigrate.Engine.Connections;
@@ -7,6 +8,7 @@ using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.WorkerPools;
 using MongoMigrate.Sandbox;
 using MongoMigrate.Testing;
@@ -160,6 +162,41 @@ public sealed class CollectionVerificationTests : IAsyncLifetime
 
         Assert.Equal(JobStatus.Completed, again.Status);
         Assert.False(again.Verified);
+    }
+
+    [Fact]
+    public async Task A_sampled_verification_compares_only_its_chunks_and_is_never_called_a_proof()
+    {
+        const string jobId = "sample";
+        var lost = Enumerable.Range(0, 40).Select(i => i * 100L).ToList();
+        var summary = await Job(Options(CopyMethod.Direct, jobId) with { VerifySample = 0.1 }, async (change, _) =>
+        {
+            if (change == "UpdateCollection(Copied)")
+            {
+                // Between the copy and its proof, the target loses every hundredth document, in every chunk.
+                await TargetItems.DeleteManyAsync(Builders<BsonDocument>.Filter.In("_id", lost), Ct);
+            }
+        }).RunAsync(Ct);
+
+        var collection = Assert.Single(summary.Collections);
+        var chunks = await ChunksAsync(jobId);
+        var sampled = RangeSample.Pick(chunks.Count, 0.1);
+        long inSample = 0;
+        foreach (var index in sampled)
+        {
+            var range = BsonSerializer.Deserialize<BsonDocument>(chunks[index].Filter);
+            inSample += await SourceItems.CountDocumentsAsync(new BsonDocument("$and", new BsonArray { range, new BsonDocument("_id", new BsonDocument("$in", new BsonArray(lost))) }), cancellationToken: Ct);
+        }
+
+        Assert.True(chunks.Count >= 4, $"{chunks.Count} chunks");
+        Assert.Equal(sampled.Count, collection.ChunksVerified);
+        Assert.True(collection.VerifiedSample);
+        Assert.True(summary.VerifiedSample);
+        Assert.False(summary.Verified);
+        Assert.InRange(inSample, 1, lost.Count - 1);
+        Assert.Equal(inSample, collection.Verification!.Missing);
+        Assert.Equal(JobStatus.Failed, summary.Status);
+        Assert.InRange(collection.Verification.SourceDocuments, 1, 3999);
     }
 
     private MigrationOptions Options(CopyMethod method, string jobId) => new()

@@ -83,6 +83,91 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
     }
 
     [Fact]
+    public async Task A_state_file_of_version_4_is_upgraded_in_place_and_keeps_its_jobs_and_checkpoints()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version VALUES (4);
+                CREATE TABLE jobs (job_id TEXT PRIMARY KEY, definition TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+                CREATE TABLE pool_settings (job_id TEXT PRIMARY KEY REFERENCES jobs(job_id), dump_workers INTEGER NOT NULL, restore_workers INTEGER NOT NULL,
+                    insertion_workers INTEGER NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE collections (job_id TEXT NOT NULL REFERENCES jobs(job_id), source_ns TEXT NOT NULL, target_ns TEXT NOT NULL, status TEXT NOT NULL,
+                    estimated_count INTEGER NOT NULL, estimated_bytes INTEGER NOT NULL, chunk_count INTEGER NOT NULL, index_errors TEXT, error TEXT,
+                    verified_documents INTEGER, source_uuid TEXT, target_uuid TEXT, PRIMARY KEY (job_id, source_ns));
+                CREATE TABLE chunks (job_id TEXT NOT NULL, source_ns TEXT NOT NULL, chunk_index INTEGER NOT NULL, filter BLOB NOT NULL, description TEXT NOT NULL,
+                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, documents INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,
+                    file TEXT, checksum INTEGER, error TEXT, verified_documents INTEGER, replace_range INTEGER NOT NULL DEFAULT 0, source_digest INTEGER,
+                    PRIMARY KEY (job_id, source_ns, chunk_index), FOREIGN KEY (job_id, source_ns) REFERENCES collections(job_id, source_ns));
+                CREATE TABLE errors (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL REFERENCES jobs(job_id), at TEXT NOT NULL, kind TEXT NOT NULL,
+                    source_ns TEXT, chunk_index INTEGER, attempt INTEGER, message TEXT NOT NULL);
+                CREATE TABLE change_stream_checkpoints (job_id TEXT PRIMARY KEY REFERENCES jobs(job_id), start_time INTEGER NOT NULL, sequence INTEGER NOT NULL,
+                    resume_token BLOB, applied_time INTEGER NOT NULL, updated_at TEXT NOT NULL);
+                INSERT INTO jobs VALUES ('old', '{}', 'Running', '2026-01-01T00:00:00.0000000+00:00', '2026-01-01T00:00:00.0000000+00:00', NULL);
+                INSERT INTO collections VALUES ('old', 'a.b', 'a.b', 'Copying', 10, 100, 1, NULL, NULL, NULL, NULL, NULL);
+                INSERT INTO chunks VALUES ('old', 'a.b', 0, x'05000000', 'all', 'Restored', 1, 10, 100, NULL, NULL, NULL, NULL, 0, 7);
+                INSERT INTO change_stream_checkpoints VALUES ('old', 42, 3, NULL, 43, '2026-01-01T00:00:00.0000000+00:00');
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using (var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct))
+        {
+            var chunk = Assert.Single(await store.GetChunksAsync("old", "a.b", Ct));
+            Assert.Equal((ChunkStatus.Restored, 10L, (ulong?)7), (chunk.Status, chunk.Documents, chunk.SourceDigest));
+            Assert.Equal((42UL, 3L, 43UL), (await store.GetChangeStreamCheckpointAsync("old", Ct)) is { } c ? (c.StartTime, c.Sequence, c.AppliedTime) : default);
+            Assert.Empty(await store.GetVerifyRangesAsync("old", "a.b", Ct));
+            await store.SaveVerifyPlanAsync("old", "a.b", [[5, 0, 0, 0, 0]], Ct);
+            await store.RecordVerifyRangeAsync("old", "a.b", 0, 10, 0, "{}", Ct);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version FROM schema_version";
+            Assert.Equal(5L, await command.ExecuteScalarAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task A_verification_keeps_its_ranges_and_their_results_through_a_crash()
+    {
+        var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+        await store.CreateJobAsync(
+            new JobRecord { JobId = "v", DefinitionJson = "{}", Status = JobStatus.Running, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() },
+            [new CollectionRecord { SourceNamespace = "a.b", TargetNamespace = "c.b", Status = CollectionStatus.Pending }, new CollectionRecord { SourceNamespace = "a.c", TargetNamespace = "c.c", Status = CollectionStatus.Pending }],
+            Ct);
+        await store.SaveVerifyPlanAsync("v", "a.b", [[1], [2], [3]], Ct);
+        await store.SaveVerifyPlanAsync("v", "a.c", [[9]], Ct);
+        await store.RecordVerifyRangeAsync("v", "a.b", 1, 500, 2, "{\"two\":2}", Ct);
+        await store.RecordVerifyRangeAsync("v", "a.c", 0, 7, 0, "{}", Ct);
+
+        var crashed = await ReopenAfterCrashAsync(store);
+        var reopened = (SqliteJobStateStore)crashed;
+        await using (store)
+        await using (reopened)
+        {
+            var ranges = await reopened.GetVerifyRangesAsync("v", "a.b", Ct);
+            Assert.Equal([[1], [2], [3]], ranges.Select(r => r.Filter));
+            Assert.Equal([false, true, false], ranges.Select(r => r.IsCompared));
+            Assert.Equal((500L, 2L, "{\"two\":2}"), (ranges[1].Documents, ranges[1].Differences, ranges[1].Result));
+            Assert.Equal(
+                [new VerifyRangeTotals("a.b", 3, 1, 500, 2), new VerifyRangeTotals("a.c", 1, 1, 7, 0)],
+                await reopened.GetVerifyRangeTotalsAsync("v", Ct));
+
+            // A plan with compared ranges is never replaced; an unknown range or collection is refused.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.SaveVerifyPlanAsync("v", "a.b", [[4]], Ct));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.SaveVerifyPlanAsync("v", "a.x", [[4]], Ct));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => reopened.RecordVerifyRangeAsync("v", "a.b", 3, 1, 0, "{}", Ct));
+        }
+    }
+
+    [Fact]
     public async Task A_state_file_from_a_newer_mongomigrate_is_refused_with_what_to_do()
     {
         await (await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct)).DisposeAsync();

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoMigrate.Engine.Connections;
+using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.Verification;
 using MongoMigrate.Engine.Verifying;
 using MongoMigrate.Engine.WorkerPools;
@@ -134,6 +136,39 @@ public sealed class VerifyJobTests(MongoServerFixture server) : IClassFixture<Mo
         Assert.True(first.Equal);
         Assert.Equal(n.RangesTotal, n.RangesResumed);
         Assert.Equal(3000, n.Identical);
+    }
+
+    [Fact]
+    public async Task A_verification_with_a_work_folder_is_a_job_that_jobs_lists_with_its_ranges_and_how_to_resume_it()
+    {
+        await SeedBothAsync("big", 3000, padding: 1200);
+        await Collection(_b, "big").DeleteOneAsync(new BsonDocument("_id", 2999), Ct);
+
+        var report = await VerifyAsync(new VerifyJobOptions { Selection = Rename(), ChunkSizeBytes = 1024 * 1024, WorkDirectory = _work, JobId = "listed" });
+
+        var n = Assert.Single(report.Namespaces);
+        var job = Assert.Single(await JobCatalog.ListAsync(_work, cancellationToken: Ct));
+        Assert.Equal(("listed", "verify", "failed"), (job.JobId, job.Method, job.State));
+        var c = Assert.Single(job.Collections);
+        Assert.Equal((CollectionStatus.Failed, n.RangesTotal, n.RangesTotal, 3000L), (c.Status, c.Chunks, c.ChunksRestored, c.Documents));
+        Assert.Contains("1 missing", c.Error, StringComparison.Ordinal);
+        Assert.StartsWith("mongomigrate verify --resume --job-id listed --work-dir", job.ResumeCommand, StringComparison.Ordinal);
+        Assert.Contains($"--include '{_a}.*' --from '{_a}.*' --to '{_b}.*'", job.ResumeCommand, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_resume_of_a_job_that_is_not_a_verification_is_refused()
+    {
+        await SeedBothAsync("c", 10);
+        await using (var state = await SqliteJobStateStore.OpenAsync(JobFolder.StatePath(JobFolder.Of(_work, "m1")), cancellationToken: Ct))
+        {
+            var definition = new JobDefinition { Source = "s", Target = "t", Selection = string.Empty, Include = [], Exclude = [], Renames = [], Method = "direct" };
+            await state.CreateJobAsync(new JobRecord { JobId = "m1", DefinitionJson = definition.ToJson(), Status = JobStatus.Stopped, CreatedAt = default, UpdatedAt = default }, [], Ct);
+        }
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() => VerifyAsync(new VerifyJobOptions { Selection = Rename(), WorkDirectory = _work, JobId = "m1", Resume = true }));
+
+        Assert.Contains("is a direct job, not a verification", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

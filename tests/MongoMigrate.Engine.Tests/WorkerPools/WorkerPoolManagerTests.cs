@@ -22,6 +22,28 @@ public sealed class WorkerPoolManagerTests
     }
 
     [Fact]
+    public async Task A_follower_takes_its_leaders_maximum_through_resizes_and_a_pause_and_stops_when_disposed()
+    {
+        using var leader = new WorkerPoolManager("job", WorkerPoolKind.Restore, maxWorkers: 3);
+        var follower = leader.CreateFollower();
+        Assert.Equal(3, follower.MaxWorkers);
+
+        leader.SetMaxWorkers(0);
+        var waiting = follower.AcquireAsync(cancellationToken: Ct);
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal(0, leader.ActiveCount);
+
+        leader.SetMaxWorkers(5);
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Equal((5, 1, 0), (follower.MaxWorkers, follower.ActiveCount, leader.ActiveCount));
+
+        (await waiting).Dispose();
+        follower.Dispose();
+        leader.SetMaxWorkers(2);
+        Assert.Equal(5, follower.MaxWorkers);
+    }
+
+    [Fact]
     public void Release_hands_the_slot_to_a_waiter_before_it_returns()
     {
         using var pool = new WorkerPoolManager("job", WorkerPoolKind.Dump, maxWorkers: 1);
