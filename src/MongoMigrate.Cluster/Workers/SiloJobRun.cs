@@ -61,6 +61,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     WorkDirectory = options.WorkDirectory,
                     Verify = plan.Verify,
                 };
+                // A dump-restore job reads as many chunk files at once as its restore pool has workers here.
                 using var chunkFileReaders = coordinator.GetOrCreateRestorePool(jobId, migration.RestoreWorkers).CreateFollower();
                 var context = new MigrationContext
                 {
