@@ -54,6 +54,9 @@ internal static class CliApplication
             RestoreCommand.Create(environment),
             VerifyCommand.Create(environment),
             JobsCommand.Create(environment),
+            CutoverCommand.Create(environment),
+            WorkerCommand.Create(environment),
+            ServeCommand.Create(environment),
             SandboxCommand.Create(environment.Output),
         };
 }

@@ -47,6 +47,9 @@ internal sealed class CliEnvironment : IDisposable
 
     public IAnsiConsole Console { get; }
 
+    /// <summary>Set by a command given --dashboard: the running job is then served on the web beside the terminal's display.</summary>
+    public Running.DashboardRequest? Dashboard { get; set; }
+
     /// <summary>How often plain progress lines are written when output is redirected.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 

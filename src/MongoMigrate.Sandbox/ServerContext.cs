@@ -54,6 +54,9 @@ internal sealed class ServerContext
 
     public HelloStatistics Hellos { get; } = new();
 
+    /// <summary>Connections and operation counters, as serverStatus reports them.</summary>
+    public ServerStatistics Statistics { get; } = new();
+
     /// <summary>host:port as clients must reach it; set once the listener is bound.</summary>
     public string Address { get; set; } = string.Empty;
 

@@ -24,6 +24,12 @@ internal sealed record JobSnapshot
 
     public int Restored { get; init; }
 
+    /// <summary>An online job's phase as its process last saved it (copying, catching up, following, ...), or null.</summary>
+    public string? OnlinePhase { get; init; }
+
+    /// <summary>When the online status was last saved (by the running process, every second).</summary>
+    public DateTimeOffset? OnlineUpdatedAt { get; init; }
+
     public static async Task<JobSnapshot> ReadAsync(string jobDirectory, string jobId, CancellationToken cancellationToken)
     {
         var path = JobFolder.StatePath(jobDirectory);
@@ -51,6 +57,8 @@ internal sealed record JobSnapshot
             Chunks = totals.Sum(t => t.Chunks),
             Dumped = totals.Where(t => t.Status == ChunkStatus.Dumped).Sum(t => t.Chunks),
             Restored = totals.Where(t => t.Status == ChunkStatus.Restored).Sum(t => t.Chunks),
+            OnlinePhase = (await state.GetOnlineStatusAsync(jobId, cancellationToken))?.Phase,
+            OnlineUpdatedAt = (await state.GetOnlineStatusAsync(jobId, cancellationToken))?.UpdatedAt,
         };
     }
 
@@ -58,5 +66,6 @@ internal sealed record JobSnapshot
     public override string ToString() => !Exists
         ? "no job yet (discovery)"
         : $"phase {(Pending > 0 ? "planning" : Copying > 0 ? "dump/restore" : Copied > 0 ? "index build/verification" : "finishing")}; "
-          + $"collections {Pending} pending, {Copying} copying, {Copied} copied, {Completed} completed; chunks {Restored}/{Chunks} restored, {Dumped} dumped";
+          + $"collections {Pending} pending, {Copying} copying, {Copied} copied, {Completed} completed; chunks {Restored}/{Chunks} restored, {Dumped} dumped"
+          + (OnlinePhase is null ? string.Empty : $"; online: {OnlinePhase}");
 }

@@ -25,6 +25,9 @@ internal static class CommonOptions
 
     public static Option<string> StuckAfter() => new("--stuck-after") { Description = "A worker with no progress for this long (e.g. 90s, 15m; 'off' for never) is cancelled and its chunk retried. 15m by default." };
 
+    /// <summary>--dashboard, --port, --listen and --token-file: serve the running job on the web.</summary>
+    public static DashboardOptionSet Dashboard() => new();
+
     /// <summary>Applies --stuck-after to the process's worker pools; call before the job is created.</summary>
     public static void UseStuckAfter(CliEnvironment environment, string? text)
     {

@@ -33,10 +33,12 @@ internal static class DumpCommand
         var verbose = CommonOptions.Verbose();
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("dump", "Dump collections to a mongodump directory (--out) or archive (--archive), in parallel; mongorestore reads the result.")
         {
             source, output, archive, gzip, include, exclude, parallel, chunkSize, workDir, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json) && !ArchiveToStdout(parse, archive), async () =>
         {
@@ -70,6 +72,7 @@ internal static class DumpCommand
             }
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
+            dashboard.Use(environment, parse);
             var endpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable));
             var work = CommonOptions.Path(parse.GetValue(workDir), "--work-dir");
             if (work is not null)

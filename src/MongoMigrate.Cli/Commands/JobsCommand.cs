@@ -16,10 +16,16 @@ internal static class JobsCommand
         var workDir = new Option<string>("--work-dir") { Description = "The work folder whose jobs to list.", DefaultValueFactory = _ => "mongomigrate-work" };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
-        var command = new Command("jobs", "List the jobs in a work folder: state, progress, what is left, what failed and how to resume.") { workDir, json, verbose };
+        var cluster = WorkerCommand.ClusterOption();
+        var command = new Command("jobs", "List the jobs in a work folder (or of a cluster): state, progress, what is left, what failed and how to resume.") { workDir, json, verbose, cluster };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
             var folder = CommonOptions.Path(parse.GetValue(workDir), "--work-dir")!;
+            if (parse.GetResult(cluster) is not null)
+            {
+                return await ClusterJobsListing.RunAsync(environment, parse.GetValue(cluster), folder, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            }
+
             if (File.Exists(folder))
             {
                 throw new UsageException($"--work-dir '{folder}' is a file, not a folder: give the work folder the jobs ran in.");
@@ -65,6 +71,13 @@ internal static class JobsCommand
             await output.WriteLineAsync(
                 $"  collections {completed} of {job.Collections.Count} completed; {(job.Method == JobDefinition.VerifyMethod ? $"ranges {job.ChunksRestored} of {job.ChunksTotal} compared" : $"chunks {job.ChunksRestored} of {job.ChunksTotal} restored")}"
                 + $"{(job.ChunksFailed > 0 ? $", {job.ChunksFailed} failed" : string.Empty)}; documents {ProgressText.Number(job.Documents)} of about {ProgressText.Number(job.EstimatedDocuments)}").ConfigureAwait(false);
+            if (job.Online is { } online)
+            {
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  online: {online.Phase}{(online.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(online.EventsCaptured)}, applied {ProgressText.Number(online.EventsApplied)}, pending {ProgressText.Number(online.RecordsPending)}, {online.EventsPerSecond:0} events/s, lag {(online.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")} (as of {online.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
+            }
+
             var unfinished = job.Collections.Where(c => c.Status != CollectionStatus.Completed).ToList();
             if (unfinished.Count > 0)
             {
@@ -127,6 +140,35 @@ internal static class JobsCommand
                     json.WriteNumber("dump", workers.DumpWorkers);
                     json.WriteNumber("restore", workers.RestoreWorkers);
                     json.WriteNumber("insertion", workers.InsertionWorkers);
+                    json.WriteEndObject();
+                }
+
+                if (job.Online is { } online)
+                {
+                    json.WriteStartObject("online");
+                    json.WriteString("phase", online.Phase);
+                    json.WriteNumber("eventsCaptured", online.EventsCaptured);
+                    json.WriteNumber("eventsApplied", online.EventsApplied);
+                    json.WriteNumber("eventsPending", online.RecordsPending);
+                    json.WriteNumber("eventsPerSecond", Math.Round(online.EventsPerSecond, 1));
+                    if (online.LagSeconds is { } lag)
+                    {
+                        json.WriteNumber("lagSeconds", Math.Round(lag, 3));
+                    }
+                    else
+                    {
+                        json.WriteNull("lagSeconds");
+                    }
+
+                    if (online.CutoverTime is { } at)
+                    {
+                        json.WriteStartObject("cutoverTime");
+                        json.WriteNumber("t", (long)(at >> 32));
+                        json.WriteNumber("i", (uint)at);
+                        json.WriteEndObject();
+                    }
+
+                    WriteOptional(json, "updatedAt", online.UpdatedAt?.ToString("O", CultureInfo.InvariantCulture));
                     json.WriteEndObject();
                 }
 

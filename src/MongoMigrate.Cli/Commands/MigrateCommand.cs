@@ -40,16 +40,20 @@ internal static class MigrateCommand
         };
         verify.AcceptOnlyFromAmong("full", "sample", "none");
         var sample = new Option<double?>("--sample") { Description = $"With --verify sample (which it implies): the share of each collection's chunks compared, spread over it ({DefaultSample} by default)." };
+        var online = new Option<bool>("--online") { Description = "Follow the source's changes from before the copy, then keep following until a cutover (key c, or mongomigrate cutover)." };
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
+        var cluster = WorkerCommand.ClusterOption();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("migrate", "Copy collections from a source to a target deployment, in parallel chunks, resumably, with a proof of equality.")
         {
             source, target, include, exclude, from, to, method, dumpWorkers, restoreWorkers, insertionWorkers,
-            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, connectTimeout, json, verbose, adaptive, stuckAfter,
+            chunkSize, workDir, jobId, resume, dropTarget, gzip, diskBudget, verify, sample, noVerify, online, connectTimeout, json, verbose, adaptive, stuckAfter, cluster,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
@@ -69,6 +73,7 @@ internal static class MigrateCommand
                 Gzip = parse.GetValue(gzip),
                 Verify = Verification(parse.GetValue(verify), parse.GetValue(noVerify), parse.GetValue(sample)),
                 VerifySample = SampleOf(parse.GetValue(verify), parse.GetValue(sample)),
+                Online = parse.GetValue(online),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
                     (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
@@ -80,8 +85,19 @@ internal static class MigrateCommand
 
             ValidateUsage(options);
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
+            dashboard.Use(environment, parse);
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(TargetVariable));
+            if (parse.GetResult(cluster) is not null)
+            {
+                if (options.Online)
+                {
+                    throw new UsageException("--online does not run on a cluster yet: drop --cluster to migrate online from this machine, or drop --online to copy on the cluster.");
+                }
+
+                return await ClusterMigration.RunAsync(environment, parse.GetValue(cluster), sourceEndpoint, targetEndpoint, options, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            }
+
             WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);
             return await RunAsync(environment, sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken, parse.GetValue(adaptive)).ConfigureAwait(false);
         }));

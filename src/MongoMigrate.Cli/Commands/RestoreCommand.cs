@@ -43,10 +43,12 @@ internal static class RestoreCommand
         var verbose = CommonOptions.Verbose();
         var adaptive = CommonOptions.Adaptive();
         var stuckAfter = CommonOptions.StuckAfter();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("restore", "Restore a mongodump directory (--dir) or archive (--archive) into a target: unordered inserts in parallel, indexes after the data, resumable.")
         {
             target, folder, archive, gzip, include, exclude, from, to, drop, parallel, insertionWorkers, workDir, jobId, resume, connectTimeout, json, verbose, adaptive, stuckAfter,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
@@ -83,6 +85,7 @@ internal static class RestoreCommand
             }
 
             CommonOptions.UseStuckAfter(environment, parse.GetValue(stuckAfter));
+            dashboard.Use(environment, parse);
             var endpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(MigrateCommand.TargetVariable));
             WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);
             using var loggers = environment.CreateLoggerFactory(Path.Combine(options.WorkDirectory, "mongomigrate.log"), parse.GetValue(verbose));

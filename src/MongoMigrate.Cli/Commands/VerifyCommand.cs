@@ -30,10 +30,12 @@ internal static class VerifyCommand
         var connectTimeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for each server to answer before giving up.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object, nothing else on stdout." };
         var verbose = CommonOptions.Verbose();
+        var dashboard = CommonOptions.Dashboard();
         var command = new Command("verify", "Compare collections of a source and a target: options, indexes, counts and every document's bytes by _id. Exit 0 equal, 1 different.")
         {
             source, target, include, exclude, from, to, workers, sample, chunkSize, workDir, jobId, resume, report, connectTimeout, json, verbose,
         };
+        dashboard.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(environment, parse.GetValue(verbose), parse.GetValue(json), async () =>
         {
@@ -59,6 +61,7 @@ internal static class VerifyCommand
             }
 
             var reportPath = CommonOptions.Path(parse.GetValue(report), "--report");
+            dashboard.Use(environment, parse);
             var sourceEndpoint = MongoEndpoint.Parse("source", parse.GetValue(source) ?? Environment.GetEnvironmentVariable(MigrateCommand.SourceVariable));
             var targetEndpoint = MongoEndpoint.Parse("target", parse.GetValue(target) ?? Environment.GetEnvironmentVariable(MigrateCommand.TargetVariable));
             if (work is not null)

@@ -1,4 +1,5 @@
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.Progress;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -32,6 +33,7 @@ internal static class LiveProgressView
     private static IRenderable Render(IRunningJob job, string? lastAction, ProgressStall stall)
     {
         var snapshot = job.Progress.Snapshot();
+        var online = job is IOnlineJob { IsOnline: true } onlineJob ? onlineJob : null;
         var waiting = stall.Observe(snapshot);
         var pools = job.Pools;
         var table = new Table().Border(TableBorder.Rounded).Expand();
@@ -70,8 +72,11 @@ internal static class LiveProgressView
             + $"{SizeParser.FormatDuration(snapshot.Elapsed)} elapsed, ETA {SizeParser.FormatDuration(snapshot.Eta)}\n"
             + $"{ProgressText.Number(snapshot.Documents)} documents, {SizeParser.Format(snapshot.Bytes)}   [bold]{Markup.Escape(ProgressText.Rate(snapshot))}[/]"
             + (waiting is null ? string.Empty : $"   [yellow]{Markup.Escape(waiting)}[/]") + "\n"
-            + $"[bold]dump workers[/] {Markup.Escape(ProgressText.Pool(pools?.Dump))}   [bold]restore workers[/] {Markup.Escape(ProgressText.Pool(pools?.Restore))}");
-        var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]a[/] adaptive on/off   [bold]q[/] or Ctrl+C stop (resumable)[/]"
+            + $"[bold]dump workers[/] {Markup.Escape(ProgressText.Pool(pools?.Dump))}   [bold]restore workers[/] {Markup.Escape(ProgressText.Pool(pools?.Restore))}"
+            + (online is not null && ProgressText.Following(online.Following) is { } following ? $"\n[bold]following[/] {Markup.Escape(following)}" : string.Empty));
+        var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]a[/] adaptive on/off   "
+            + (online is null ? string.Empty : "[bold]c[/] cut over   ")
+            + "[bold]q[/] or Ctrl+C stop (resumable)[/]"
             + (lastAction is null ? string.Empty : $"\n[aqua]{Markup.Escape(lastAction)}[/]"));
         var bar = new BreakdownChart().Width(60).HideTags()
             .AddItem("done", Math.Max(0.01, snapshot.Percent), Color.Green)

@@ -1,5 +1,6 @@
 
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Online;
 
 namespace MongoMigrate.Cli.Output;
 
@@ -19,6 +20,11 @@ internal static class PlainProgressReporter
 
             var snapshot = job.Progress.Snapshot();
             var line = ProgressText.Line(snapshot, job.Pools);
+            if (job is IOnlineJob online && ProgressText.Following(online.Following) is { } following)
+            {
+                line = $"{line} | {following}";
+            }
+
             await output.WriteLineAsync(stall.Observe(snapshot) is { } waiting ? $"{line} | {waiting}" : line).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }

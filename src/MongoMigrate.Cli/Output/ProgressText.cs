@@ -1,4 +1,5 @@
 using System.Globalization;
+using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.Progress;
 using MongoMigrate.Engine.WorkerPools;
 
@@ -21,6 +22,11 @@ internal static class ProgressText
         $"[{SizeParser.FormatDuration(snapshot.Elapsed)}] {snapshot.Phase} {Percent(snapshot.Percent)} "
         + $"{Number(snapshot.Documents)} docs {SizeParser.Format(snapshot.Bytes)} | {Rate(snapshot)} | ETA {SizeParser.FormatDuration(snapshot.Eta)} "
         + $"| dump {Pool(pools?.Dump)} restore {Pool(pools?.Restore)}";
+
+    /// <summary>An online job's following: events captured, applied and pending, rate and lag; null before following starts.</summary>
+    public static string? Following(ChangeStreamProgressSnapshot? following) => following is null ? null :
+        $"events captured {Number(following.EventsCaptured)}, applied {Number(following.EventsApplied)}, pending {Number(following.RecordsPending)}, "
+        + $"{following.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} events/s, lag {(following.LagSeconds is { } lag ? lag.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}";
 
     public static string Chunks(CollectionProgress collection) => collection.ChunksTotal == 0 ? "-" :
         $"{collection.ChunksDumped}/{collection.ChunksRestored}/{collection.ChunksTotal}{(collection.ChunksFailed > 0 ? $" ({collection.ChunksFailed} failed)" : string.Empty)}";

@@ -9,6 +9,10 @@ namespace MongoMigrate.Cli.Output;
 /// </summary>
 internal sealed class SecretMask
 {
+    // A cluster's connection string (key=value pairs): its Password (or Pwd) value.
+    private static readonly System.Text.RegularExpressions.Regex ConnectionStringPassword =
+        new(@"(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     // Shorter passwords would mask ordinary words and numbers everywhere; URIs that hold them are still redacted.
     private const int ShortestMaskedSecret = 4;
 
@@ -27,6 +31,11 @@ internal sealed class SecretMask
         var secrets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in values)
         {
+            foreach (System.Text.RegularExpressions.Match match in ConnectionStringPassword.Matches(value ?? string.Empty))
+            {
+                secrets.Add(match.Groups[1].Value.Trim());
+            }
+
             if (SecretRedactor.PasswordOf(value) is not { } password)
             {
                 continue;

@@ -62,6 +62,11 @@ internal static class SummaryWriter
             $"Total: {ProgressText.Number(summary.Documents)} documents, {SizeParser.Format(summary.Bytes)}"
             + (earlier > 0 ? $" ({ProgressText.Number(earlier)} of them copied by earlier runs)" : string.Empty)
             + $"; {summary.DocumentsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} docs/s, {SizeParser.Format(summary.BytesPerSecond)}/s.").ConfigureAwait(false);
+        if (summary.Cutover is { } cutover)
+        {
+            await output.WriteLineAsync(char.ToUpperInvariant(cutover.Message[0]) + cutover.Message[1..]).ConfigureAwait(false);
+        }
+
         if (summary.Reason is { } reason)
         {
             await output.WriteLineAsync(reason).ConfigureAwait(false);
@@ -95,6 +100,12 @@ internal static class SummaryWriter
             if (summary.Reason is { } reason)
             {
                 json.WriteString("reason", reason);
+            }
+
+            if (summary.Cutover is { } cutover)
+            {
+                json.WritePropertyName("cutover");
+                CutoverJson.Write(json, cutover);
             }
 
             json.WriteStartArray("collections");

@@ -1,10 +1,11 @@
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Cli.Running;
 
 /// <summary>
-/// Turns key presses into live changes of a running job: workers up and down, pause and resume, stop.
+/// Turns key presses into live changes of a running job: workers up and down, pause and resume, cutover (online), stop.
 /// A dedicated thread blocks on the console for keys; nothing polls. The job keeps the counts (and saves
 /// them, so a resumed job comes back with them); while paused, +/- change what resuming will restore.
 /// </summary>
@@ -71,6 +72,10 @@ internal sealed class KeyboardSteering
                 steering.SetAdaptive(!steering.IsAdaptive);
                 _lastAction = steering.IsAdaptive ? "adaptive: worker counts follow the measured throughput (a turns it off)" : "adaptive off: worker counts stay where they are";
                 break;
+            case 'c' or 'C' when _job is IOnlineJob { IsOnline: true } online:
+                _lastAction = "cutover asked for: applying every change up to the source's cluster time now, then rechecking changed documents";
+                _ = CutOverAsync(online);
+                break;
             case 'q' or 'Q':
                 _lastAction = "stopping: finished chunks are kept, running ones will be redone on resume";
                 _stop.Cancel();
@@ -82,6 +87,19 @@ internal sealed class KeyboardSteering
     {
         var count = adjustment.Kind == WorkerPoolKind.Dump ? _job.Steering.Settings.DumpWorkers : _job.Steering.Settings.RestoreWorkers;
         _lastAction = adjustment.Deferred ? $"{pool} workers will be {count} on resume" : $"{pool} workers set to {count}";
+    }
+
+    private async Task CutOverAsync(IOnlineJob online)
+    {
+        try
+        {
+            var result = await online.RequestCutoverAsync(new CutoverRequest(), _stop.Token).ConfigureAwait(false);
+            _lastAction = result.Message;
+        }
+        catch (OperationCanceledException)
+        {
+            _lastAction = "cutover not done: the job is stopping";
+        }
     }
 
     private void Listen()

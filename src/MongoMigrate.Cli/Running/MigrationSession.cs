@@ -14,9 +14,21 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
-        await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync, ProgressStall.MigrationWaitsFor).ConfigureAwait(false);
+        var listening = ListenForCutoverAsync(job, run);
+        MigrationSummary summary;
+        try
+        {
+            await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync, ProgressStall.MigrationWaitsFor).ConfigureAwait(false);
+            summary = await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (await listening.ConfigureAwait(false) is { } listener)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
-        var summary = await run.ConfigureAwait(false);
         if (json)
         {
             await SummaryWriter.WriteJsonAsync(environment.Output, summary).ConfigureAwait(false);
@@ -28,6 +40,26 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
 
         return (summary, summary.Status == JobStatus.Completed ? ExitCodes.Success : ExitCodes.Failure);
 
+        // An online job takes cutover requests from other processes once it holds its lock.
+        async Task<CutoverListener?> ListenForCutoverAsync(MigrationJob job, Task run)
+        {
+            await Task.WhenAny(job.Started, run).ConfigureAwait(false);
+            if (run.IsCompleted || !job.IsOnline)
+            {
+                return null;
+            }
+
+            try
+            {
+                return CutoverListener.Start(job, job.JobDirectory);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+            {
+                await environment.Error.WriteLineAsync($"mongomigrate: cannot listen for cutover requests ({e.Message}); use the key c in the live display instead.").ConfigureAwait(false);
+                return null;
+            }
+        }
+
         // A resumed job's settings are known once it has read its state.
         async Task<string?> OpeningLineAsync()
         {
@@ -38,7 +70,7 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
             }
 
             var options = job.Options;
-            return $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).";
+            return $"Job {job.JobId}: {(options.Resume ? "resuming" : "copying")}{(options.Online ? " and following the source's changes (online)" : string.Empty)} with {options.DumpWorkers} dump and {options.RestoreWorkers} restore workers ({(options.Method == CopyMethod.Direct ? "direct" : "dump-restore")}).";
         }
     }
 }

@@ -19,6 +19,24 @@ internal static class ProgressDisplay
     /// <param name="waitingFor">What the job waits for in a phase, said when it makes no progress for a while.</param>
     public static async Task ShowAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine, Func<string, string> waitingFor)
     {
+        // --dashboard serves the job beside whatever the terminal shows, until the job ends.
+        var dashboard = await DashboardSession.StartAsync(environment, job, run, stop).ConfigureAwait(false);
+        try
+        {
+            await DisplayAsync(environment, job, run, stop, json, plainOutput, firstLine, waitingFor).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (dashboard is not null)
+            {
+                await Task.WhenAny(run).ConfigureAwait(false);
+                await dashboard.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task DisplayAsync(CliEnvironment environment, IRunningJob job, Task run, CancellationTokenSource stop, bool json, TextWriter plainOutput, Func<Task<string?>> firstLine, Func<string, string> waitingFor)
+    {
         if (json)
         {
             return;

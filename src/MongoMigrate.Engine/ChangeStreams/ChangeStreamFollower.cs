@@ -72,7 +72,7 @@ public sealed class ChangeStreamFollower : IAsyncDisposable
         progress.AddCaptured(0, spool.NextSequence);
         var pool = settings.Pools.GetOrCreateRestorePool(settings.JobId, settings.RestoreWorkers);
         var writer = new TargetWriter(settings.Source, settings.Target, settings.TimeProvider);
-        var applier = new ChangeApplier(spool, writer, settings.TargetOf, pool, settings.Gate, settings.Checkpoints, checkpoint, progress, settings.Target, settings.Apply);
+        var applier = new ChangeApplier(spool, writer, settings.TargetOf, pool, settings.Gate, settings.Checkpoints, checkpoint, progress, settings.Target, settings.Apply, settings.Observer);
         var capture = new ChangeStreamCapture(settings.Source, new ChangeStreamScope(settings.Namespaces), new ProgressSink(spool, progress), settings.Capture, settings.TimeProvider);
         return new ChangeStreamFollower(settings, spool, writer, applier, capture, progress, position);
     }

@@ -41,6 +41,9 @@ public sealed record FollowerSettings
     /// <summary>Which collections' changes may be applied yet; all of them by default (following after the copy).</summary>
     public NamespaceGate Gate { get; init; } = NamespaceGate.AllReady();
 
+    /// <summary>Told of every document change dealt to the target, e.g. to recheck it at cutover.</summary>
+    public IDocumentChangeObserver? Observer { get; init; }
+
     public CaptureOptions Capture { get; init; } = new();
 
     public SpoolOptions Spool { get; init; } = new();

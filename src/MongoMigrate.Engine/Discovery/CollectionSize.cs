@@ -41,9 +41,8 @@ public static class CollectionSize
             // $collStats may be refused (older servers, restricted users); fall back to count.
         }
 
-        var countCommand = new BsonBuilder().StartDocument().String("count", ns.Collection).End().ToDocument();
-        var reply = await runner.RunAsync(countCommand, cancellationToken).ConfigureAwait(false);
-        var total = reply["n"].TryGetInt64(out var value) ? value : 0;
+        var reply = await runner.RunAsync(CountCommand.Build(ns.Collection), cancellationToken).ConfigureAwait(false);
+        var total = Math.Max(0, CountCommand.Result(reply));
         return (total, total * 1024);
     }
 }

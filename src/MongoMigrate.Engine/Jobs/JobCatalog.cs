@@ -112,6 +112,7 @@ public static class JobCatalog
             Workers = await store.GetPoolSettingsAsync(job.JobId, cancellationToken).ConfigureAwait(false),
             Collections = collections,
             RecentFailures = failures,
+            Online = store is IChangeStreamCheckpointStore online ? await online.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
             ResumeCommand = held || job.Status == JobStatus.Completed ? null
                 : verification ? VerifyResumeCommand(job.JobId, workDirectory, definition)
                 : ResumeCommand(job.JobId, workDirectory, definition),

@@ -38,6 +38,9 @@ public sealed record JobDefinition
 
     public bool DropTarget { get; init; }
 
+    /// <summary>The job follows the source's changes (--online); a resumed job keeps it.</summary>
+    public bool Online { get; init; }
+
     /// <summary>For a verification: the share of each collection's _id ranges it compares (null: all, or not a verification).</summary>
     public double? SampleFraction { get; init; }
 

@@ -55,6 +55,9 @@ public sealed record JobOverview
     /// <summary>Bytes still to copy, estimated: for every unfinished collection, its size less what is restored.</summary>
     public long BytesLeft => Collections.Where(c => c.Status != CollectionStatus.Completed).Sum(c => Math.Max(0, c.EstimatedBytes - c.Bytes));
 
+    /// <summary>An online job's phase and following, as its process last saved them; null for an offline job.</summary>
+    public OnlineStatus? Online { get; init; }
+
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
 }

@@ -16,7 +16,7 @@ internal static class ChunkAttempts
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>How a collection's chunks queue for a pool, either method: largest collections first, retried while it can help, a failed chunk does not stop the others.</summary>
-    public static WorkQueueOptions<ChunkRecord> QueueOptions(MigrationContext context, CollectionJob job) => new()
+    public static WorkQueueOptions<Chunk> QueueOptions(MigrationContext context, CollectionJob job) => new()
     {
         CollectionKey = job.Key,
         Priority = job.Priority,
@@ -24,9 +24,10 @@ internal static class ChunkAttempts
         IsRetryable = ChunkCompletion.IsRetryable,
         DescribeItem = chunk => $"chunk {chunk.Index} {chunk.Description}",
         FailureMode = WorkQueueFailureMode.ContinueOnFailure,
+        GaveUp = job.GaveUp,
     };
 
-    public static async Task RunAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, WorkerContext worker, Func<Task> attempt, CancellationToken cancellationToken)
+    public static async Task RunAsync(MigrationContext context, CollectionJob job, Chunk chunk, WorkerContext worker, Func<Task> attempt, CancellationToken cancellationToken)
     {
         if (worker.Attempt > 1)
         {

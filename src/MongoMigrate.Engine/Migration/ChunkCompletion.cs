@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.ServerCommands;
-using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Migration;
 
@@ -17,7 +15,7 @@ namespace MongoMigrate.Engine.Migration;
 /// </summary>
 internal static class ChunkCompletion
 {
-    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, long bytes, InsertResult inserted, ulong sourceDigest, CancellationToken cancellationToken)
+    public static async Task CompleteAsync(MigrationContext context, CollectionJob job, Chunk chunk, long documents, long bytes, InsertResult inserted, ulong sourceDigest, CancellationToken cancellationToken)
     {
         if (inserted.AlreadyPresent != 0 || inserted.Inserted != documents)
         {
@@ -28,15 +26,12 @@ internal static class ChunkCompletion
         job.Progress.ChunkRestored();
     }
 
-    private static async Task CountOnTargetAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, long documents, CancellationToken cancellationToken)
+    private static async Task CountOnTargetAsync(MigrationContext context, CollectionJob job, Chunk chunk, long documents, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
-        var count = new BsonBuilder(chunk.Filter.Length + 64).StartDocument()
-            .String("count", job.Target.Collection)
-            .Document("query", new RawDocument(chunk.Filter))
-            .End().ToDocument();
+        var count = CountCommand.Build(job.Target.Collection, chunk.Filter);
         var reply = await context.Retry.ExecuteAsync(async token => await runner.RunAsync(count, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var onTarget = reply["n"].TryGetInt64(out var n) ? n : -1;
+        var onTarget = CountCommand.Result(reply);
         if (onTarget != documents)
         {
             throw new ChunkCountMismatchException(
@@ -46,10 +41,10 @@ internal static class ChunkCompletion
 
     /// <summary>
     /// Empties the chunk's _id range on the target before it is copied again, when a verification found the documents
-    /// there different from the source's (<see cref="ChunkRecord.ReplaceOnTarget"/>): what is left over, changed or extra
+    /// there different from the source's (<see cref="Chunk.ReplaceOnTarget"/>): what is left over, changed or extra
     /// goes, and the copy puts the source's documents back. Idempotent, so every attempt does it again.
     /// </summary>
-    public static async Task ClearRangeIfReplacedAsync(MigrationContext context, CollectionJob job, ChunkRecord chunk, CancellationToken cancellationToken)
+    public static async Task ClearRangeIfReplacedAsync(MigrationContext context, CollectionJob job, Chunk chunk, CancellationToken cancellationToken)
     {
         if (!chunk.ReplaceOnTarget)
         {
@@ -57,12 +52,9 @@ internal static class ChunkCompletion
         }
 
         var runner = new RawCommandRunner(context.Target.GetDatabase(job.Target.Database));
-        var delete = new BsonBuilder(chunk.Filter.Length + 96).StartDocument()
-            .String("delete", job.Target.Collection)
-            .StartArray("deletes").StartDocument("0").Document("q", new RawDocument(chunk.Filter)).Int32("limit", 0).End().End()
-            .End().ToDocument();
+        var delete = DeleteManyCommand.Build(job.Target.Collection, chunk.Filter);
         var reply = await context.Retry.ExecuteAsync(async token => await runner.RunAsync(delete, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var removed = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        var removed = DeleteManyCommand.Removed(reply);
         context.Logger.LogInformation("Chunk {Index} of {Namespace} is copied again over its range: {Removed} document(s) removed from the target first", chunk.Index, job.Key, removed);
     }
 

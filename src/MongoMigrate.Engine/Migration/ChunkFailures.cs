@@ -7,7 +7,7 @@ namespace MongoMigrate.Engine.Migration;
 /// <summary>Records the chunks a work queue gave up on: in the state (Failed, with the reason), in the history, in the progress.</summary>
 internal static class ChunkFailures
 {
-    public static async Task<IReadOnlyList<ChunkFailure>> RecordAsync(MigrationContext context, CollectionJob job, WorkQueueResult<ChunkRecord> result, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ChunkFailure>> RecordAsync(MigrationContext context, CollectionJob job, WorkQueueResult<Chunk> result, CancellationToken cancellationToken)
     {
         var failures = new List<ChunkFailure>();
         foreach (var failure in result.Failures)

@@ -2,7 +2,6 @@ using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.Discovery;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Progress;
-using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Migration;
 
@@ -16,7 +15,16 @@ public sealed class CollectionJob
     public required CollectionProgress Progress { get; init; }
 
     /// <summary>The chunks as the state store holds them at the start of this run.</summary>
-    public required IReadOnlyList<ChunkRecord> Chunks { get; init; }
+    public required IReadOnlyList<Chunk> Chunks { get; init; }
+
+    /// <summary>
+    /// Where the chunks to copy come from when not from <see cref="Chunks"/>: a source that hands them in while the
+    /// run goes (a cluster's leases); the run ends once it is completed. Null: the stored chunks not yet restored.
+    /// </summary>
+    public System.Threading.Channels.ChannelReader<Chunk>? Feed { get; init; }
+
+    /// <summary>Told at once when a chunk fails for good (a fed run ends only when its feed does, so it cannot wait for the end).</summary>
+    public Action<Chunk, Exception>? GaveUp { get; init; }
 
     /// <summary>The key under which workers are tracked and measured: the source namespace.</summary>
     public string Key => Source.Namespace.FullName;

@@ -30,13 +30,14 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             {
                 var done = await context.State.GetChunksAsync(JobId, key, cancellationToken).ConfigureAwait(false);
                 progress.SetChunks(done.Count, done.Count, done.Count, done.Sum(c => c.Documents), done.Sum(c => c.Bytes));
-                if (completedAt is not null && context.Options.Verify)
+                if (completedAt is not null && context.Options.Verify && !context.Options.Online)
                 {
                     // A completed job resumed: its old proof says nothing of the target as it is now.
                     return await GatedAsync(metadataGate, () => VerifyAgainAsync(planned, before, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
                 progress.SetPhase(CollectionPhase.Done);
+                context.CollectionCopied?.Invoke(collection.Namespace);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
             }
 
@@ -73,7 +74,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             // neither to do, the collection goes straight to completed: one sync of the state less per collection,
             // which a thousand small collections notice. A crash in between leaves it copying with every chunk
             // restored, which a resumed run finishes the same way.
-            if (context.Options.Verify || TargetPreparation.HasRemainingIndexes(collection))
+            if (Verifies || TargetPreparation.HasRemainingIndexes(collection))
             {
                 await context.State.UpdateCollectionAsync(JobId, key, CollectionStatus.Copied, null, null, cancellationToken).ConfigureAwait(false);
             }
@@ -96,7 +97,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 VerificationResult? verification = null;
                 int? compared = null;
-                if (context.Options.Verify)
+                if (Verifies)
                 {
                     progress.SetPhase(CollectionPhase.Verifying);
                     var check = await CollectionVerification.RunAsync(context, planned, everyChunk: false, cancellationToken).ConfigureAwait(false);
@@ -114,6 +115,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Done);
+                context.CollectionCopied?.Invoke(collection.Namespace);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null, compared).ConfigureAwait(false);
             }
         }
@@ -161,7 +163,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
     /// A new plan is saved with the collection already copying (<c>Saved</c>): one change of the state
     /// instead of two, which a thousand small collections notice.
     /// </summary>
-    private async Task<(IReadOnlyList<ChunkRecord> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Chunk> Chunks, bool Saved, CollectionRecord Record)> PlanIfNeededAsync(PlannedCollection planned, CollectionProgress progress, CancellationToken cancellationToken)
     {
         var (collection, target, record) = planned;
         if (record.Status != CollectionStatus.Pending)
@@ -169,7 +171,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
             var stored = await context.State.GetChunksAsync(JobId, record.SourceNamespace, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                return (stored, false, record);
+                return ([.. stored.Select(Chunk.FromRecord)], false, record);
             }
         }
 
@@ -192,15 +194,9 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         var targetUuid = await CollectionIdentity.TargetUuidAsync(context, target, cancellationToken).ConfigureAwait(false);
         var planner = new ChunkPlanner(context.Source, new ChunkPlannerOptions { ChunkSizeBytes = context.Options.ChunkSizeBytes }, context.Logger);
         var ranges = await context.Retry.ExecuteAsync(async token => await planner.PlanAsync(collection, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var chunks = ranges.Select((range, index) => new ChunkRecord
-        {
-            SourceNamespace = record.SourceNamespace,
-            Index = index,
-            Filter = range.ToFilter().Bytes.ToArray(),
-            Description = range.ToString(),
-        }).ToList();
+        var chunks = ranges.Select(Chunk.Planned).ToList();
         var saved = record with { Status = CollectionStatus.Copying, Error = null, TargetUuid = targetUuid };
-        await context.State.SaveCollectionPlanAsync(JobId, saved, chunks, cancellationToken).ConfigureAwait(false);
+        await context.State.SaveCollectionPlanAsync(JobId, saved, [.. chunks.Select(c => c.ToRecord(record.SourceNamespace))], cancellationToken).ConfigureAwait(false);
         return (chunks, true, saved);
     }
 
@@ -229,6 +225,9 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         progress.SetPhase(CollectionPhase.Failed);
         return await OutcomeAsync(context.State, planned, before, CollectionStatus.Failed, [], indexErrors, check.Total, error, check.ComparedChunks).ConfigureAwait(false);
     }
+
+    /// <summary>An offline copy is verified per collection; an online one is proven at cutover, once the source's changes are applied.</summary>
+    private bool Verifies => context.Options.Verify && !context.Options.Online;
 
     private string ResumeCommand => $"mongomigrate migrate --resume --job-id {JobId} --work-dir {context.Options.WorkDirectory}";
 

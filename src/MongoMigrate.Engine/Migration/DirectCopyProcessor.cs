@@ -1,4 +1,3 @@
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.Copying;
 using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
@@ -33,15 +32,17 @@ public sealed class DirectCopyProcessor
     public async Task<IReadOnlyList<ChunkFailure>> RunAsync(CancellationToken cancellationToken)
     {
         var pending = _job.Chunks.Where(c => c.Status != ChunkStatus.Restored).ToList();
-        var runner = new WorkQueueRunner<ChunkRecord>(
+        var runner = new WorkQueueRunner<Chunk>(
             _readPool,
             ChunkAttempts.QueueOptions(_context, _job),
             (chunk, worker, token) => ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => CopyChunkAsync(chunk, worker, token), token));
-        var result = await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
+        var result = _job.Feed is { } feed
+            ? await runner.RunAsync(feed, cancellationToken).ConfigureAwait(false)
+            : await runner.RunAsync(pending, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CopyChunkAsync(ChunkRecord chunk, WorkerContext reader, CancellationToken cancellationToken)
+    private async Task CopyChunkAsync(Chunk chunk, WorkerContext reader, CancellationToken cancellationToken)
     {
         await _context.State.RecordAttemptAsync(_jobId, _job.Key, chunk.Index, cancellationToken).ConfigureAwait(false);
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
@@ -49,7 +50,7 @@ public sealed class DirectCopyProcessor
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
         long documents = 0, bytes = 0;
         var digest = new DocumentDigest();
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, new InsertSlots(_writePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
             Inserted = _job.CountInserted,
         };
@@ -58,7 +59,7 @@ public sealed class DirectCopyProcessor
         await stage.RunAsync(
             async (buffer, token) =>
             {
-                var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                var chunkReader = new ChunkReader(source, _job.Source.Namespace.Collection, chunk.Filter, naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in chunkReader.ReadAsync(token).ConfigureAwait(false))
                 {
                     documents += batch.Count;

@@ -41,9 +41,9 @@ public sealed class DumpRestoreProcessor
     /// <summary>Copies every chunk not yet restored; returns the chunks that failed for good.</summary>
     public async Task<IReadOnlyList<ChunkFailure>> RunAsync(CancellationToken cancellationToken)
     {
-        var restoreQueue = Channel.CreateUnbounded<ChunkRecord>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
-        var toDump = new List<ChunkRecord>();
-        foreach (var chunk in _job.Chunks)
+        var restoreQueue = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        var toDump = new List<Chunk>();
+        foreach (var chunk in _job.Feed is null ? _job.Chunks : [])
         {
             switch (chunk.Status)
             {
@@ -65,7 +65,7 @@ public sealed class DumpRestoreProcessor
             }
         }
 
-        var dumping = ParallelDumpChunksAsync(toDump, restoreQueue.Writer, cancellationToken);
+        var dumping = ParallelDumpChunksAsync(_job.Feed?.ReadAllAsync(cancellationToken) ?? toDump.ToAsyncEnumerable(), restoreQueue.Writer, cancellationToken);
         var restoring = ParallelRestoreChunksAsync(restoreQueue.Reader, cancellationToken);
         var results = await Task.WhenAll(dumping, restoring).ConfigureAwait(false);
         return [.. results[0], .. results[1]];
@@ -76,22 +76,22 @@ public sealed class DumpRestoreProcessor
     /// a slot, never while holding one: a dump that waits for disk room must not keep a worker slot from
     /// the restores that free it.
     /// </summary>
-    private async Task<IReadOnlyList<ChunkFailure>> ParallelDumpChunksAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> restoreQueue, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkFailure>> ParallelDumpChunksAsync(IAsyncEnumerable<Chunk> chunks, ChannelWriter<Chunk> restoreQueue, CancellationToken cancellationToken)
     {
         var reserved = new ConcurrentDictionary<int, long>();
-        var budgeted = Channel.CreateBounded<ChunkRecord>(new BoundedChannelOptions(1) { SingleWriter = true });
+        var budgeted = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleWriter = true });
         using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var feeder = FeedWithBudgetAsync(chunks, budgeted.Writer, reserved, stopFeeding.Token);
         try
         {
-            var runner = new WorkQueueRunner<ChunkRecord>(_dumpPool, QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
+            var runner = new WorkQueueRunner<Chunk>(_dumpPool, QueueOptions(), (chunk, worker, token) => ChunkAttempts.RunAsync(
                 _context,
                 _job,
                 chunk,
                 worker,
                 async () =>
                 {
-                    ChunkRecord? dumped;
+                    Chunk? dumped;
                     try
                     {
                         dumped = await DumpChunkAsync(chunk, worker, reserved, token).ConfigureAwait(false);
@@ -138,12 +138,12 @@ public sealed class DumpRestoreProcessor
         }
     }
 
-    private async Task FeedWithBudgetAsync(IReadOnlyList<ChunkRecord> chunks, ChannelWriter<ChunkRecord> output, ConcurrentDictionary<int, long> reserved, CancellationToken cancellationToken)
+    private async Task FeedWithBudgetAsync(IAsyncEnumerable<Chunk> chunks, ChannelWriter<Chunk> output, ConcurrentDictionary<int, long> reserved, CancellationToken cancellationToken)
     {
         try
         {
             var estimate = EstimatedChunkBytes();
-            foreach (var chunk in chunks)
+            await foreach (var chunk in chunks.ConfigureAwait(false))
             {
                 await _context.DiskBudget.AcquireAsync(estimate, cancellationToken).ConfigureAwait(false);
                 reserved[chunk.Index] = estimate;
@@ -158,15 +158,15 @@ public sealed class DumpRestoreProcessor
 
     private long EstimatedChunkBytes() => Math.Clamp(_job.Source.EstimatedBytes, 1, _context.Options.ChunkSizeBytes);
 
-    private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<ChunkRecord> chunks, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkFailure>> ParallelRestoreChunksAsync(ChannelReader<Chunk> chunks, CancellationToken cancellationToken)
     {
-        var runner = new WorkQueueRunner<ChunkRecord>(_context.ChunkFileReaders, QueueOptions(), (chunk, worker, token) =>
+        var runner = new WorkQueueRunner<Chunk>(_context.ChunkFileReaders, QueueOptions(), (chunk, worker, token) =>
             ChunkAttempts.RunAsync(_context, _job, chunk, worker, () => RestoreChunkAsync(chunk, worker, token), token));
         var result = await runner.RunAsync(chunks, cancellationToken).ConfigureAwait(false);
         return await ChunkFailures.RecordAsync(_context, _job, result, cancellationToken).ConfigureAwait(false);
     }
 
-    private WorkQueueOptions<ChunkRecord> QueueOptions() => ChunkAttempts.QueueOptions(_context, _job);
+    private WorkQueueOptions<Chunk> QueueOptions() => ChunkAttempts.QueueOptions(_context, _job);
 
     /// <summary>
     /// Reads a chunk from the source into its file; records it as dumped with count and checksum. Null when
@@ -174,7 +174,7 @@ public sealed class DumpRestoreProcessor
     /// <paramref name="reservations"/> (reserved here when missing); once dumped, the reservation becomes the
     /// file's size, which the restore releases.
     /// </summary>
-    private async Task<ChunkRecord?> DumpChunkAsync(ChunkRecord chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
+    private async Task<Chunk?> DumpChunkAsync(Chunk chunk, WorkerContext worker, ConcurrentDictionary<int, long> reservations, CancellationToken cancellationToken)
     {
         var estimate = EstimatedChunkBytes();
         var available = _context.ChunkFiles.AvailableBytes();
@@ -201,7 +201,7 @@ public sealed class DumpRestoreProcessor
             await using (writer.ConfigureAwait(false))
             {
                 var source = new RawCommandRunner(_context.Source.GetDatabase(_job.Source.Namespace.Database));
-                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, new RawDocument(chunk.Filter), naturalOrder: _job.Source.IsCapped);
+                var reader = new ChunkReader(source, _job.Source.Namespace.Collection, chunk.Filter, naturalOrder: _job.Source.IsCapped);
                 await foreach (var batch in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     // The writer has copied every document (or written it out) when WriteAsync returns.
@@ -249,13 +249,13 @@ public sealed class DumpRestoreProcessor
     }
 
     /// <summary>Checks a chunk's file, inserts its documents with the chunk's insertion workers (a restore slot per batch), proves the count, deletes the file.</summary>
-    private async Task RestoreChunkAsync(ChunkRecord chunk, WorkerContext worker, CancellationToken cancellationToken)
+    private async Task RestoreChunkAsync(Chunk chunk, WorkerContext worker, CancellationToken cancellationToken)
     {
         var path = _context.ChunkFiles.FullPath(chunk.File!);
         var fileBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         try
         {
-            await VerifyFileAsync(chunk, path, cancellationToken).ConfigureAwait(false);
+            await VerifyFileAsync(_job.Key, chunk, path, cancellationToken).ConfigureAwait(false);
         }
         catch (DamagedChunkFileException e)
         {
@@ -264,7 +264,7 @@ public sealed class DumpRestoreProcessor
             await _context.State.ResetChunkAsync(_jobId, _job.Key, chunk.Index, e.Message, cancellationToken).ConfigureAwait(false);
             _context.DiskBudget.Release(fileBytes);
             var reservation = new ConcurrentDictionary<int, long>();
-            ChunkRecord? dumped;
+            Chunk? dumped;
             try
             {
                 dumped = await DumpChunkAsync(chunk with { Status = ChunkStatus.Planned }, worker, reservation, cancellationToken).ConfigureAwait(false);
@@ -291,7 +291,7 @@ public sealed class DumpRestoreProcessor
         await ChunkCompletion.ClearRangeIfReplacedAsync(_context, _job, chunk, cancellationToken).ConfigureAwait(false);
         var digest = new DocumentDigest();
         var target = new RawCommandRunner(_context.Target.GetDatabase(_job.Target.Database));
-        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.Options.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
+        var stage = new InsertStage(new BatchInserter(target, _job.Target.Collection), _context.InsertionWorkers, new InsertSlots(_restorePool, _job.Key, _job.Priority, _ => $"chunk {chunk.Index} {chunk.Description}"), _context.Retry)
         {
             Inserted = _job.CountInserted,
         };
@@ -334,11 +334,11 @@ public sealed class DumpRestoreProcessor
     }
 
     /// <summary>The file must hold exactly the documents recorded at dump time: same count, same CRC-64.</summary>
-    private static async Task VerifyFileAsync(ChunkRecord chunk, string path, CancellationToken cancellationToken)
+    private static async Task VerifyFileAsync(string key, Chunk chunk, string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
-            throw new DamagedChunkFileException($"The file of chunk {chunk.Index} of {chunk.SourceNamespace} is missing ({path})");
+            throw new DamagedChunkFileException($"The file of chunk {chunk.Index} of {key} is missing ({path})");
         }
 
         var crc = new Crc64();
@@ -357,13 +357,13 @@ public sealed class DumpRestoreProcessor
         }
         catch (Exception e) when (e is DumpFormatException or BsonFormatException or InvalidDataException or EndOfStreamException)
         {
-            throw new DamagedChunkFileException($"The file of chunk {chunk.Index} of {chunk.SourceNamespace} is damaged: {e.Message}", e);
+            throw new DamagedChunkFileException($"The file of chunk {chunk.Index} of {key} is damaged: {e.Message}", e);
         }
 
         if (documents != chunk.Documents || crc.Value != chunk.Checksum)
         {
             throw new DamagedChunkFileException(
-                $"The file of chunk {chunk.Index} of {chunk.SourceNamespace} does not match its record ({documents} documents, CRC {crc.Value:X16}; expected {chunk.Documents}, {chunk.Checksum:X16})");
+                $"The file of chunk {chunk.Index} of {key} does not match its record ({documents} documents, CRC {crc.Value:X16}; expected {chunk.Documents}, {chunk.Checksum:X16})");
         }
     }
 

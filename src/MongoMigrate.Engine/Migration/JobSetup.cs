@@ -216,6 +216,7 @@ internal sealed class JobSetup(MigrationContext context, MongoEndpoint sourceEnd
         Gzip = context.Options.Gzip,
         DiskBudgetBytes = context.Options.DiskBudgetBytes,
         DropTarget = context.Options.DropTarget,
+        Online = context.Options.Online,
     };
 
     /// <summary>Source and target may be one deployment only when the job writes no namespace it reads (a rename).</summary>

@@ -44,6 +44,15 @@ public sealed class MigrationContext
 
     public required TimeProvider TimeProvider { get; init; }
 
+    /// <summary>Told when a collection's copy is done (or was done by an earlier run): an online job applies its changes from then on.</summary>
+    public Action<Namespaces.NamespaceName>? CollectionCopied { get; init; }
+
+    /// <summary>The job's live steering; its insertion workers apply to the chunks that start after a change.</summary>
+    public JobSteering? Steering { get; init; }
+
+    /// <summary>Parallel inserts for a chunk starting now: the live count when steered, else the option.</summary>
+    public int InsertionWorkers => Steering?.Settings.InsertionWorkers ?? Options.InsertionWorkers;
+
     /// <summary>The job's dump pool (a direct copy reads its chunks in it), shared by all its collections.</summary>
     public WorkerPoolManager DumpPool() => Coordinator.GetOrCreateDumpPool(JobId, Options.DumpWorkers);
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
+using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.ChunkStorage;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.Progress;
 using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
@@ -15,7 +17,7 @@ namespace MongoMigrate.Engine.Migration;
 /// collection through the job's shared dump and restore pools (largest first), builds the remaining
 /// indexes, verifies, and records every step so that an interrupted job resumes where it stopped.
 /// </summary>
-public sealed class MigrationJob : IRunningJob
+public sealed class MigrationJob : IRunningJob, IOnlineJob
 {
     private readonly MongoEndpoint _source;
     private readonly MongoEndpoint _target;
@@ -24,7 +26,9 @@ public sealed class MigrationJob : IRunningJob
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<OnlineFollowing?> _onlineStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MigrationOptions _options;
+    private OnlineFollowing? _online;
 
     // When a resumed job had completed before: it is then verified again, not shown with its old proof.
     private DateTimeOffset? _completedAt;
@@ -62,6 +66,28 @@ public sealed class MigrationJob : IRunningJob
 
     /// <summary>Worker counts and pause, live; a resumed job comes back with the counts it last ran with (never a pause's zero).</summary>
     public JobSteering Steering { get; }
+
+    public bool IsOnline => Options.Online;
+
+    public ChangeStreamProgressSnapshot? Following => Volatile.Read(ref _online)?.Progress;
+
+    /// <summary>
+    /// Asks an online job to cut over (from the live display's key, the `cutover` command, or an API); asked during the
+    /// copy, it waits for the copy to end. Completes with the result: cut over at T, or why not.
+    /// </summary>
+    public async Task<CutoverResult> RequestCutoverAsync(CutoverRequest request, CancellationToken cancellationToken)
+    {
+        await Started.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!Options.Online)
+        {
+            return new CutoverResult { CutOver = false, Message = $"not cut over: job {JobId} is not an online job (it was started without --online); it ends when its copy ends." };
+        }
+
+        var online = await _onlineStarted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return online is null
+            ? new CutoverResult { CutOver = false, Message = $"not cut over: job {JobId} ended before it could follow the source; see its errors with mongomigrate jobs." }
+            : await online.RequestCutoverAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Opens the job's state; tests wrap the store to crash it between two changes.</summary>
     internal Func<string, CancellationToken, Task<IJobStateStore>>? StateStoreFactory { get; init; }
@@ -103,6 +129,7 @@ public sealed class MigrationJob : IRunningJob
         {
             // Whoever waits for the start must not wait forever on a job that could not start.
             _started.TrySetResult();
+            _onlineStarted.TrySetResult(null);
         }
     }
 
@@ -123,6 +150,10 @@ public sealed class MigrationJob : IRunningJob
         {
             await AdoptStoredSettingsAsync(state, existing, cancellationToken).ConfigureAwait(false);
             _completedAt = existing.Status == JobStatus.Completed ? existing.UpdatedAt : null;
+            if (_options.Online && existing.Status == JobStatus.Completed)
+            {
+                throw new MigrationException($"Job {JobId} is an online job that was cut over already; there is nothing to resume. Compare the two sides with mongomigrate verify, or start a new job.");
+            }
         }
 
         using var sourceClient = new MongoClient(_source.CreateSettings(_options.ConnectTimeout));
@@ -163,6 +194,8 @@ public sealed class MigrationJob : IRunningJob
             Retry = retry,
             Logger = _logger,
             TimeProvider = _time,
+            CollectionCopied = ns => Volatile.Read(ref _online)?.MarkReady(ns),
+            Steering = Steering,
         };
 
         _started.TrySetResult();
@@ -190,13 +223,37 @@ public sealed class MigrationJob : IRunningJob
             _logger.LogDebug("{Count} collection(s) to go through", collections.Count);
             await Steering.AttachStoreAsync((settings, token) => state.SavePoolSettingsAsync(JobId, settings, token)).ConfigureAwait(false);
             before = await setup.RestoredTotalsAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.Online)
+            {
+                // Before the first document is read: every change from here on is followed.
+                Volatile.Write(ref _online, await OnlineFollowing.StartAsync(OnlineSettingsFor(context, collections), cancellationToken).ConfigureAwait(false));
+                _onlineStarted.TrySetResult(_online);
+            }
+
             Progress.Phase = "copying";
             var migration = new CollectionMigration(context, metadataGate, _completedAt);
             var tasks = collections.OrderByDescending(c => c.Collection.EstimatedBytes)
                 .Select(c => migration.RunAsync(c, before.GetValueOrDefault(c.Record.SourceNamespace), cancellationToken))
                 .ToList();
             var outcomes = await Task.WhenAll(tasks).ConfigureAwait(false);
-            return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);
+            if (_online is not { } online || outcomes.Any(o => o.Status == CollectionStatus.Failed))
+            {
+                return await FinishAsync(state, outcomes, skipped, existing is not null).ConfigureAwait(false);
+            }
+
+            try
+            {
+                var cutover = await online.FollowUntilCutOverAsync(cancellationToken).ConfigureAwait(false);
+                await state.UpdateJobAsync(JobId, JobStatus.Completed, null, CancellationToken.None).ConfigureAwait(false);
+                return Summary(JobStatus.Completed, outcomes, skipped, existing is not null, null) with { Cutover = cutover };
+            }
+            catch (Exception e) when (e is MigrationException or MongoException && !cancellationToken.IsCancellationRequested)
+            {
+                var reason = $"Following the source stopped: {ErrorDescription.Of(e)}. Fix the cause and carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}.";
+                await state.UpdateJobAsync(JobId, JobStatus.Failed, reason, CancellationToken.None).ConfigureAwait(false);
+                Progress.Phase = "failed";
+                return Summary(JobStatus.Failed, outcomes, skipped, existing is not null, reason);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && created)
         {
@@ -209,6 +266,13 @@ public sealed class MigrationJob : IRunningJob
                 skipped,
                 existing is not null,
                 $"Stopped; finished chunks are kept. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).");
+        }
+        finally
+        {
+            if (Interlocked.Exchange(ref _online, null) is { } online)
+            {
+                await online.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -235,6 +299,23 @@ public sealed class MigrationJob : IRunningJob
         Skipped = skipped,
         Resumed = resumed,
         Reason = reason,
+    };
+
+    private OnlineSettings OnlineSettingsFor(MigrationContext context, IReadOnlyList<PlannedCollection> collections) => new()
+    {
+        JobId = JobId,
+        Source = context.Source,
+        Target = context.Target,
+        Collections = [.. collections.Select(c => (c.Collection.Namespace, c.Target))],
+        Store = context.State as IChangeStreamCheckpointStore
+            ?? throw new MigrationException("This job state cannot hold a change stream checkpoint, which an online job needs."),
+        JobDirectory = JobDirectory,
+        Pools = _coordinator,
+        RestoreWorkers = _options.RestoreWorkers,
+        DiskBudget = context.DiskBudget,
+        Progress = Progress,
+        Logger = _logger,
+        TimeProvider = _time,
     };
 
     /// <summary>The configured budget, lowered to what the disk can hold now: dumps then wait for restores instead of filling the disk.</summary>

@@ -47,6 +47,12 @@ public sealed record MigrationOptions
     /// </summary>
     public JobSettings ResumeOverrides { get; init; } = JobSettings.All;
 
+    /// <summary>
+    /// Online migration: follow the source's changes from before the first read, apply them after each collection's copy,
+    /// and keep following until a cutover is asked for (the cutover's recheck is then the proof, not a verification per collection).
+    /// </summary>
+    public bool Online { get; init; }
+
     /// <summary>Compare every document's bytes on both sides after the copy.</summary>
     public bool Verify { get; init; } = true;
 

@@ -53,6 +53,9 @@ public sealed record MigrationSummary
         Collections.Where(c => c.Verification is not null).Sum(c => c.ChunksVerified),
         Collections.Where(c => c.Verification is not null).Sum(c => c.Chunks));
 
+    /// <summary>For an online job, its cutover (null when it did not get that far).</summary>
+    public Online.CutoverResult? Cutover { get; init; }
+
     /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
     public string? Reason { get; init; }
 }

@@ -9,7 +9,8 @@ internal static class ResumeSettings
     public static MigrationOptions Merge(MigrationOptions given, JobDefinition stored, PoolSettings? lastPools)
     {
         var keep = ~given.ResumeOverrides;
-        var merged = given;
+        // Whether the job follows the source is what it was started with: its state and target depend on it.
+        var merged = given with { Online = stored.Online };
         if (keep.HasFlag(JobSettings.Method))
         {
             merged = merged with { Method = stored.Method == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore };

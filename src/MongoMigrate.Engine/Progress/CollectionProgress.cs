@@ -33,6 +33,9 @@ public sealed class CollectionProgress(string source, string target, long estima
 
     public CollectionPhase Phase => (CollectionPhase)Volatile.Read(ref _status);
 
+    /// <summary>The job's signal, told of every change (none for a collection outside a job).</summary>
+    internal ProgressSignal? Signal { get; init; }
+
     public void SetChunks(int total, int dumped, int restored, long documents, long bytes)
     {
         Volatile.Write(ref _chunksTotal, total);
@@ -40,6 +43,7 @@ public sealed class CollectionProgress(string source, string target, long estima
         Volatile.Write(ref _chunksRestored, restored);
         Interlocked.Exchange(ref _documents, documents);
         Interlocked.Exchange(ref _bytes, bytes);
+        Signal?.Changed();
     }
 
     /// <summary>Documents and bytes now on the target.</summary>
@@ -47,13 +51,30 @@ public sealed class CollectionProgress(string source, string target, long estima
     {
         Interlocked.Add(ref _documents, documents);
         Interlocked.Add(ref _bytes, bytes);
+        Signal?.Changed();
     }
 
-    public void ChunkDumped() => Interlocked.Increment(ref _chunksDumped);
+    public void ChunkDumped()
+    {
+        Interlocked.Increment(ref _chunksDumped);
+        Signal?.Changed();
+    }
 
-    public void ChunkRestored() => Interlocked.Increment(ref _chunksRestored);
+    public void ChunkRestored()
+    {
+        Interlocked.Increment(ref _chunksRestored);
+        Signal?.Changed();
+    }
 
-    public void ChunkFailed() => Interlocked.Increment(ref _chunksFailed);
+    public void ChunkFailed()
+    {
+        Interlocked.Increment(ref _chunksFailed);
+        Signal?.Changed();
+    }
 
-    public void SetPhase(CollectionPhase phase) => Volatile.Write(ref _status, (int)phase);
+    public void SetPhase(CollectionPhase phase)
+    {
+        Volatile.Write(ref _status, (int)phase);
+        Signal?.Changed();
+    }
 }

@@ -12,13 +12,18 @@ public sealed class JobProgress(TimeProvider timeProvider)
     private readonly List<CollectionProgress> _collections = [];
     private readonly Queue<(long Timestamp, long Bytes, long Documents)> _samples = new();
     private readonly long _started = timeProvider.GetTimestamp();
+    private readonly ProgressSignal _signal = new();
     private string _phase = "starting";
     private Func<long>? _estimatedBytes;
 
     public string Phase
     {
         get => Volatile.Read(ref _phase);
-        set => Volatile.Write(ref _phase, value);
+        set
+        {
+            Volatile.Write(ref _phase, value);
+            _signal.Changed();
+        }
     }
 
     public TimeSpan Elapsed => timeProvider.GetElapsedTime(_started);
@@ -31,13 +36,30 @@ public sealed class JobProgress(TimeProvider timeProvider)
 
     public CollectionProgress Add(string source, string target, long estimatedDocuments, long estimatedBytes)
     {
-        var progress = new CollectionProgress(source, target, estimatedDocuments, estimatedBytes);
+        var progress = new CollectionProgress(source, target, estimatedDocuments, estimatedBytes) { Signal = _signal };
         lock (_lock)
         {
             _collections.Add(progress);
         }
 
+        _signal.Changed();
         return progress;
+    }
+
+    /// <summary>Waits, without polling, until <paramref name="condition"/> holds for the progress as it is after some change.</summary>
+    public async Task WaitUntilAsync(Func<JobProgressSnapshot, bool> condition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            var changed = _signal.Next();
+            if (condition(Snapshot()))
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A consistent-enough view for a display: totals, throughput over the last seconds, ETA.</summary>

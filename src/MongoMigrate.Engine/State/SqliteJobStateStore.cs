@@ -297,6 +297,12 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
     public Task<ChangeStreamCheckpoint?> GetChangeStreamCheckpointAsync(string jobId, CancellationToken cancellationToken) =>
         SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, cancellationToken);
 
+    public Task SaveOnlineStatusAsync(OnlineStatus status, CancellationToken cancellationToken) =>
+        SqliteOnlineStatus.SaveAsync(status, Now(), ExecuteAsync, cancellationToken);
+
+    public Task<OnlineStatus?> GetOnlineStatusAsync(string jobId, CancellationToken cancellationToken) =>
+        SqliteOnlineStatus.GetAsync(jobId, QueryAsync, cancellationToken);
+
     public Task SaveVerifyPlanAsync(string jobId, string sourceNamespace, IReadOnlyList<byte[]> filters, CancellationToken cancellationToken) =>
         SqliteVerifyRanges.SavePlanAsync(jobId, sourceNamespace, filters, (body, token) => InTransactionAsync(t => body((sql, p) => Execute(t, sql, p), (sql, p) => Count(t, sql, p)), token), cancellationToken);
 

@@ -42,7 +42,13 @@ public sealed class JobSteering
         _settings = Normalize(settings);
     }
 
+    /// <summary>The most parallel inserts a chunk may have (as --insertion-workers allows).</summary>
+    public const int MaxInsertionWorkers = 64;
+
     public string JobId { get; }
+
+    /// <summary>The most workers one pool may be given.</summary>
+    public int MaxWorkersPerPool => _coordinator.Options.MaxWorkersPerPool;
 
     /// <summary>The worker counts the job runs with when not paused (0 for a pool the job does not have).</summary>
     public PoolSettings Settings
@@ -117,6 +123,17 @@ public sealed class JobSteering
 
     /// <summary>Changes the restore workers of every collection at once; while paused the count is remembered for <see cref="Unpause"/>.</summary>
     public WorkerAdjustment AdjustRestoreWorkers(int newCount) => Adjust(WorkerPoolKind.Restore, newCount);
+
+    /// <summary>
+    /// Changes the parallel inserts of each chunk (1 to 64); chunks that start from now on use the new count, running
+    /// ones keep theirs. Remembered and saved like the pool counts, whether paused or not.
+    /// </summary>
+    public void AdjustInsertionWorkers(int newCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(newCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(newCount, MaxInsertionWorkers);
+        Change(s => s with { InsertionWorkers = newCount });
+    }
 
     /// <summary>Sets the job's pools to 0: running work finishes its current step, nothing new starts.</summary>
     public void Pause()

@@ -20,6 +20,12 @@ public sealed record WorkQueueOptions<TItem>
 
     public WorkQueueFailureMode FailureMode { get; init; } = WorkQueueFailureMode.StopOnFirstFailure;
 
+    /// <summary>
+    /// Told at once when the queue gives up on an item (before the run ends), for a queue fed while it runs; called under
+    /// the queue's lock, so it only hands the news on.
+    /// </summary>
+    public Action<TItem, Exception>? GaveUp { get; init; }
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(CollectionKey);

@@ -297,6 +297,7 @@ internal sealed class WorkQueueRun<TItem>
     private bool RecordFailureLocked(WorkQueueAttempt<TItem> attempt, Exception error)
     {
         _failures.Add(new WorkItemFailure<TItem>(attempt.Item, attempt.Number, error));
+        _options.GaveUp?.Invoke(attempt.Item, error);
         if (_options.FailureMode == WorkQueueFailureMode.StopOnFirstFailure && !_stopping)
         {
             _stopping = true;

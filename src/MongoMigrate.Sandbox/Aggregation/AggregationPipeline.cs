@@ -7,8 +7,9 @@ using MongoMigrate.Sandbox.Query;
 namespace MongoMigrate.Sandbox.Aggregation;
 
 /// <summary>
-/// A compiled aggregation pipeline over raw documents. Stages that need the server ($lookup, $out, $merge,
-/// $changeStream, $collStats, $indexStats, $currentOp, $unionWith, ...) are not compiled here: the command
+/// A compiled aggregation pipeline over raw documents. $lookup and $unionWith read other collections through
+/// <see cref="AggregationOptions.ReadCollection"/>. Stages that need the server ($out, $merge,
+/// $changeStream, $collStats, $indexStats, $currentOp, ...) are not compiled here: the command
 /// layer finds them with <see cref="FindServerStage"/> and runs the stages before (and around) them itself;
 /// <see cref="Compile"/> fails with <see cref="ServerStageException"/> if one is passed in.
 /// </summary>
@@ -16,8 +17,8 @@ public sealed class AggregationPipeline
 {
     private static readonly FrozenSet<string> ServerStages = new[]
     {
-        "$changeStream", "$collStats", "$out", "$merge", "$lookup", "$indexStats", "$currentOp", "$unionWith",
-        "$graphLookup", "$facet", "$geoNear", "$listSessions", "$listLocalSessions", "$planCacheStats",
+        "$changeStream", "$collStats", "$out", "$merge", "$indexStats", "$currentOp",
+        "$graphLookup", "$geoNear", "$listSessions", "$listLocalSessions", "$planCacheStats",
         "$search", "$searchMeta", "$listSearchIndexes", "$documents", "$changeStreamSplitLargeEvent",
     }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -124,6 +125,10 @@ public sealed class AggregationPipeline
             "$replaceRoot" => new ReplaceRootStage(name, ParseReplaceRoot(value)),
             "$replaceWith" => new ReplaceRootStage(name, ExpressionParser.Parse(value)),
             "$sortByCount" => new SortByCountStage(ParseSortByCount(value)),
+            "$lookup" => LookupStage.Parse(value, options),
+            "$unionWith" => UnionWithStage.Parse(value, options),
+            "$facet" => FacetStage.Parse(value, options),
+            "$bucket" => BucketStage.Parse(value),
             _ => throw new CommandException(ServerErrorCode.Location40324, $"Unrecognized pipeline stage name: '{name}'"),
         };
     }

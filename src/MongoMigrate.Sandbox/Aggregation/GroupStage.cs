@@ -60,6 +60,9 @@ internal sealed class GroupStage(Expression id, IReadOnlyList<(string Field, str
         }
     }
 
+    /// <summary>The same accumulators grouped by another key ($bucket's bucket).</summary>
+    public GroupStage WithId(Expression newId) => new(newId, accumulators);
+
     /// <summary>Parses {_id: expr, field: {$acc: expr}, ...}.</summary>
     public static GroupStage Parse(RawBsonValue specification)
     {

@@ -85,10 +85,13 @@ internal sealed class AggregateCommand : CommandHandler
                 rest = stages.Skip(1).ToList();
             }
 
-            var pipeline = PipelineRunner.Compile(rest);
-            var computed = isDatabaseLevel
-                ? pipeline.Execute([]).ToList()
-                : context.Server.Catalog.Read(ns, store => store is null ? pipeline.Execute([]).ToList() : pipeline.Execute(QueryPlanner.Matching(store, filter).Select(s => s.Document)).ToList());
+            // The input is taken under the collection's lock and the pipeline runs after it, so a $lookup or
+            // $unionWith reading another collection never holds two collections' locks at once.
+            var pipeline = PipelineRunner.Compile(rest, PipelineRunner.OptionsFor(context.Server, context.Database));
+            var source = isDatabaseLevel
+                ? []
+                : context.Server.Catalog.Read(ns, store => store is null ? [] : QueryPlanner.Matching(store, filter).Select(s => s.Document).ToList());
+            var computed = pipeline.Execute(source).ToList();
             if (output is { } destination)
             {
                 WriteOut(context, destination, computed);
@@ -207,7 +210,7 @@ internal sealed class AggregateCommand : CommandHandler
             if (spec.Contains("storageStats"))
             {
                 builder.StartDocument("storageStats");
-                CollectionStatistics.Write(builder, ns, store);
+                CollectionStatistics.Write(builder, context.Server, ns, store);
                 builder.End();
             }
 

@@ -10,7 +10,7 @@ internal sealed class CollStatsCommand : SyncCommandHandler
         var ns = context.CollectionNamespace();
         context.Server.Catalog.Read(ns, store =>
         {
-            CollectionStatistics.Write(context.Reply, ns, store);
+            CollectionStatistics.Write(context.Reply, context.Server, ns, store);
             return true;
         });
     }

@@ -36,5 +36,13 @@ internal static class CommandCatalog
         new DeleteCommand(),
         new FindAndModifyCommand(),
         new DistinctCommand(),
+        new ServerStatusCommand(),
+        new HostInfoCommand(),
+        new ListCommandsCommand(),
+        new GetParameterCommand(),
+        new ConnectionStatusCommand(),
+        new ReplSetGetStatusCommand(),
+        new ValidateCommand(),
+        new ExplainCommand(),
     ];
 }

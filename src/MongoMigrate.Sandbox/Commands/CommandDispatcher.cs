@@ -61,6 +61,7 @@ internal sealed class CommandDispatcher
             reply.StartDocument();
             _server.Clock.BeginOperation();
             var context = new CommandContext(_server, connection, body, sequences, reply);
+            _server.Statistics.CountCommand(handler.Name, body, sequences);
             await handler.ExecuteAsync(context, cancellationToken).ConfigureAwait(false);
             reply.Double("ok", 1);
             AppendClusterTime(reply);

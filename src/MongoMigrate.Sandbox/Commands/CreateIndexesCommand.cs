@@ -69,15 +69,13 @@ internal sealed class CreateIndexesCommand : SyncCommandHandler
             return IndexDefinition.IdIndex;
         }
 
-        var stored = new BsonBuilder().StartDocument().Int32("v", 2).Value("key", key).String("name", name);
-        foreach (var element in spec)
+        var (storedKey, options) = SpecialIndexSpec.Normalize(key, spec);
+        var stored = new BsonBuilder().StartDocument().Int32("v", 2).Value("key", storedKey).String("name", name);
+        foreach (var (option, value) in options)
         {
-            if (!element.NameEquals("key"u8) && !element.NameEquals("name"u8) && !element.NameEquals("v"u8) && !element.NameEquals("ns"u8))
-            {
-                stored.Element(element);
-            }
+            stored.Value(option, value);
         }
 
-        return new IndexDefinition(name, key.AsDocument, stored.End().ToDocument(), unique, sparse, partial);
+        return new IndexDefinition(name, storedKey.AsDocument, stored.End().ToDocument(), unique, sparse, partial);
     }
 }

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Cursors;
+using MongoMigrate.Sandbox.Oplog;
 using MongoMigrate.Sandbox.Query;
 using MongoMigrate.Sandbox.Storage;
 
@@ -71,6 +72,18 @@ internal sealed class FindCommand : CommandHandler
                 return window.Select(d => keyed.Output(d, projection.IsIdentity ? static x => x : projection.Apply)).ToList();
             });
             cursor = new ListCursor(ns, results);
+        }
+        else if (ns is { Database: OplogView.Database, Collection: OplogView.Collection } && context.Server.Catalog.Find(ns) is null)
+        {
+            var entries = OplogView.Entries(context.Server.ChangeLog).Where(filter.Matches);
+            entries = sort.IsNatural ? (sort.NaturalDirection < 0 ? entries.Reverse() : entries) : sort.Sort(entries);
+            IEnumerable<RawDocument> window = entries.Skip((int)Math.Min(skip, int.MaxValue));
+            if (limit != 0)
+            {
+                window = window.Take((int)Math.Min(Math.Abs(limit), int.MaxValue));
+            }
+
+            cursor = new ListCursor(ns, projection.IsIdentity ? window.ToList() : window.Select(projection.Apply).ToList());
         }
         else if (ViewReads.Documents(context.Server, ns) is { } viewed)
         {

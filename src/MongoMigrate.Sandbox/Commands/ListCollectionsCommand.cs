@@ -1,4 +1,5 @@
 using MongoMigrate.Bson;
+using MongoMigrate.Sandbox.Oplog;
 using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;
@@ -14,6 +15,11 @@ internal sealed class ListCollectionsCommand : CommandHandler
         var nameOnly = context.GetBoolean("nameOnly", false);
         var filter = DocumentFilter.Compile(context.GetDocument("filter"));
         var results = new List<RawDocument>();
+        if (context.Database == OplogView.Database && context.Server.IsReplicaSet && OplogInfo(context, nameOnly) is var oplog && filter.Matches(oplog))
+        {
+            results.Add(oplog);
+        }
+
         foreach (var (store, kind) in context.Server.Catalog.Collections(context.Database))
         {
             var info = Describe(store, kind, nameOnly);
@@ -25,6 +31,19 @@ internal sealed class ListCollectionsCommand : CommandHandler
 
         var batchSize = context.GetDocument("cursor") is { } cursor && cursor.TryGetValue("batchSize", out var size) && size.TryGetInt64(out var n) ? (int?)n : null;
         await CursorReply.WriteAllAsync(context, new Namespace(context.Database, "$cmd.listCollections"), results, batchSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>local.oplog.rs as a replica set member lists it: a capped collection of --oplog-size bytes without an _id index.</summary>
+    private static RawDocument OplogInfo(CommandContext context, bool nameOnly)
+    {
+        var builder = new BsonBuilder().StartDocument().String("name", OplogView.Collection).String("type", "collection");
+        if (!nameOnly)
+        {
+            builder.StartDocument("options").Boolean("capped", true).Int64("size", context.Server.Options.ChangeLogMaxBytes).Boolean("autoIndexId", false).End()
+                .StartDocument("info").Boolean("readOnly", false).End();
+        }
+
+        return builder.End().ToDocument();
     }
 
     public static RawDocument Describe(CollectionStore store, CollectionKind kind, bool nameOnly)

@@ -15,6 +15,6 @@ internal static class ViewReads
         }
 
         var input = server.Catalog.Read(view.Source, store => store is null ? [] : store.Range(null, null, descending: false).Select(s => s.Document).ToList());
-        return PipelineRunner.Run([.. view.Pipeline, .. extraStages ?? []], input);
+        return PipelineRunner.Run([.. view.Pipeline, .. extraStages ?? []], input, PipelineRunner.OptionsFor(server, ns.Database));
     }
 }

@@ -48,6 +48,23 @@ internal static class ExpressionOperators
         ["$sum"] = new(static (a, in c) => SumOrAverage(a, c, average: false), 1, int.MaxValue),
         ["$avg"] = new(static (a, in c) => SumOrAverage(a, c, average: true), 1, int.MaxValue),
         ["$concatArrays"] = new(ConcatArrays, 0, int.MaxValue),
+        ["$substrCP"] = new(StringFunctions.SubstrCP, 3, 3),
+        ["$strLenCP"] = new(StringFunctions.StrLenCP, 1, 1),
+        ["$split"] = new(StringFunctions.Split, 2, 2),
+        ["$trim"] = new(StringFunctions.Trim(start: true, end: true), 2, 2) { ParseArguments = StringFunctions.ParseTrim },
+        ["$ltrim"] = new(StringFunctions.Trim(start: true, end: false), 2, 2) { ParseArguments = StringFunctions.ParseTrim },
+        ["$rtrim"] = new(StringFunctions.Trim(start: false, end: true), 2, 2) { ParseArguments = StringFunctions.ParseTrim },
+        ["$regexMatch"] = new(StringFunctions.RegexMatch, 3, 3) { ParseArguments = StringFunctions.ParseRegex },
+        ["$dateToString"] = new(DateOperators.DateToString, 4, 4) { ParseArguments = DateOperators.ParseDateToString },
+        ["$year"] = new(DateOperators.Part(static d => d.Year), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$month"] = new(DateOperators.Part(static d => d.Month), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$dayOfMonth"] = new(DateOperators.Part(static d => d.Day), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$dayOfYear"] = new(DateOperators.Part(static d => d.DayOfYear), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$dayOfWeek"] = new(DateOperators.Part(static d => (int)d.DayOfWeek + 1), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$hour"] = new(DateOperators.Part(static d => d.Hour), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$minute"] = new(DateOperators.Part(static d => d.Minute), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$second"] = new(DateOperators.Part(static d => d.Second), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
+        ["$millisecond"] = new(DateOperators.Part(static d => d.Millisecond), 1, 2) { ParseArguments = DateOperators.ParseDatePart },
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static bool TryGet(string name, out Definition definition) => Table.TryGetValue(name, out definition!);

@@ -66,6 +66,7 @@ internal sealed class ClientConnection
         var cancellationToken = lifetime.Token;
         NetworkStream? stream = null;
         WireMessageReader? reader = null;
+        _server.Statistics.ConnectionOpened();
         try
         {
             // Inside the try: a server stopping at once may have aborted the socket before this loop ran.
@@ -107,6 +108,7 @@ internal sealed class ClientConnection
         }
         finally
         {
+            _server.Statistics.ConnectionClosed();
             reader?.Dispose();
             if (stream is not null)
             {

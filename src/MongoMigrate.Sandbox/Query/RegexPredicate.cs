@@ -12,9 +12,6 @@ namespace MongoMigrate.Sandbox.Query;
 /// </summary>
 internal sealed class RegexPredicate : ValuePredicate
 {
-    /// <summary>Bounds a pathological pattern; a filter should never hang the sandbox.</summary>
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
-
     private readonly Regex _regex;
     private readonly byte[] _patternUtf8;
     private readonly byte[] _flagsUtf8;
@@ -40,31 +37,7 @@ internal sealed class RegexPredicate : ValuePredicate
     public static RegexPredicate FromValue(RawBsonValue regex) => new(regex.RegexPattern, regex.RegexOptions);
 
     /// <summary>Builds the .NET regex for a MongoDB pattern and flags, or fails as the server does.</summary>
-    public static Regex Create(string pattern, string flags)
-    {
-        var options = RegexOptions.CultureInvariant;
-        foreach (var flag in flags)
-        {
-            options |= flag switch
-            {
-                'i' => RegexOptions.IgnoreCase,
-                'm' => RegexOptions.Multiline,
-                's' => RegexOptions.Singleline,
-                'x' => RegexOptions.IgnorePatternWhitespace,
-                'u' => RegexOptions.None,
-                _ => throw new CommandException(51108, $"invalid flag in regex options: {flag}"),
-            };
-        }
-
-        try
-        {
-            return new Regex(pattern, options, MatchTimeout);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CommandException(51091, $"Regular expression is invalid: {e.Message}");
-        }
-    }
+    public static Regex Create(string pattern, string flags) => MongoRegex.Create(pattern, flags);
 
     public override bool Matches(RawBsonValue value)
     {

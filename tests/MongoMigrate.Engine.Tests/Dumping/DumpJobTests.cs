@@ -188,8 +188,14 @@ public sealed class DumpJobTests : IAsyncLifetime
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var output = _folder.Combine("out");
         var location = archive ? DumpLocation.ArchiveFile(output) : DumpLocation.Directory(output);
-        var running = DumpJobRunner.DumpAsync(_source, location, o => o with { ParallelCollections = 2, ReadBatchDocuments = 100 }, stop.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        using var coordinator = new WorkerPoolCoordinator();
+        var options = new DumpJobOptions { Destination = location, ParallelCollections = 2, ReadBatchDocuments = 100 };
+        var job = new DumpJob(MongoEndpoint.Parse("source", _source.ConnectionString), options, coordinator, NullLoggerFactory.Instance);
+        var running = job.RunAsync(stop.Token);
+
+        // Stopped once the first batch is written, while every getMore after it is held back.
+        await Task.WhenAny(job.Progress.WaitUntilAsync(p => p.Documents > 0, ct), running);
+        Assert.False(running.IsCompleted, "the dump ended before its first batch");
         await stop.CancelAsync();
 
         var summary = await running;

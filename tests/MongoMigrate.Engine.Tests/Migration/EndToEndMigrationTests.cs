@@ -173,10 +173,8 @@ public sealed class EndToEndMigrationTests : IAsyncLifetime
         using var coordinator = new WorkerPoolCoordinator();
         var job = NewJob(new MigrationOptions { ChunkSizeBytes = 1024 * 1024, DumpWorkers = 2, RestoreWorkers = 2 }, coordinator);
         var run = job.RunAsync(Ct);
-        while (job.Progress.Snapshot().Collections.FirstOrDefault()?.ChunksRestored is not > 0 && !run.IsCompleted)
-        {
-            await Task.Delay(20, Ct);
-        }
+        await Task.WhenAny(job.Progress.WaitUntilAsync(p => p.Collections.FirstOrDefault()?.ChunksRestored > 0, Ct), run);
+        Assert.False(run.IsCompleted, "the job ended before its first chunk was restored");
 
         job.Steering.AdjustDumpWorkers(1);
         job.Steering.AdjustRestoreWorkers(5);

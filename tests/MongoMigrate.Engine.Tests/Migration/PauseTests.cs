@@ -22,17 +22,20 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
         {
             var run = job.RunAsync(Ct);
             await job.Started;
-            await WaitUntilAsync(() => job.Progress.Snapshot().Documents > 0, run);
+            await FirstDocumentsAsync(job, run);
 
             job.Steering.Pause();
             Assert.True(job.Steering.IsPaused);
 
-            // Running chunks finish what they hold; then nothing moves. A direct copy's reader may keep its dump
-            // slot while it waits for inserts that the paused restore pool holds back, so only the restore pool
-            // must empty there: every document reaches the target through it.
+            // Running work finishes what it holds. A direct copy's reader may keep its dump slot while it waits for
+            // inserts that the paused restore pool holds back, so only the restore pool must empty there: every
+            // document reaches the target through it.
             await WaitUntilAsync(() => job.Pools is { Restore.Active: 0 } pools && (method == CopyMethod.Direct || pools.Dump?.Active == 0), run);
+
+            // Then nothing can move, by the pools' own rule rather than by watching a while: no restore slot is
+            // held and none can be granted at a maximum of 0, and every document reaches the target in one.
             var held = job.Progress.Snapshot().Documents;
-            await Task.Delay(300, Ct);
+            Assert.Equal((0, 0), (job.Pools!.Restore!.MaxWorkers, job.Pools.Restore.Active));
             Assert.Equal(held, job.Progress.Snapshot().Documents);
             Assert.False(run.IsCompleted);
             Assert.InRange(held, 1, _bed.TotalDocuments - 1);
@@ -64,7 +67,7 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
         var job = _bed.Job(options);
         var run = job.RunAsync(stop.Token);
         await job.Started;
-        await WaitUntilAsync(() => job.Progress.Snapshot().Documents > 0, run);
+        await FirstDocumentsAsync(job, run);
         job.Steering.Pause();
 
         await stop.CancelAsync();
@@ -76,7 +79,17 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
         await _bed.AssertTargetEqualsSourceAsync(Ct, "pausestop");
     }
 
-    /// <summary>Tests may poll: waits for a condition the job reaches, failing if the job ends first or it takes too long.</summary>
+    /// <summary>Waits for the job's first documents on the target, told by its progress, failing if the job ends first.</summary>
+    private static async Task FirstDocumentsAsync(MigrationJob job, Task run)
+    {
+        await Task.WhenAny(job.Progress.WaitUntilAsync(p => p.Documents > 0, Ct), run);
+        Assert.False(run.IsCompleted, "the job ended before its first documents were copied");
+    }
+
+    /// <summary>
+    /// Waits for the pools to empty, failing if the job ends first or it takes a minute. The pools have no signal for
+    /// it (a slot is given back after the progress that a display reads), so this one waits by looking again.
+    /// </summary>
     private static async Task WaitUntilAsync(Func<bool> condition, Task run)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);

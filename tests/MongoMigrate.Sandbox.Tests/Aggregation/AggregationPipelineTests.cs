@@ -168,7 +168,7 @@ public class AggregationPipelineTests
     }
 
     [Theory]
-    [InlineData("$lookup")]
+    [InlineData("$graphLookup")]
     [InlineData("$out")]
     [InlineData("$merge")]
     [InlineData("$changeStream")]

@@ -25,6 +25,7 @@ public sealed class ChangeApplier
     private readonly IChangeStreamCheckpointStore _store;
     private readonly ApplyOptions _options;
     private readonly ChangeStreamProgress _progress;
+    private readonly IDocumentChangeObserver? _observer;
     private readonly ApplyLane[] _lanes;
     private readonly CheckpointLedger _ledger = new();
     private readonly WakeSignal _laneApplied = new();
@@ -44,8 +45,10 @@ public sealed class ChangeApplier
         ChangeStreamCheckpoint checkpoint,
         ChangeStreamProgress progress,
         MongoDB.Driver.IMongoClient target,
-        ApplyOptions? options = null)
+        ApplyOptions? options = null,
+        IDocumentChangeObserver? observer = null)
     {
+        _observer = observer;
         _spool = spool;
         _writer = writer;
         _targetOf = targetOf;
@@ -178,6 +181,7 @@ public sealed class ChangeApplier
         {
             if (EventTranslation.Translate(change, _targetOf(ns)) is { } operation)
             {
+                _observer?.Changed(ns, operation.Id);
                 var lane = _lanes[(int)((uint)HashCode.Combine(operation.Target, operation.Id) % (uint)_lanes.Length)];
                 await lane.DealAsync(operation, cancellationToken).ConfigureAwait(false);
             }

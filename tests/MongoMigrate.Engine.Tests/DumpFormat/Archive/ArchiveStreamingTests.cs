@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.DumpFormat;
@@ -35,7 +34,7 @@ public class ArchiveStreamingTests
 
         // The archive only ever exists in the pipe between the two sides, 64 KB at a time.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
-        var stopwatch = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp();
         var write = Task.Run(
             async () =>
             {
@@ -92,12 +91,13 @@ public class ArchiveStreamingTests
         }
 
         await write;
-        stopwatch.Stop();
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
         Assert.All(counts, c => Assert.Equal(perProducer, c));
         var growth = peak - baseline;
         Assert.True(growth < MaxGrowth, $"managed memory grew by {growth / (1024 * 1024)} MB while streaming {TotalBytes / (1024 * 1024)} MB");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{TotalBytes / (1024 * 1024)} MB in {stopwatch.Elapsed.TotalSeconds:F2} s, peak growth {growth / 1024} KB");
+
+        // How long it took depends on the machine's load, so it is told, not asserted.
+        TestContext.Current.TestOutputHelper?.WriteLine($"{TotalBytes / (1024 * 1024)} MB in {elapsed.TotalSeconds:F2} s, peak growth {growth / 1024} KB");
     }
 
     [Fact]

@@ -1,13 +1,13 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 
-namespace MongoMigrate.Engine.Tests.ChangeStreams;
+namespace MongoMigrate.Testing;
 
 /// <summary>
 /// The application writing while a job follows: inserts, $set (nested too), $inc, $push with $slice, $pop,
 /// $unset, replaces, deletes and updateMany over a small key space with a few hot keys, from a seed.
 /// </summary>
-internal static class ConcurrentWriter
+public static class ConcurrentWriter
 {
     public static async Task<int> RunAsync(IReadOnlyList<IMongoCollection<BsonDocument>> collections, int operations, int seed, CancellationToken cancellationToken)
     {

@@ -1,0 +1,73 @@
+namespace MongoMigrate.Dashboard.Contracts;
+
+/// <summary>One job: where it stands, its totals, rates, ETA, worker settings and verification.</summary>
+public sealed record JobDetail
+{
+    public required string JobId { get; init; }
+
+    /// <summary>migrate, dump, restore or verify.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>running, paused, stopping, completed, failed, stopped, interrupted (killed), or unreadable.</summary>
+    public required string State { get; init; }
+
+    /// <summary>The job's phase as its progress tells it (copying, verifying, done...).</summary>
+    public required string Phase { get; init; }
+
+    /// <summary>True while the job runs in this process and takes actions.</summary>
+    public bool Steerable { get; init; }
+
+    /// <summary>The source as stored: its password masked.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The target as stored: its password masked.</summary>
+    public string? Target { get; init; }
+
+    public string? Method { get; init; }
+
+    public double ElapsedSeconds { get; init; }
+
+    public long Documents { get; init; }
+
+    public long Bytes { get; init; }
+
+    public long EstimatedDocuments { get; init; }
+
+    public long EstimatedBytes { get; init; }
+
+    public double Percent { get; init; }
+
+    public double DocumentsPerSecond { get; init; }
+
+    public double BytesPerSecond { get; init; }
+
+    /// <summary>Seconds left at the current rate; null when it cannot be told.</summary>
+    public double? EtaSeconds { get; init; }
+
+    public required PhaseCounts Collections { get; init; }
+
+    public required ChunkProgress Chunks { get; init; }
+
+    public required WorkerSettings Workers { get; init; }
+
+    public required VerificationStatus Verification { get; init; }
+
+    /// <summary>Why the job failed or stopped.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>How many collections are in each phase.</summary>
+public sealed record PhaseCounts(int Total, int Waiting, int Copying, int Indexing, int Verifying, int Done, int Failed);
+
+/// <summary>Chunks over every collection.</summary>
+public sealed record ChunkProgress(int Total, int Dumped, int Restored, int Failed);
+
+/// <summary>The counts the job runs with when not paused, and its steering switches.</summary>
+public sealed record WorkerSettings(int Dump, int Restore, int Insertion, bool Paused, bool Adaptive);
+
+/// <summary>The verification of the copy: whether it runs, and how far.</summary>
+/// <param name="Mode">full or none (or unknown for a job that does not say).</param>
+/// <param name="Verifying">Collections being compared now.</param>
+/// <param name="Verified">Collections compared and equal.</param>
+/// <param name="Failed">Collections that failed (a difference or another error, in the error log).</param>
+public sealed record VerificationStatus(string Mode, int Verifying, int Verified, int Failed);

@@ -1,0 +1,64 @@
+using MongoMigrate.Dashboard.Contracts;
+using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.State;
+
+namespace MongoMigrate.Dashboard.Jobs;
+
+/// <summary>Reads a job's chunks, errors and record from its state file, beside the process that may be writing it.</summary>
+internal sealed class StateFile(string path, string jobId, Func<string, string> redact)
+{
+    public string Path { get; } = path;
+
+    public async Task<IReadOnlyList<ChunkRow>> ChunksAsync(string sourceNamespace, CancellationToken cancellationToken) =>
+        await ReadAsync<IReadOnlyList<ChunkRow>>(
+            async store => [.. (await store.GetChunksAsync(jobId, sourceNamespace, cancellationToken).ConfigureAwait(false)).Select(c => new ChunkRow(
+                c.Index, c.Description, Status(c.Status), c.Attempts, c.Documents, c.Bytes, c.VerifiedDocuments is not null, c.Error is null ? null : redact(c.Error)))],
+            []).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<ChunkCount>> ChunkCountsAsync(CancellationToken cancellationToken) =>
+        await ReadAsync<IReadOnlyList<ChunkCount>>(
+            async store => [.. (await store.GetChunkTotalsAsync(jobId, cancellationToken).ConfigureAwait(false))
+                .GroupBy(t => t.Status)
+                .OrderBy(g => g.Key)
+                .Select(g => new ChunkCount(Status(g.Key), g.Sum(t => t.Chunks), g.Sum(t => t.Documents), g.Sum(t => t.Bytes)))],
+            []).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<ErrorRow>> ErrorsAsync(int limit, CancellationToken cancellationToken) =>
+        await ReadAsync<IReadOnlyList<ErrorRow>>(
+            async store => [.. (await store.GetErrorsAsync(jobId, limit, cancellationToken).ConfigureAwait(false)).Select(e => new ErrorRow(
+                e.At, e.Kind.ToString(), e.SourceNamespace, e.ChunkIndex, e.Attempt, redact(e.Message)))],
+            []).ConfigureAwait(false);
+
+    public async Task<JobRecord?> JobAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(store => store.GetJobAsync(jobId, cancellationToken), null).ConfigureAwait(false);
+
+    /// <summary>The stored definition (URIs already masked when it was written), or null before the job wrote it.</summary>
+    public async Task<JobDefinition?> DefinitionAsync(CancellationToken cancellationToken) =>
+        await JobAsync(cancellationToken).ConfigureAwait(false) is { } job ? JobDefinition.FromJson(job.DefinitionJson) : null;
+
+    public static string Status(ChunkStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Runs <paramref name="read"/> on the state; a file not written yet or not readable gives <paramref name="none"/>.</summary>
+    private async Task<T> ReadAsync<T>(Func<IJobStateStore, Task<T>> read, T none)
+    {
+        // Opening creates a missing file: a job that has not written its state yet has nothing to show.
+        if (!File.Exists(Path))
+        {
+            return none;
+        }
+
+        try
+        {
+            var store = await SqliteJobStateStore.OpenAsync(Path).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                return await read(store).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // A state being rewritten or locked for long: the next request reads it again.
+            return none;
+        }
+    }
+}

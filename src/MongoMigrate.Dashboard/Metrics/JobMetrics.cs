@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MongoMigrate.Dashboard.Jobs;
+
+namespace MongoMigrate.Dashboard.Metrics;
+
+/// <summary>
+/// The live jobs' progress as instruments on the <c>MongoMigrate.Jobs</c> meter, read when scraped: documents and
+/// bytes copied, rates, collections by phase, the worker counts set and whether the job is paused.
+/// </summary>
+internal sealed class JobMetrics : IDisposable
+{
+    public const string MeterName = "MongoMigrate.Jobs";
+
+    /// <summary>The engine's worker pool instruments (pool sizes, active workers, documents and bytes per collection).</summary>
+    public const string EngineMeterName = "MongoMigrate.WorkerPools";
+
+    private readonly Meter _meter;
+
+    public JobMetrics(IMeterFactory meterFactory, JobRegistry registry)
+    {
+        _meter = meterFactory.Create(MeterName);
+        IEnumerable<Measurement<long>> Each(Func<LiveJob, long> read) =>
+            registry.Live.Select(j => new Measurement<long>(read(j), new TagList { { "mongomigrate.job", j.JobId } }));
+        IEnumerable<Measurement<double>> EachRate(Func<Contracts.JobDetail, double> read) =>
+            registry.Live.Select(j => new Measurement<double>(read(j.Detail()), new TagList { { "mongomigrate.job", j.JobId } }));
+
+        _meter.CreateObservableCounter("mongomigrate.job.documents", () => Each(j => j.Detail().Documents), "{document}", "Documents copied to the target.");
+        _meter.CreateObservableCounter("mongomigrate.job.bytes", () => Each(j => j.Detail().Bytes), "By", "Bytes copied to the target.");
+        _meter.CreateObservableGauge("mongomigrate.job.bytes.rate", () => EachRate(d => d.BytesPerSecond), "By/s", "Bytes copied per second, over the last seconds.");
+        _meter.CreateObservableGauge("mongomigrate.job.documents.rate", () => EachRate(d => d.DocumentsPerSecond), "{document}/s", "Documents copied per second, over the last seconds.");
+        _meter.CreateObservableGauge("mongomigrate.job.paused", () => Each(j => j.Steering.IsPaused ? 1 : 0), "1", "1 while the job is paused.");
+        _meter.CreateObservableGauge("mongomigrate.job.workers.configured", () => registry.Live.SelectMany(j =>
+        {
+            var settings = j.Steering.Settings;
+            return new[] { ("dump", settings.DumpWorkers), ("restore", settings.RestoreWorkers), ("insertion", settings.InsertionWorkers) }
+                .Select(p => new Measurement<int>(p.Item2, new TagList { { "mongomigrate.job", j.JobId }, { "mongomigrate.pool", p.Item1 } }));
+        }), "{worker}", "The worker counts set (what the pools run with when not paused).");
+        _meter.CreateObservableGauge("mongomigrate.job.collections", () => registry.Live.SelectMany(j =>
+        {
+            var phases = j.Detail().Collections;
+            return new[] { ("waiting", phases.Waiting), ("copying", phases.Copying), ("indexing", phases.Indexing), ("verifying", phases.Verifying), ("done", phases.Done), ("failed", phases.Failed) }
+                .Select(p => new Measurement<int>(p.Item2, new TagList { { "mongomigrate.job", j.JobId }, { "mongomigrate.phase", p.Item1 } }));
+        }), "{collection}", "Collections by phase.");
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

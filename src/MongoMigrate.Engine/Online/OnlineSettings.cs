@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
+using MongoMigrate.Engine.ChunkStorage;
+using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
+
+namespace MongoMigrate.Engine.Online;
+
+/// <summary>What an online job's following and cutover need from the job.</summary>
+public sealed record OnlineSettings
+{
+    public required string JobId { get; init; }
+
+    public required IMongoClient Source { get; init; }
+
+    public required IMongoClient Target { get; init; }
+
+    /// <summary>The job's collections: source and target namespace (after renames).</summary>
+    public required IReadOnlyList<(NamespaceName Source, NamespaceName Target)> Collections { get; init; }
+
+    public required IChangeStreamCheckpointStore Store { get; init; }
+
+    /// <summary>The job's folder; the spool goes in its "changes" subfolder.</summary>
+    public required string JobDirectory { get; init; }
+
+    public required WorkerPoolCoordinator Pools { get; init; }
+
+    public int RestoreWorkers { get; init; } = 4;
+
+    public DiskBudget DiskBudget { get; init; } = new(long.MaxValue);
+
+    public required JobProgress Progress { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    /// <summary>The cutover's gate; by default the documents changed since their copy are rechecked (<see cref="ChangedDocumentsCheck"/>).</summary>
+    public Func<ChangedDocuments, ICutoverCheck>? Check { get; init; }
+
+    /// <summary>How often the status (phase, counters, lag) is saved in the job state.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoMigrate.Sandbox;
+
+namespace MongoMigrate.Cli.Tests;
+
+/// <summary>--dashboard on a real run of the command line, and `serve`'s usage.</summary>
+public sealed class DashboardCommandTests : IAsyncLifetime
+{
+    private SandboxServer _source = null!;
+    private SandboxServer _target = null!;
+    private string _work = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
+        _work = Directory.CreateTempSubdirectory("mm-cli-dash-").FullName;
+        using var client = new MongoClient(_source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 3000).Select(i => new BsonDocument { { "_id", i }, { "v", new string('x', 500) } }), cancellationToken: Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _target.DisposeAsync();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task Migrate_with_dashboard_prints_its_address_once_and_its_stop_button_stops_the_job()
+    {
+        // Slow, so that the job is still running when the test reaches the dashboard.
+        _target.Faults.Latency = TimeSpan.FromMilliseconds(200);
+        var error = new LineWatcher("Dashboard: ");
+        var output = new StringWriter();
+        var run = CliApplication.RunAsync(["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", "dash", "--dashboard"], output, error);
+
+        var line = await error.Seen.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(line["Dashboard: ".Length..].Trim()) };
+        Assert.Equal("127.0.0.1", http.BaseAddress.Host);
+        var job = await http.GetFromJsonAsync<JsonElement>("/api/jobs/dash", Ct);
+        Assert.Equal("migrate", job.GetProperty("kind").GetString());
+        using var stop = new HttpRequestMessage(HttpMethod.Post, "/api/jobs/dash/stop") { Content = JsonContent.Create(new { }) };
+        stop.Headers.Add("X-MongoMigrate-Request", "1");
+        var stopped = await http.SendAsync(stop, Ct);
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        _target.Faults.Clear();
+
+        var code = await run;
+
+        Assert.Equal(1, code);
+        Assert.Single(error.ToString().Split('\n'), l => l.StartsWith("Dashboard: ", StringComparison.Ordinal));
+        Assert.Contains("stopped", output.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port", "5000" }, "--port, --listen and --token-file set up the dashboard: add --dashboard.")]
+    [InlineData(new[] { "--dashboard", "--port", "70000" }, "--port 70000 is not a TCP port: give 1 to 65535, or 0 to pick a free one.")]
+    [InlineData(new[] { "--dashboard", "--listen", "everywhere" }, "--listen 'everywhere' is not an IP address: give one such as 0.0.0.0 or 192.168.1.10.")]
+    public async Task Dashboard_options_that_cannot_work_are_usage_errors(string[] options, string message)
+    {
+        var (code, _, error) = await CliRunner.RunAsync(["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, .. options]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_of_a_folder_that_does_not_exist_is_a_usage_error()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--work-dir", Path.Combine(_work, "missing"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist: give the folder your jobs ran in", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Standard error that tells when a line starting with a prefix is written.</summary>
+    private sealed class LineWatcher(string prefix) : StringWriter
+    {
+        private readonly TaskCompletionSource<string> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> Seen => _seen.Task;
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            Check(value);
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            Check(value);
+            return base.WriteLineAsync(value);
+        }
+
+        private void Check(string? value)
+        {
+            if (value is not null && value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                _seen.TrySetResult(value);
+            }
+        }
+    }
+}

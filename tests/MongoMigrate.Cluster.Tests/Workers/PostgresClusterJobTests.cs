@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using MongoMigrate.Cluster.Hosting;
+using MongoMigrate.Cluster.Jobs;
+using MongoMigrate.Cluster.Secrets;
+using MongoMigrate.Cluster.Storage;
+using MongoMigrate.Cluster.Submitting;
+
+namespace MongoMigrate.Cluster.Tests.Workers;
+
+/// <summary>
+/// Workers as the worker command starts them (silos on loopback TCP, PostgreSQL for membership, grain state and
+/// reminders, its schema created on first use), one of them stopped without a word mid-copy.
+/// </summary>
+public sealed class PostgresClusterJobTests(ClusterTestBed bed) : IClassFixture<ClusterTestBed>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_worker_stopped_mid_copy_has_its_chunks_copied_by_the_others_with_PostgreSQL_as_the_cluster_store()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync(Ct);
+        var connection = database.Connection;
+        var options = bed.WorkerOptions() with { Key = new ClusterKey(connection.Secret) };
+        var workers = new List<IHost>();
+        try
+        {
+            // Three workers at once: one of them creates the schema, under the advisory lock.
+            workers.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ClusterProcess.StartWorkerAsync(connection, IPAddress.Loopback, FreePort(), FreePort(), options, null, Ct))));
+            using var clientHost = await ClusterProcess.StartClientAsync(connection, null, Ct);
+            var client = new ClusterJobClient(clientHost.Client());
+            bed.SlowTarget(TimeSpan.FromMilliseconds(100));
+            await client.SubmitAsync(await bed.PlanAsync(options.Key, "pg", "pg", dumpWorkers: 3, restoreWorkers: 3, Ct));
+
+            var victim = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var silos = workers.ToDictionary(w => w.Services.GetSiloAddress(), StringComparer.Ordinal);
+            var following = client.FollowAsync(
+                "pg",
+                status =>
+                {
+                    if (status.Done >= 2 && status.LeasesBySilo.Keys.FirstOrDefault(silos.ContainsKey) is { } silo)
+                    {
+                        victim.TrySetResult(silo);
+                    }
+                },
+                TimeSpan.FromMilliseconds(200),
+                Ct);
+            var killed = await victim.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+            // Stopped with a cancelled token, mid-copy: whatever it held goes to the others.
+            var host = silos[killed];
+            workers.Remove(host);
+            await host.StopAsync(new CancellationToken(canceled: true));
+            host.Dispose();
+
+            var status = await following.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+            bed.SlowTarget(TimeSpan.Zero);
+
+            Assert.True(status.Phase == ClusterJobPhase.Completed, status.Error);
+            Assert.Equal(status.Chunks, status.Done);
+            Assert.True(status.Reclaimed > 0, "the stopped worker's leases should have gone to the others");
+            await bed.AssertTargetEqualsSourceAsync("pg", Ct);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.StopAsync(CancellationToken.None);
+                worker.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_cluster_database_is_one_line_without_the_password()
+    {
+        var connection = ClusterConnection.Parse("Host=127.0.0.1;Port=1;Username=mm;Password=hunter2-secret;Database=mm;Timeout=2");
+
+        var error = await Assert.ThrowsAsync<ClusterConnectionException>(() => ClusterSchema.EnsureAsync(connection, Ct));
+
+        Assert.DoesNotContain("hunter2-secret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("Host=127.0.0.1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_one_line_without_it()
+    {
+        var given = new Npgsql.NpgsqlConnectionStringBuilder(PostgresTestDatabase.Server) { Password = "not-the-password-42" };
+        var connection = ClusterConnection.Parse(given.ConnectionString);
+
+        var error = await Assert.ThrowsAsync<ClusterConnectionException>(() => ClusterSchema.EnsureAsync(connection, Ct));
+
+        Assert.DoesNotContain("not-the-password-42", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("28P01", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
