@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -142,9 +142,9 @@ internal static class SqliteJobStateSchema
             // Tables an older version lacked were created above, whole; the columns it lacked are added to the
             // tables it had. Version 1 had no verification of collections; version 2 no collection UUIDs (a
             // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read;
-            // version 3 no change stream checkpoints, version 4 no ranges of verification jobs and version 5 no online status and no
-            // recheck queue of the continuous verification (tables, created above with the others: an older file gains them empty,
-            // and its jobs are read as they were). A column
+            // version 3 no change stream checkpoints, version 4 no ranges of verification jobs, version 5 no online status
+            // and version 6 no recheck queue of the continuous verification (tables, created above with the others: an
+            // older file gains them empty, and its jobs are read as they were). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");

@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 
 /// <summary>
 /// The recheck queue and its mismatches in the SQLite job state (tables recheck_queue and recheck_mismatches, schema
-/// v6), on the store's one connection and commit queue. Cluster times are stored as the 64-bit integers they are.
+/// v7), on the store's one connection and commit queue. Cluster times are stored as the 64-bit integers they are.
 /// </summary>
 internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatements statements) : IRecheckQueueStore
 {

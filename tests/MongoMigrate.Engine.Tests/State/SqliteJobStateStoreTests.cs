@@ -130,7 +130,7 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT version FROM schema_version";
-            Assert.Equal(6L, await command.ExecuteScalarAsync(Ct));
+            Assert.Equal(7L, await command.ExecuteScalarAsync(Ct));
         }
     }
 
