@@ -44,6 +44,7 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
         stages.Add($"writer done at {watch.Elapsed.TotalSeconds:0.0} s");
         await WaitForListenerAsync(migrate, jobId);
         stages.Add($"listening at {watch.Elapsed.TotalSeconds:0.0} s");
+        var reordered = await ReorderATargetDocumentAsync(migrate, jobId, database);
 
         string[] cutoverArgs = ["cutover", "--job-id", jobId, "--work-dir", _work, "--json", "--timeout", "60"];
         await using var cutover = ChildProcess.Start(blockWrites ? [.. cutoverArgs, "--block-writes"] : cutoverArgs);
@@ -57,6 +58,9 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
             Assert.Contains("target equals source for 4 collections; lag 0", root.GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Equal(blockWrites, root.GetProperty("writesBlocked").GetBoolean());
             Assert.Equal(0, root.GetProperty("lagSeconds").GetInt32());
+
+            // What a change replayed over a later state can leave (the fields in another order) is read again from the source.
+            Assert.True(root.GetProperty("documentsRepaired").GetInt64() >= 1, $"_id {reordered} was not repaired: {cutover.Output}");
             if (!blockWrites)
             {
                 Assert.Contains("writes made on the source after T are not included", root.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -127,6 +131,32 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
         }
 
         return 300;
+    }
+
+    /// <summary>
+    /// Once every collection is copied and followed, rewrites one target document the writer changed with its fields in
+    /// another order, as a change replayed over a later state can leave it: the same values, other bytes. Returns its _id.
+    /// </summary>
+    private async Task<BsonValue> ReorderATargetDocumentAsync(ChildProcess migrate, string jobId, string database)
+    {
+        var watch = Stopwatch.StartNew();
+        while ((await JobSnapshot.ReadAsync(Path.Combine(_work, jobId), jobId, Ct)).OnlinePhase != "following")
+        {
+            Assert.False(migrate.HasExited, $"migrate ended: {migrate.Error}{migrate.Output}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), "migrate --online never reached the following phase");
+            await Task.Delay(20, Ct);
+        }
+
+        var bulk = servers.TargetClient.GetDatabase(database).GetCollection<BsonDocument>("bulk");
+        var document = await bulk.Find(Builders<BsonDocument>.Filter.And(Builders<BsonDocument>.Filter.Exists("pad"), Builders<BsonDocument>.Filter.Exists("touched"))).FirstAsync(Ct);
+        var reordered = new BsonDocument("_id", document["_id"]);
+        foreach (var element in document.Elements.Where(e => e.Name != "_id").Reverse())
+        {
+            reordered.Add(element);
+        }
+
+        await bulk.ReplaceOneAsync(Builders<BsonDocument>.Filter.Eq("_id", document["_id"]), reordered, cancellationToken: Ct);
+        return document["_id"];
     }
 
     /// <summary>Waits until the job has recorded its change stream start and saved its first online status.</summary>

@@ -23,6 +23,7 @@ internal static class CutoverJson
 
         json.WriteNumber("collections", result.Collections);
         json.WriteBoolean("writesBlocked", result.WritesBlocked);
+        json.WriteNumber("documentsRepaired", result.Repaired);
         if (result.WriteBlockNote is { } note)
         {
             json.WriteString("writeBlockNote", note);

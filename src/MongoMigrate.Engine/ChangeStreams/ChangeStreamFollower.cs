@@ -100,6 +100,13 @@ public sealed class ChangeStreamFollower : IAsyncDisposable
         await reached.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reads these documents from the source by _id and replaces the target's with them (or deletes them where the source
+    /// has none): the repair of documents a recheck found different once their changes were applied.
+    /// </summary>
+    public Task RefreshAsync(IReadOnlyList<(NamespaceName Source, NamespaceName Target, RawBsonValue Id)> documents, CancellationToken cancellationToken) =>
+        _writer.ApplyAsync([.. documents.Select(d => new ApplyOperation(d.Source, d.Target, d.Id, ApplyOperationKind.Refresh, RawDocument.Empty, 0))], cancellationToken);
+
     /// <summary>Stops capture and apply (what is applied stays checkpointed) and waits for them.</summary>
     public async Task StopAsync()
     {

@@ -21,6 +21,9 @@ public sealed record CutoverResult
     public int CollectionsComparedWhole { get; init; }
 
     /// <summary>User writes on the source were blocked before T was read (and stay blocked after a successful cutover).</summary>
+    /// <summary>Documents that still differed once their changes were applied, copied again from the source by _id before the last check.</summary>
+    public long Repaired { get; init; }
+
     public bool WritesBlocked { get; init; }
 
     /// <summary>Why writes were not blocked although asked for, e.g. the server refused setUserWriteBlockMode.</summary>

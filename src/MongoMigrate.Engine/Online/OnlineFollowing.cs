@@ -193,7 +193,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 _settings.Logger.LogInformation(blocked ? "Cutover: user writes on the source are blocked" : "Cutover: {Note}", blockNote);
             }
 
-            var (time, differences) = await ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
+            var (time, differences, repaired) = await ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
             at = time;
             var elapsed = _settings.TimeProvider.GetElapsedTime(started);
             if (differences.Count > 0)
@@ -213,7 +213,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
             Interlocked.Exchange(ref _cutoverTime, unchecked((long)at));
             await _follower.StopAsync().ConfigureAwait(false);
             await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
-            return Success(at, blocked, blockNote, elapsed);
+            return Success(at, blocked, blockNote, elapsed, repaired);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -237,11 +237,15 @@ public sealed class OnlineFollowing : IAsyncDisposable
 
     /// <summary>
     /// Reads T, waits until every change up to T is applied, and rechecks. Without a write block a document written after T
-    /// may differ only until its own change is applied: the check is then repeated at a later T, a few times.
+    /// may differ only until its own change is applied: the check is then repeated at a later T, a few times. A document
+    /// that still differs once its changes are applied (a change replayed over a later state, e.g. after a kill, can leave
+    /// its fields in another order) is read again from the source by _id and written whole, then checked again; how many
+    /// were is said in the report.
     /// </summary>
-    private async Task<(ulong At, IReadOnlyList<Verification.VerificationResult> Differences)> ApplyAndCheckAsync(bool blocked, CancellationToken cancellationToken)
+    private async Task<(ulong At, IReadOnlyList<Verification.VerificationResult> Differences, long Repaired)> ApplyAndCheckAsync(bool blocked, CancellationToken cancellationToken)
     {
         const int Generations = 5;
+        long repaired = 0;
         for (var generation = 1; ; generation++)
         {
             var at = await SourceClusterTime.ReadAsync(_settings.Source, cancellationToken).ConfigureAwait(false);
@@ -249,16 +253,31 @@ public sealed class OnlineFollowing : IAsyncDisposable
             await _follower.WaitForAppliedAsync(at, cancellationToken).ConfigureAwait(false);
             var results = await _check.CheckAsync(_settings.Collections, cancellationToken).ConfigureAwait(false);
             var differences = results.Where(r => !r.IsEqual).ToList();
-            if (differences.Count == 0 || blocked || generation == Generations)
+            if (differences.Count == 0 || generation == Generations)
             {
-                return (at, differences);
+                return (at, differences, repaired);
+            }
+
+            var named = differences
+                .SelectMany(d => d.Mismatches.Where(m => m.Key is not null).Select(m => (NamespaceName.Parse(d.SourceNamespace), NamespaceName.Parse(d.TargetNamespace), m.Key!.Value)))
+                .ToList();
+            if (generation > 1 && named.Count > 0)
+            {
+                // Still different after a generation of its own changes: written whole from the source.
+                await _follower.RefreshAsync(named, cancellationToken).ConfigureAwait(false);
+                repaired += named.Count;
+                _settings.Logger.LogWarning("Cutover: {Count} document(s) still differed once their changes were applied and were copied again from the source by _id (first: {First})", named.Count, differences.SelectMany(d => d.Examples).FirstOrDefault());
+            }
+            else if (blocked && named.Count == 0)
+            {
+                return (at, differences, repaired);
             }
 
             _settings.Logger.LogInformation("Cutover: {Count} collection(s) differ at generation {Generation}; checking again at a later cluster time", differences.Count, generation);
         }
     }
 
-    private CutoverResult Success(ulong at, bool blocked, string? blockNote, TimeSpan elapsed) => new()
+    private CutoverResult Success(ulong at, bool blocked, string? blockNote, TimeSpan elapsed, long repaired) => new()
     {
         CutOver = true,
         ClusterTime = at,
@@ -266,7 +285,9 @@ public sealed class OnlineFollowing : IAsyncDisposable
         WritesBlocked = blocked,
         WriteBlockNote = blockNote,
         Elapsed = elapsed,
+        Repaired = repaired,
         Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_settings.Collections.Count} collections; lag 0. "
+            + (repaired > 0 ? $"{repaired} document(s) still differed once their changes were applied and were copied again from the source by _id before the last check. " : string.Empty)
             + (blocked
                 ? "Writes on the source stay blocked (setUserWriteBlockMode), as mongosync leaves them: point the application at the target; to write to the source again run db.adminCommand({setUserWriteBlockMode: 1, global: false}) on it."
                 : $"Writes on the source were not blocked{(blockNote is null ? string.Empty : $" ({blockNote})")}: writes made on the source after T are not included."),

@@ -42,14 +42,14 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
             {
                 sourceCount++;
                 missing++;
-                Note(mismatches, new DocumentMismatch(MismatchKind.Missing, BsonDebugText.Format(Id(l!.Value))));
+                Note(mismatches, () => new DocumentMismatch(MismatchKind.Missing, BsonDebugText.Format(Id(l!.Value))) { Key = KeyOf(l!.Value) });
                 l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (order > 0)
             {
                 targetCount++;
                 extra++;
-                Note(mismatches, new DocumentMismatch(MismatchKind.Extra, BsonDebugText.Format(Id(r!.Value))));
+                Note(mismatches, () => new DocumentMismatch(MismatchKind.Extra, BsonDebugText.Format(Id(r!.Value))) { Key = KeyOf(r!.Value) });
                 r = await right.NextAsync(cancellationToken).ConfigureAwait(false);
             }
             else
@@ -63,7 +63,7 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
                 else
                 {
                     different++;
-                    Note(mismatches, new DocumentMismatch(MismatchKind.Different, BsonDebugText.Format(Id(l.Value)), FirstDifference.Of(l.Value, r.Value)));
+                    Note(mismatches, () => new DocumentMismatch(MismatchKind.Different, BsonDebugText.Format(Id(l.Value)), FirstDifference.Of(l.Value, r.Value)) { Key = KeyOf(l.Value) });
                 }
 
                 l = await left.NextAsync(cancellationToken).ConfigureAwait(false);
@@ -90,11 +90,18 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
     private static RawBsonValue Id(RawDocument document) =>
         document.TryGetValue("_id"u8, out var id) ? id : throw new MigrationException("A document without _id was found while verifying.");
 
-    private void Note(List<DocumentMismatch> mismatches, DocumentMismatch mismatch)
+    /// <summary>A copy of the document's _id: the document's bytes are a pooled reply, given back as the merge moves on.</summary>
+    private static RawBsonValue KeyOf(RawDocument document)
+    {
+        var id = Id(document);
+        return new RawBsonValue(id.Type, id.Bytes.ToArray());
+    }
+
+    private void Note(List<DocumentMismatch> mismatches, Func<DocumentMismatch> mismatch)
     {
         if (mismatches.Count < MismatchLimit)
         {
-            mismatches.Add(mismatch);
+            mismatches.Add(mismatch());
         }
     }
 

@@ -16,6 +16,10 @@ public enum MismatchKind
 /// <summary>One document that differs: its _id (as extended JSON-like text) and, when it differs, where first.</summary>
 public sealed record DocumentMismatch(MismatchKind Kind, string Id, string? Path = null)
 {
+    /// <summary>The _id's own bytes (a copy), so that the document can be read again by it; not part of a report.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MongoMigrate.Bson.RawBsonValue? Key { get; init; }
+
     public override string ToString() => Kind switch
     {
         MismatchKind.Missing => $"missing on the target: _id {Id}",
