@@ -48,7 +48,7 @@ public sealed class MigrationBenchmarkSmokeTests
             Assert.Equal(Documents, scenario.Totals.Documents);
             Assert.Equal(2, scenario.Totals.Collections);
             Assert.Equal(
-                [ReadLimit.Name, WriteLimit.Name, HandWrittenCopy.Name, ContenderCatalog.Direct, ContenderCatalog.DumpRestore, ContenderCatalog.DumpRestoreGzip, ContenderCatalog.Archive],
+                [ReadLimit.Name, WriteLimit.Name, HandWrittenCopy.Name, ContenderCatalog.Direct, ContenderCatalog.DirectVerified, ContenderCatalog.DumpRestore, ContenderCatalog.DumpRestoreGzip, ContenderCatalog.Archive],
                 scenario.Contenders.Select(c => c.Name));
             foreach (var contender in scenario.Contenders)
             {

@@ -46,7 +46,7 @@ public sealed class PostgresClusterJobTests(ClusterTestBed bed) : IClassFixture<
                 },
                 TimeSpan.FromMilliseconds(200),
                 Ct);
-            var killed = await victim.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            var killed = await victim.Task.WaitAsync(TimeSpan.FromSeconds(180), Ct);
 
             // Stopped with a cancelled token, mid-copy: whatever it held goes to the others.
             var host = silos[killed];
@@ -54,7 +54,7 @@ public sealed class PostgresClusterJobTests(ClusterTestBed bed) : IClassFixture<
             await host.StopAsync(new CancellationToken(canceled: true));
             host.Dispose();
 
-            var status = await following.WaitAsync(TimeSpan.FromSeconds(90), Ct);
+            var status = await following.WaitAsync(TimeSpan.FromSeconds(240), Ct);
             bed.SlowTarget(TimeSpan.Zero);
 
             Assert.True(status.Phase == ClusterJobPhase.Completed, status.Error);
