@@ -20,6 +20,11 @@ public sealed record DocumentMismatch(MismatchKind Kind, string Id, string? Path
     [System.Text.Json.Serialization.JsonIgnore]
     public MongoMigrate.Bson.RawBsonValue? Key { get; init; }
 
+    /// <summary>Two mismatches are the same when they say the same: the key is a means to repair, not part of what differs.</summary>
+    public bool Equals(DocumentMismatch? other) => other is not null && Kind == other.Kind && Id == other.Id && Path == other.Path;
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Id, Path);
+
     public override string ToString() => Kind switch
     {
         MismatchKind.Missing => $"missing on the target: _id {Id}",
