@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using MongoMigrate.Cli.Output;
 using MongoMigrate.Cli.Running;
 using MongoMigrate.Cluster.Hosting;
 using MongoMigrate.Cluster.Secrets;
@@ -51,7 +49,7 @@ internal static class WorkerCommand
                 MaxDumpWorkers = parse.GetValue(dumpWorkers) ?? int.MaxValue,
                 MaxRestoreWorkers = parse.GetValue(restoreWorkers) ?? int.MaxValue,
             };
-            using var host = await ClusterProcess.StartWorkerAsync(connection, Advertised(connection), siloPort, siloPort + 1, options, Logging(environment, folder, parse.GetValue(verbose)), cancellationToken).ConfigureAwait(false);
+            using var host = await ClusterProcess.StartWorkerAsync(connection, Advertised(connection), siloPort, siloPort + 1, options, ClusterLogging.For(environment, folder, parse.GetValue(verbose)), cancellationToken).ConfigureAwait(false);
             await environment.Output.WriteLineAsync($"Worker on port {siloPort} joined the cluster {connection.Display}; Ctrl+C to leave (its chunks go to the others).").ConfigureAwait(false);
             try
             {
@@ -70,18 +68,6 @@ internal static class WorkerCommand
 
     /// <summary>--cluster, the cluster's PostgreSQL connection string (its password is never printed).</summary>
     public static Option<string> ClusterOption() => new("--cluster") { Description = "The cluster's PostgreSQL connection string, e.g. \"Host=db;Username=mm;Password=...;Database=mm\"." };
-
-    /// <summary>Logs to the work folder's mongomigrate-cluster.log (Orleans' own lines from warnings up), never to the console.</summary>
-    public static Action<ILoggingBuilder> Logging(CliEnvironment environment, string folder, bool verbose) => builder =>
-    {
-        Directory.CreateDirectory(folder);
-        var level = verbose ? LogLevel.Debug : LogLevel.Information;
-        builder.ClearProviders();
-        builder.SetMinimumLevel(level);
-        builder.AddFilter("Orleans", verbose ? LogLevel.Information : LogLevel.Warning);
-        builder.AddFilter("Microsoft", LogLevel.Warning);
-        builder.AddProvider(new FileLoggerProvider(Path.Combine(folder, "mongomigrate-cluster.log"), level, environment.TimeProvider, environment.Mask));
-    };
 
     /// <summary>The address other workers reach this one on: loopback for a cluster on this machine, else this machine's first IPv4 address.</summary>
     private static IPAddress Advertised(ClusterConnection connection)

@@ -10,7 +10,7 @@ internal static class ClusterJobsListing
     public static async Task<int> RunAsync(CliEnvironment environment, string? cluster, string folder, bool verbose, CancellationToken cancellationToken)
     {
         var connection = ClusterConnection.Parse(cluster);
-        using var host = await ClusterProcess.StartClientAsync(connection, Commands.WorkerCommand.Logging(environment, folder, verbose), cancellationToken).ConfigureAwait(false);
+        using var host = await ClusterProcess.StartClientAsync(connection, ClusterLogging.For(environment, folder, verbose), cancellationToken).ConfigureAwait(false);
         var jobs = await new ClusterJobClient(host.Client(), environment.TimeProvider).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         if (jobs.Count == 0)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MongoMigrate.Cli.Commands;
 using MongoMigrate.Cli.Output;
 using MongoMigrate.Cluster.Hosting;
 using MongoMigrate.Cluster.Jobs;
@@ -28,7 +27,7 @@ internal static class ClusterMigration
         }
 
         var folder = options.WorkDirectory;
-        using var host = await ClusterProcess.StartClientAsync(connection, WorkerCommand.Logging(environment, folder, verbose), cancellationToken).ConfigureAwait(false);
+        using var host = await ClusterProcess.StartClientAsync(connection, ClusterLogging.For(environment, folder, verbose), cancellationToken).ConfigureAwait(false);
         var jobId = options.JobId ?? $"job-{environment.TimeProvider.GetUtcNow():yyyyMMdd-HHmmss}";
         if (await host.Client().GetGrain<IClusterJobGrain>(jobId).GetStatusAsync().WaitAsync(cancellationToken).ConfigureAwait(false) is { } existing)
         {

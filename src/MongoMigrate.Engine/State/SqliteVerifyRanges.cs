@@ -50,7 +50,7 @@ internal static class SqliteVerifyRanges
             Filter = (byte[])r.GetValue(1),
             Documents = r.GetInt64(2),
             Differences = r.GetInt64(3),
-            Result = r.IsDBNull(4) ? null : r.GetString(4),
+            ResultJson = r.IsDBNull(4) ? null : r.GetString(4),
         },
         cancellationToken,
         ("$job", jobId),

@@ -17,7 +17,7 @@ public sealed record VerifyRangeRecord
     public long Differences { get; init; }
 
     /// <summary>The comparison's result as its job wrote it (JSON), or null while the range is not compared.</summary>
-    public string? Result { get; init; }
+    public string? ResultJson { get; init; }
 
-    public bool IsCompared => Result is not null;
+    public bool IsCompared => ResultJson is not null;
 }

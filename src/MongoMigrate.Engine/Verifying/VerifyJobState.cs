@@ -118,7 +118,7 @@ internal sealed class VerifyJobState : IAsyncDisposable
 
         foreach (var range in ranges.Where(r => r.IsCompared))
         {
-            _done[(ns, range.Index)] = JsonSerializer.Deserialize<VerificationResult>(range.Result!, Json)
+            _done[(ns, range.Index)] = JsonSerializer.Deserialize<VerificationResult>(range.ResultJson!, Json)
                 ?? throw new MigrationException($"The result of range {range.Index} of {ns} in verification {_jobId} is empty. Start the verification again under another --job-id.");
         }
 

@@ -155,7 +155,7 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
             var ranges = await reopened.GetVerifyRangesAsync("v", "a.b", Ct);
             Assert.Equal([[1], [2], [3]], ranges.Select(r => r.Filter));
             Assert.Equal([false, true, false], ranges.Select(r => r.IsCompared));
-            Assert.Equal((500L, 2L, "{\"two\":2}"), (ranges[1].Documents, ranges[1].Differences, ranges[1].Result));
+            Assert.Equal((500L, 2L, "{\"two\":2}"), (ranges[1].Documents, ranges[1].Differences, ranges[1].ResultJson));
             Assert.Equal(
                 [new VerifyRangeTotals("a.b", 3, 1, 500, 2), new VerifyRangeTotals("a.c", 1, 1, 7, 0)],
                 await reopened.GetVerifyRangeTotalsAsync("v", Ct));
