@@ -29,8 +29,8 @@ public sealed class KillTestServers : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        (_source, SourceUri) = await StartSandboxAsync(cancellationToken);
-        (_target, TargetUri) = await StartSandboxAsync(cancellationToken);
+        (_source, SourceUri) = await SandboxProcess.StartAsync("none", cancellationToken);
+        (_target, TargetUri) = await SandboxProcess.StartAsync("none", cancellationToken);
         SourceClient = new MongoClient(SourceUri);
         TargetClient = new MongoClient(TargetUri);
         IReadOnlyList<CollectionSpec> specs =
@@ -55,17 +55,6 @@ public sealed class KillTestServers : IAsyncLifetime
         {
             await _target.DisposeAsync();
         }
-    }
-
-    private static async Task<(ChildProcess Process, string Uri)> StartSandboxAsync(CancellationToken cancellationToken)
-    {
-        var process = ChildProcess.Start(["sandbox", "--port", "0", "--replica-set", "none"]);
-        var line = await process.FirstLineAsync(TimeSpan.FromSeconds(60), cancellationToken);
-
-        // "sandbox listening on 127.0.0.1:PORT mongodb://127.0.0.1:PORT/?directConnection=true"
-        var uri = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
-        Assert.StartsWith("mongodb://", uri, StringComparison.Ordinal);
-        return (process, uri);
     }
 
     private static RawDocument Index(string name, string field) =>

@@ -19,8 +19,8 @@ public sealed class OnlineTestServers : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        (_source, SourceUri) = await StartSandboxAsync(cancellationToken);
-        (_target, TargetUri) = await StartSandboxAsync(cancellationToken);
+        (_source, SourceUri) = await SandboxProcess.StartAsync("rs0", cancellationToken);
+        (_target, TargetUri) = await SandboxProcess.StartAsync("rs0", cancellationToken);
         SourceClient = new MongoClient(SourceUri);
         TargetClient = new MongoClient(TargetUri);
     }
@@ -38,14 +38,5 @@ public sealed class OnlineTestServers : IAsyncLifetime
         {
             await _target.DisposeAsync();
         }
-    }
-
-    private static async Task<(ChildProcess Process, string Uri)> StartSandboxAsync(CancellationToken cancellationToken)
-    {
-        var process = ChildProcess.Start(["sandbox", "--port", "0", "--replica-set", "rs0"]);
-        var line = await process.FirstLineAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        var uri = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
-        Assert.StartsWith("mongodb://", uri, StringComparison.Ordinal);
-        return (process, uri);
     }
 }
