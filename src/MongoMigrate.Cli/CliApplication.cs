@@ -39,9 +39,11 @@ internal static class CliApplication
         }
 
         // Ctrl+C and SIGTERM cancel the command's token; the job then stops its chunks and records a resumable
-        // state, which can take longer than the default two seconds after which the process would be ended.
-        var configuration = new InvocationConfiguration { Output = maskedOutput, Error = maskedError, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) };
-        return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        // state. The signals are ours from here on, not the library's (it would hear them only after the command's
+        // first await, and end the process after a timeout).
+        using var signals = new TerminationSignals();
+        var configuration = new InvocationConfiguration { Output = maskedOutput, Error = maskedError, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
     }
 
     /// <summary>The command tree; tests walk it to reach every option.</summary>
