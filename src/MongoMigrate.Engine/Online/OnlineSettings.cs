@@ -38,6 +38,12 @@ public sealed record OnlineSettings
     /// <summary>The cutover's gate; by default the documents changed since their copy are rechecked (<see cref="ChangedDocumentsCheck"/>).</summary>
     public Func<ChangedDocuments, ICutoverCheck>? Check { get; init; }
 
+    /// <summary>
+    /// Where following starts when the job has no checkpoint yet; null for the source's cluster time now. A sync-back
+    /// gives the target's cluster time recorded at the cutover.
+    /// </summary>
+    public ulong? StartTime { get; init; }
+
     /// <summary>How often the status (phase, counters, lag) is saved in the job state.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -22,12 +22,20 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         _statements = new SqliteStatements(connection);
         _queue = new SqliteCommitQueue(connection);
         Rechecks = new SqliteRecheckQueue(_queue, _statements);
+        SyncBack = new SqliteSyncBackState(
+            (checkpoint, token) => SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, Now(), ExecuteAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (jobId, token) => SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (status, token) => SqliteOnlineStatus.SaveAsync(status, Now(), ExecuteAsync, token, SqliteOnlineStatus.SyncBackTable),
+            (jobId, token) => SqliteOnlineStatus.GetAsync(jobId, QueryAsync, token, SqliteOnlineStatus.SyncBackTable));
     }
 
     public string Path => _connection.DataSource;
 
     /// <summary>The continuous verification's recheck queue of an online job, in this file.</summary>
     public IRecheckQueueStore Rechecks { get; }
+
+    /// <summary>The sync-back's checkpoint and status (following the target back to the source after a cutover), in this file.</summary>
+    public IChangeStreamCheckpointStore SyncBack { get; }
 
     /// <summary>Opens (creating if needed, upgrading if older) the state file.</summary>
     public static async Task<SqliteJobStateStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
