@@ -77,10 +77,13 @@ public sealed class SyncBackJob : IRunningJob, IOnlineJob
                 throw new MigrationException($"There is no job {JobId} in {_options.WorkDirectory}: check --job-id and --work-dir (mongomigrate jobs lists them).");
             }
 
-            using var jobLock = JobLock.Acquire(JobDirectory, JobId, _time);
             var state = await SqliteJobStateStore.OpenAsync(JobFolder.StatePath(JobDirectory), _time, cancellationToken).ConfigureAwait(false);
             await using (state.ConfigureAwait(false))
             {
+                // Refused first when the job cannot be followed back (not online, not cut over: even while its migrate runs),
+                // then read again under the job's lock.
+                _ = await SyncBackPlan.ReadAsync(state, JobId, _options.WorkDirectory, _source, _target, cancellationToken).ConfigureAwait(false);
+                using var jobLock = JobLock.Acquire(JobDirectory, JobId, _time);
                 var plan = await SyncBackPlan.ReadAsync(state, JobId, _options.WorkDirectory, _source, _target, cancellationToken).ConfigureAwait(false);
                 if (plan.CutBackAlready)
                 {
