@@ -60,8 +60,20 @@ public sealed class SyncBackCommandTests(OnlineTestServers servers) : IClassFixt
         var source = servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a");
         Assert.Equal("after cutover", (await source.Find(Builders<BsonDocument>.Filter.Eq("_id", 1000)).SingleOrDefaultAsync(Ct))?["inserted"].AsString);
         await TargetComparison.AssertEqualAsync(servers.TargetClient, servers.SourceClient, Renamed, Database, Ct);
-        var status = await SyncBackStatusAsync(jobId);
-        Assert.Equal("cut over", status?.Phase);
+        var (code, jobs, error) = await CliRunner.RunAsync("jobs", "--work-dir", _work, "--json");
+        Assert.True(code == 0, error);
+        using (var listed = JsonDocument.Parse(jobs))
+        {
+            var job = listed.RootElement.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("jobId").GetString() == jobId);
+            Assert.Equal("cut over", job.GetProperty("online").GetProperty("phase").GetString());
+            var back = job.GetProperty("syncBack");
+            Assert.Equal("cut over", back.GetProperty("phase").GetString());
+            Assert.Equal(0, back.GetProperty("lagSeconds").GetDouble());
+            Assert.True(back.GetProperty("eventsApplied").GetInt64() >= 4, jobs);
+        }
+
+        var (_, text, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work);
+        Assert.Contains("sync-back (target to source): cut back at Timestamp(", text, StringComparison.Ordinal);
         TestContext.Current.SendDiagnosticMessage($"sync-back: {writes} writes on the target; {cutBack}");
     }
 

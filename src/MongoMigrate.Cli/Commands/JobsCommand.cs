@@ -78,6 +78,13 @@ internal static class JobsCommand
                     $"  online: {online.Phase}{(online.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(online.EventsCaptured)}, applied {ProgressText.Number(online.EventsApplied)}, pending {ProgressText.Number(online.RecordsPending)}, {online.EventsPerSecond:0} events/s, lag {(online.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")} (as of {online.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
             }
 
+            if (job.SyncBack is { } back)
+            {
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  sync-back (target to source): {(back.Phase == Engine.Online.OnlinePhase.CutOver ? "cut back" : back.Phase)}{(back.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(back.EventsCaptured)}, applied {ProgressText.Number(back.EventsApplied)}, pending {ProgressText.Number(back.RecordsPending)}, {back.EventsPerSecond:0} events/s, lag {(back.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")} (as of {back.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
+            }
+
             var unfinished = job.Collections.Where(c => c.Status != CollectionStatus.Completed).ToList();
             if (unfinished.Count > 0)
             {
@@ -143,35 +150,8 @@ internal static class JobsCommand
                     json.WriteEndObject();
                 }
 
-                if (job.Online is { } online)
-                {
-                    json.WriteStartObject("online");
-                    json.WriteString("phase", online.Phase);
-                    json.WriteNumber("eventsCaptured", online.EventsCaptured);
-                    json.WriteNumber("eventsApplied", online.EventsApplied);
-                    json.WriteNumber("eventsPending", online.RecordsPending);
-                    json.WriteNumber("eventsPerSecond", Math.Round(online.EventsPerSecond, 1));
-                    if (online.LagSeconds is { } lag)
-                    {
-                        json.WriteNumber("lagSeconds", Math.Round(lag, 3));
-                    }
-                    else
-                    {
-                        json.WriteNull("lagSeconds");
-                    }
-
-                    if (online.CutoverTime is { } at)
-                    {
-                        json.WriteStartObject("cutoverTime");
-                        json.WriteNumber("t", (long)(at >> 32));
-                        json.WriteNumber("i", (uint)at);
-                        json.WriteEndObject();
-                    }
-
-                    WriteOptional(json, "updatedAt", online.UpdatedAt?.ToString("O", CultureInfo.InvariantCulture));
-                    json.WriteEndObject();
-                }
-
+                WriteFollowing(json, "online", job.Online);
+                WriteFollowing(json, "syncBack", job.SyncBack);
                 json.WriteNumber("chunks", job.ChunksTotal);
                 json.WriteNumber("chunksRestored", job.ChunksRestored);
                 json.WriteNumber("chunksFailed", job.ChunksFailed);
@@ -221,6 +201,41 @@ internal static class JobsCommand
         }
 
         await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+    }
+
+    /// <summary>A following's status (the online job's, or its sync-back's) as a JSON object; nothing when there is none.</summary>
+    private static void WriteFollowing(Utf8JsonWriter json, string name, OnlineStatus? status)
+    {
+        if (status is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteString("phase", status.Phase);
+        json.WriteNumber("eventsCaptured", status.EventsCaptured);
+        json.WriteNumber("eventsApplied", status.EventsApplied);
+        json.WriteNumber("eventsPending", status.RecordsPending);
+        json.WriteNumber("eventsPerSecond", Math.Round(status.EventsPerSecond, 1));
+        if (status.LagSeconds is { } lag)
+        {
+            json.WriteNumber("lagSeconds", Math.Round(lag, 3));
+        }
+        else
+        {
+            json.WriteNull("lagSeconds");
+        }
+
+        if (status.CutoverTime is { } at)
+        {
+            json.WriteStartObject("cutoverTime");
+            json.WriteNumber("t", (long)(at >> 32));
+            json.WriteNumber("i", (uint)at);
+            json.WriteEndObject();
+        }
+
+        WriteOptional(json, "updatedAt", status.UpdatedAt?.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)

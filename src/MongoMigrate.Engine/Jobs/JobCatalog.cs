@@ -113,6 +113,7 @@ public static class JobCatalog
             Collections = collections,
             RecentFailures = failures,
             Online = store is IChangeStreamCheckpointStore online ? await online.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
+            SyncBack = store is SqliteJobStateStore sqlite ? await sqlite.SyncBack.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
             ResumeCommand = held || job.Status == JobStatus.Completed ? null
                 : verification ? VerifyResumeCommand(job.JobId, workDirectory, definition)
                 : ResumeCommand(job.JobId, workDirectory, definition),

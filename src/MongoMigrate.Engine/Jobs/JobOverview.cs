@@ -58,6 +58,9 @@ public sealed record JobOverview
     /// <summary>An online job's phase and following, as its process last saved them; null for an offline job.</summary>
     public OnlineStatus? Online { get; init; }
 
+    /// <summary>After a cutover, the sync-back's phase and following (the target's changes applied to the source); null when none ran.</summary>
+    public OnlineStatus? SyncBack { get; init; }
+
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
 }
