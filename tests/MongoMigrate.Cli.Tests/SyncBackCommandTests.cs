@@ -161,8 +161,30 @@ public sealed class SyncBackCommandTests(OnlineTestServers servers) : IClassFixt
         Assert.Contains("sync-back needs the job's --source and --target again", usageError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_source_left_blocked_by_the_cutover_stops_the_sync_back_with_what_to_do()
+    {
+        const string Database = "syncback_blocked";
+        var jobId = "sync-back-blocked";
+        var targets = await MigrateAndCutOverAsync(jobId, Database, "syncback_blocked_r", 94, blockWrites: true);
+        try
+        {
+            await targets[0].InsertOneAsync(new BsonDocument { { "_id", 2000 }, { "inserted", "after a blocked cutover" } }, cancellationToken: Ct);
+            await using var syncBack = ChildProcess.Start(SyncBackArguments(jobId));
+            var exit = await syncBack.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+            Assert.True(exit == 1, $"sync-back exit {exit}: {syncBack.Error}\n{syncBack.Output}");
+            using var summary = JsonDocument.Parse(syncBack.Output);
+            Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
+            Assert.Contains("The source refuses user writes (the cutover's --block-writes leaves it blocked)", summary.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "setUserWriteBlockMode", 1 }, { "global", false } }, cancellationToken: Ct);
+        }
+    }
+
     /// <summary>Seeds three collections, migrates them online under a rename, cuts over; returns the target's collections.</summary>
-    private async Task<IReadOnlyList<IMongoCollection<BsonDocument>>> MigrateAndCutOverAsync(string jobId, string database, string renamed, int seed)
+    private async Task<IReadOnlyList<IMongoCollection<BsonDocument>>> MigrateAndCutOverAsync(string jobId, string database, string renamed, int seed, bool blockWrites = false)
     {
         var db = servers.SourceClient.GetDatabase(database);
         var names = new[] { "a", "b", "c" };
@@ -180,7 +202,8 @@ public sealed class SyncBackCommandTests(OnlineTestServers servers) : IClassFixt
         ]);
         await WaitForPhaseAsync(migrate, jobId, "following");
         await WaitForListenerAsync(migrate, jobId);
-        await using var cutover = ChildProcess.Start(["cutover", "--job-id", jobId, "--work-dir", _work, "--json", "--timeout", "60"]);
+        string[] cutoverArguments = ["cutover", "--job-id", jobId, "--work-dir", _work, "--json", "--timeout", "60"];
+        await using var cutover = ChildProcess.Start(blockWrites ? [.. cutoverArguments, "--block-writes"] : cutoverArguments);
         var exit = await cutover.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
         Assert.True(exit == 0, $"cutover exit {exit}: {cutover.Output}{cutover.Error}\nmigrate: {migrate.Error}");
         var migrated = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(1), Ct);
