@@ -59,14 +59,5 @@ internal static class CutoverJson
     }
 
     /// <summary>The result as one line of JSON.</summary>
-    public static string ToLine(CutoverResult result)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            Write(json, result);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string ToLine(CutoverResult result) => JsonOutput.ToLine(json => Write(json, result));
 }

@@ -2,7 +2,11 @@ using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Jobs;
 
-/// <summary>A job as `mongomigrate jobs` shows it: where it stands, what is done and left, what failed and how to go on.</summary>
+/// <summary>
+/// A job as `mongomigrate jobs` shows it: where it stands, what is done and left, what failed and how to go on, read
+/// from its state file at any time (running, stopped or killed). Not a run's outcome: that is the run's summary
+/// (<c>MigrationSummary</c>, or <c>DumpJobSummary</c> with its <see cref="NamespaceResult"/>s).
+/// </summary>
 public sealed record JobOverview
 {
     public required string JobId { get; init; }
@@ -60,33 +64,4 @@ public sealed record JobOverview
 
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
-}
-
-/// <summary>One collection of a job in <see cref="JobOverview"/>.</summary>
-public sealed record CollectionOverview
-{
-    public required string Source { get; init; }
-
-    public required string Target { get; init; }
-
-    public required CollectionStatus Status { get; init; }
-
-    /// <summary>0 until the collection is planned.</summary>
-    public int Chunks { get; init; }
-
-    public int ChunksRestored { get; init; }
-
-    public int ChunksFailed { get; init; }
-
-    public long Documents { get; init; }
-
-    public long Bytes { get; init; }
-
-    public long EstimatedDocuments { get; init; }
-
-    public long EstimatedBytes { get; init; }
-
-    public string? Error { get; init; }
-
-    public string? IndexErrors { get; init; }
 }

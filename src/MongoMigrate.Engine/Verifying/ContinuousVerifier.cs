@@ -1,7 +1,7 @@
-using System.Globalization;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.Verification;
 
@@ -153,17 +153,17 @@ public sealed class ContinuousVerifier(
         IReadOnlyList<RecheckEntry> entries,
         CancellationToken cancellationToken)
     {
-        var filter = new BsonBuilder().StartDocument().StartDocument("_id").StartArray("$in");
+        var ids = new List<RawBsonValue>(entries.Count);
         var byText = new Dictionary<string, RecheckEntry>(StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var entry in entries)
         {
-            var id = new RawDocument(entries[i].Id)["_id"];
-            filter.Value(i.ToString(CultureInfo.InvariantCulture), id);
-            byText[BsonDebugText.Format(id)] = entries[i];
+            var id = new RawDocument(entry.Id)["_id"];
+            ids.Add(id);
+            byText[BsonDebugText.Format(id)] = entry;
         }
 
         var verifier = new CollectionVerifier(source, target) { MismatchLimit = entries.Count };
-        var result = await verifier.VerifyAsync(ns, targetOf(ns), filter.End().End().End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        var result = await verifier.VerifyAsync(ns, targetOf(ns), IdFilter.In(ids), cancellationToken).ConfigureAwait(false);
         // The verifier names a document by the same text; two _ids of one text (1 and 1L) are one document to $in anyway.
         var differing = result.Mismatches
             .Where(m => byText.ContainsKey(m.Id))

@@ -85,12 +85,7 @@ public sealed class TargetWriter
     private async Task RefreshAsync(ApplyOperation operation, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _refreshes);
-        var find = new BsonBuilder(128).StartDocument()
-            .String("find", operation.Source.Collection)
-            .StartDocument("filter").Value("_id", operation.Id).End()
-            .Int32("limit", 1)
-            .Boolean("singleBatch", true)
-            .End().ToDocument();
+        var find = new FindCommand(operation.Source.Collection) { Filter = IdFilter.Equal(operation.Id), Limit = 1, SingleBatch = true }.Build();
         var reply = await Runner(_sourceRunners, _source, operation.Source.Database).RunAsync(find, cancellationToken).ConfigureAwait(false);
         var batch = reply["cursor"].AsDocument["firstBatch"].AsDocument;
         var runner = Runner(_targetRunners, _target, operation.Target.Database);
@@ -113,35 +108,11 @@ public sealed class TargetWriter
         }
     }
 
-    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes)
-    {
-        using var builder = new BsonBuilder(writes.Sum(w => w.Size) + 256);
-        builder.StartDocument().String("update", target.Collection).StartArray("updates");
-        for (var i = 0; i < writes.Count; i++)
-        {
-            var write = writes[i];
-            builder.StartDocument(BsonBuilder.Index(i))
-                .StartDocument("q").Value("_id", write.Id).End()
-                .Document("u", write.Body)
-                .Boolean("upsert", write.Kind == ApplyOperationKind.Replace)
-                .Boolean("multi", false)
-                .End();
-        }
+    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes) =>
+        UpdateByIdCommand.Build(target.Collection, [.. writes.Select(w => new UpdateById(w.Id, w.Body, Upsert: w.Kind == ApplyOperationKind.Replace))]);
 
-        return builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true).End().ToDocument();
-    }
-
-    private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes)
-    {
-        using var builder = new BsonBuilder((deletes.Count * 64) + 128);
-        builder.StartDocument().String("delete", target.Collection).StartArray("deletes");
-        for (var i = 0; i < deletes.Count; i++)
-        {
-            builder.StartDocument(BsonBuilder.Index(i)).StartDocument("q").Value("_id", deletes[i].Id).End().Int32("limit", 1).End();
-        }
-
-        return builder.End().Boolean("ordered", false).End().ToDocument();
-    }
+    private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes) =>
+        DeleteByIdCommand.Build(target.Collection, [.. deletes.Select(d => d.Id)]);
 
     private static IEnumerable<(int Index, int Code, string Message)> WriteErrors(RawDocument reply)
     {
