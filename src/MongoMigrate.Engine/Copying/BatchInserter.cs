@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -15,6 +16,8 @@ namespace MongoMigrate.Engine.Copying;
 /// The insert command is built here as bytes and goes to the wire as it is (see <see cref="RawCommandRunner"/>):
 /// nothing decodes the documents, so DBPointers, documents nested deeper than the driver's 100 levels and every
 /// other value arrive unchanged (the BSON corpus round trip and the 150-level restore test prove it; past 200 levels the server refuses, as mongod does).
+/// A batch holding a top-level Timestamp(0,0) carries bypassEmptyTsReplacement, without which MongoDB would store the current time instead
+/// (see <see cref="EmptyTimestamps"/>).
 /// </remarks>
 public sealed class BatchInserter(RawCommandRunner target, string collection)
 {
@@ -56,14 +59,20 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         // so the process would grow with the amount copied. Per document: type, index name, NUL.
         var size = bytes + ((end - start) * 6L) + _header;
         RawDocument reply;
+        var emptyTimestamp = FirstWithEmptyTimestamp(documents, start, end);
         var command = new BsonBuilder((int)Math.Min(int.MaxValue, size), ArrayPool<byte>.Shared);
         try
         {
             command.StartDocument()
                 .String("insert", collection)
                 .Boolean("ordered", false)
-                .Boolean("bypassDocumentValidation", true)
-                .StartArray("documents");
+                .Boolean("bypassDocumentValidation", true);
+            if (emptyTimestamp is not null)
+            {
+                command.Boolean(EmptyTimestamps.BypassField, true);
+            }
+
+            command.StartArray("documents");
             for (var i = start; i < end; i++)
             {
                 command.Document(BsonBuilder.Index(i - start), documents[i]);
@@ -72,6 +81,10 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
             // The builder's own bytes are sent (no copy); they go back to the pool only after the driver is done with them.
             command.End().End();
             reply = await target.RunAsync(new RawDocument(command.WrittenMemory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (emptyTimestamp is { } document && EmptyTimestamps.IsFlagRefused(e))
+        {
+            throw EmptyTimestamps.TargetCannotKeep(collection, document, e);
         }
         finally
         {
@@ -123,6 +136,19 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         await PresentDocuments.DeleteAsync(target, collection, differing, cancellationToken).ConfigureAwait(false);
         var again = await InsertBatchAsync(differing, 0, differing.Count, differing.Sum(d => (long)d.Length), reconcile: false, cancellationToken).ConfigureAwait(false);
         return new InsertResult(inserted, identical + again.AlreadyPresent, again.Inserted);
+    }
+
+    private static RawDocument? FirstWithEmptyTimestamp(IReadOnlyList<RawDocument> documents, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (EmptyTimestamps.WouldBeFilled(documents[i]))
+            {
+                return documents[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>

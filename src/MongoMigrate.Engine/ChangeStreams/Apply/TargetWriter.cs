@@ -52,7 +52,7 @@ public sealed class TargetWriter
             refreshes.AddRange(group.Where(o => o.Kind == ApplyOperationKind.Refresh));
             if (writes.Count > 0)
             {
-                var reply = await runner.RunAsync(UpdateCommand(group.Key, writes), cancellationToken).ConfigureAwait(false);
+                var reply = await RunUpdateAsync(runner, group.Key, writes, cancellationToken).ConfigureAwait(false);
                 foreach (var (index, code, message) in WriteErrors(reply))
                 {
                     var failed = writes[index];
@@ -97,7 +97,7 @@ public sealed class TargetWriter
         if (batch.TryGetFirst(out var first))
         {
             var replace = operation with { Kind = ApplyOperationKind.Replace, Body = new RawDocument(first.Value.AsDocument.Span.ToArray()) };
-            var written = await runner.RunAsync(UpdateCommand(operation.Target, [replace]), cancellationToken).ConfigureAwait(false);
+            var written = await RunUpdateAsync(runner, operation.Target, [replace], cancellationToken).ConfigureAwait(false);
             foreach (var (_, code, message) in WriteErrors(written))
             {
                 throw Refused(replace, code, message);
@@ -113,7 +113,21 @@ public sealed class TargetWriter
         }
     }
 
-    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes)
+    /// <summary>Sends the writes; replacements holding a top-level Timestamp(0,0) ask the target to keep it (<see cref="EmptyTimestamps"/>).</summary>
+    private static async Task<RawDocument> RunUpdateAsync(RawCommandRunner runner, NamespaceName target, IReadOnlyList<ApplyOperation> writes, CancellationToken cancellationToken)
+    {
+        var emptyTimestamp = writes.FirstOrDefault(w => w.Kind == ApplyOperationKind.Replace && EmptyTimestamps.WouldBeFilled(w.Body));
+        try
+        {
+            return await runner.RunAsync(UpdateCommand(target, writes, emptyTimestamp is not null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (emptyTimestamp is not null && EmptyTimestamps.IsFlagRefused(e))
+        {
+            throw EmptyTimestamps.TargetCannotKeep(target.ToString(), emptyTimestamp.Body, e);
+        }
+    }
+
+    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes, bool keepEmptyTimestamps)
     {
         using var builder = new BsonBuilder(writes.Sum(w => w.Size) + 256);
         builder.StartDocument().String("update", target.Collection).StartArray("updates");
@@ -128,7 +142,13 @@ public sealed class TargetWriter
                 .End();
         }
 
-        return builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true).End().ToDocument();
+        builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true);
+        if (keepEmptyTimestamps)
+        {
+            builder.Boolean(EmptyTimestamps.BypassField, true);
+        }
+
+        return builder.End().ToDocument();
     }
 
     private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes)
