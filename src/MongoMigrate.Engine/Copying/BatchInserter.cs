@@ -1,3 +1,4 @@
+using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -13,6 +14,8 @@ namespace MongoMigrate.Engine.Copying;
 /// The insert command (<see cref="InsertCommand"/>) is built as bytes and goes to the wire as it is (see <see cref="RawCommandRunner"/>):
 /// nothing decodes the documents, so DBPointers, documents nested deeper than the driver's 100 levels and every
 /// other value arrive unchanged (the BSON corpus round trip and the 150-level restore test prove it; past 200 levels the server refuses, as mongod does).
+/// A batch holding a top-level Timestamp(0,0) carries bypassEmptyTsReplacement, without which MongoDB would store the current time instead
+/// (see <see cref="EmptyTimestamps"/>).
 /// </remarks>
 public sealed class BatchInserter(RawCommandRunner target, string collection)
 {
@@ -48,9 +51,15 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
     {
         // The command's own pooled bytes are sent (no copy); they go back to the pool only after the driver is done with them.
         RawDocument reply;
-        using (var command = new InsertCommand(collection, documents, start, end, bytes))
+        var emptyTimestamp = FirstWithEmptyTimestamp(documents, start, end);
+        try
         {
+            using var command = new InsertCommand(collection, documents, start, end, bytes, keepEmptyTimestamps: emptyTimestamp is not null);
             reply = await target.RunAsync(command.Document, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (emptyTimestamp is { } document && EmptyTimestamps.IsFlagRefused(e))
+        {
+            throw EmptyTimestamps.TargetCannotKeep(collection, document, e);
         }
 
         var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
@@ -98,6 +107,19 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         await PresentDocuments.DeleteAsync(target, collection, differing, cancellationToken).ConfigureAwait(false);
         var again = await InsertBatchAsync(differing, 0, differing.Count, differing.Sum(d => (long)d.Length), reconcile: false, cancellationToken).ConfigureAwait(false);
         return new InsertResult(inserted, identical + again.AlreadyPresent, again.Inserted);
+    }
+
+    private static RawDocument? FirstWithEmptyTimestamp(IReadOnlyList<RawDocument> documents, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (EmptyTimestamps.WouldBeFilled(documents[i]))
+            {
+                return documents[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>

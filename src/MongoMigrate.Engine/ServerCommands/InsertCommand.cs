@@ -14,8 +14,11 @@ public sealed class InsertCommand : IDisposable
 {
     private readonly BsonBuilder _builder;
 
-    /// <summary>The command for <c>documents[start..end]</c>, whose total size <c>documentBytes</c> rents the buffer once.</summary>
-    public InsertCommand(string collection, IReadOnlyList<RawDocument> documents, int start, int end, long documentBytes)
+    /// <summary>
+    /// The command for <c>documents[start..end]</c>, whose total size <c>documentBytes</c> rents the buffer once;
+    /// <paramref name="keepEmptyTimestamps"/> asks the server to store top-level Timestamp(0,0) values as they are (<see cref="EmptyTimestamps"/>).
+    /// </summary>
+    public InsertCommand(string collection, IReadOnlyList<RawDocument> documents, int start, int end, long documentBytes, bool keepEmptyTimestamps = false)
     {
         // Per document: type, index name, NUL; around them the field names, flags and the collection's name.
         var size = documentBytes + ((end - start) * 6L) + 128 + Encoding.UTF8.GetByteCount(collection);
@@ -25,8 +28,13 @@ public sealed class InsertCommand : IDisposable
             _builder.StartDocument()
                 .String("insert", collection)
                 .Boolean("ordered", false)
-                .Boolean("bypassDocumentValidation", true)
-                .StartArray("documents");
+                .Boolean("bypassDocumentValidation", true);
+            if (keepEmptyTimestamps)
+            {
+                _builder.Boolean(EmptyTimestamps.BypassField, true);
+            }
+
+            _builder.StartArray("documents");
             for (var i = start; i < end; i++)
             {
                 _builder.Document(BsonBuilder.Index(i - start), documents[i]);

@@ -2,10 +2,13 @@ using MongoMigrate.Bson;
 
 namespace MongoMigrate.Engine.ServerCommands;
 
-/// <summary>The update command with one single-document statement per _id: unordered, validation bypassed.</summary>
+/// <summary>
+/// The update command with one single-document statement per _id: unordered, validation bypassed; with
+/// <c>keepEmptyTimestamps</c>, replacements keep their top-level Timestamp(0,0) values (<see cref="EmptyTimestamps"/>).
+/// </summary>
 public static class UpdateByIdCommand
 {
-    public static RawDocument Build(string collection, IReadOnlyList<UpdateById> updates)
+    public static RawDocument Build(string collection, IReadOnlyList<UpdateById> updates, bool keepEmptyTimestamps = false)
     {
         var size = 256;
         foreach (var update in updates)
@@ -26,6 +29,12 @@ public static class UpdateByIdCommand
                 .End();
         }
 
-        return builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true).End().ToDocument();
+        builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true);
+        if (keepEmptyTimestamps)
+        {
+            builder.Boolean(EmptyTimestamps.BypassField, true);
+        }
+
+        return builder.End().ToDocument();
     }
 }

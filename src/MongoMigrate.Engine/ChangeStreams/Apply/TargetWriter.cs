@@ -52,7 +52,7 @@ public sealed class TargetWriter
             refreshes.AddRange(group.Where(o => o.Kind == ApplyOperationKind.Refresh));
             if (writes.Count > 0)
             {
-                var reply = await runner.RunAsync(UpdateCommand(group.Key, writes), cancellationToken).ConfigureAwait(false);
+                var reply = await RunUpdateAsync(runner, group.Key, writes, cancellationToken).ConfigureAwait(false);
                 foreach (var (index, code, message) in WriteErrors(reply))
                 {
                     var failed = writes[index];
@@ -92,7 +92,7 @@ public sealed class TargetWriter
         if (batch.TryGetFirst(out var first))
         {
             var replace = operation with { Kind = ApplyOperationKind.Replace, Body = new RawDocument(first.Value.AsDocument.Span.ToArray()) };
-            var written = await runner.RunAsync(UpdateCommand(operation.Target, [replace]), cancellationToken).ConfigureAwait(false);
+            var written = await RunUpdateAsync(runner, operation.Target, [replace], cancellationToken).ConfigureAwait(false);
             foreach (var (_, code, message) in WriteErrors(written))
             {
                 throw Refused(replace, code, message);
@@ -108,8 +108,22 @@ public sealed class TargetWriter
         }
     }
 
-    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes) =>
-        UpdateByIdCommand.Build(target.Collection, [.. writes.Select(w => new UpdateById(w.Id, w.Body, Upsert: w.Kind == ApplyOperationKind.Replace))]);
+    /// <summary>Sends the writes; replacements holding a top-level Timestamp(0,0) ask the target to keep it (<see cref="EmptyTimestamps"/>).</summary>
+    private static async Task<RawDocument> RunUpdateAsync(RawCommandRunner runner, NamespaceName target, IReadOnlyList<ApplyOperation> writes, CancellationToken cancellationToken)
+    {
+        var emptyTimestamp = writes.FirstOrDefault(w => w.Kind == ApplyOperationKind.Replace && EmptyTimestamps.WouldBeFilled(w.Body));
+        try
+        {
+            return await runner.RunAsync(UpdateCommand(target, writes, emptyTimestamp is not null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MongoCommandException e) when (emptyTimestamp is not null && EmptyTimestamps.IsFlagRefused(e))
+        {
+            throw EmptyTimestamps.TargetCannotKeep(target.ToString(), emptyTimestamp.Body, e);
+        }
+    }
+
+    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes, bool keepEmptyTimestamps) =>
+        UpdateByIdCommand.Build(target.Collection, [.. writes.Select(w => new UpdateById(w.Id, w.Body, Upsert: w.Kind == ApplyOperationKind.Replace))], keepEmptyTimestamps);
 
     private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes) =>
         DeleteByIdCommand.Build(target.Collection, [.. deletes.Select(d => d.Id)]);
