@@ -225,7 +225,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 _settings.Logger.LogInformation(blocked ? "Cutover: user writes on the source are blocked" : "Cutover: {Note}", blockNote);
             }
 
-            var (time, differences, repaired, mismatches, unverified) = await ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
+            var (time, differences, repaired, mismatches, unverified) = await new CutoverGate(_settings, _follower, _check, _verification).ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
             at = time;
             var elapsed = _settings.TimeProvider.GetElapsedTime(started);
             if (mismatches.Count > 0 || unverified > 0)
@@ -276,63 +276,6 @@ public sealed class OnlineFollowing : IAsyncDisposable
             await UnblockAsync(blocked).ConfigureAwait(false);
             SetPhase(before);
             return NotCutOver(at, $"not cut over: {ErrorDescription.Of(e)}{(blocked ? "; writes on the source are unblocked again" : string.Empty)}.", _settings.TimeProvider.GetElapsedTime(started));
-        }
-    }
-
-    /// <summary>
-    /// Reads T, waits until every change up to T is applied, and rechecks. Without a write block a document written after T
-    /// may differ only until its own change is applied: the check is then repeated at a later T, a few times. A document
-    /// that still differs once its changes are applied (a change replayed over a later state, e.g. after a kill, can leave
-    /// its fields in another order) is read again from the source by _id and written whole, then checked again; how many
-    /// were is said in the report.
-    /// </summary>
-    private async Task<(ulong At, IReadOnlyList<Verification.VerificationResult> Differences, long Repaired, IReadOnlyList<RecheckMismatch> Mismatches, long Unverified)> ApplyAndCheckAsync(bool blocked, CancellationToken cancellationToken)
-    {
-        const int Generations = 5;
-        long repaired = 0;
-        if (_verification is { } verification)
-        {
-            await verification.PrepareCutoverAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        for (var generation = 1; ; generation++)
-        {
-            var at = await SourceClusterTime.ReadAsync(_settings.Source, cancellationToken).ConfigureAwait(false);
-            await SourceWriteBlock.NudgeAsync(_settings.Source, cancellationToken).ConfigureAwait(false);
-            await _follower.WaitForAppliedAsync(at, cancellationToken).ConfigureAwait(false);
-            if (generation == 1 && _verification is { } gate)
-            {
-                // The gate: every change up to T rechecked by the continuous verification, with no mismatch.
-                var (mismatches, unverified) = await gate.GateAsync(at, cancellationToken).ConfigureAwait(false);
-                if (mismatches.Count > 0 || unverified > 0)
-                {
-                    return (at, [], repaired, mismatches, unverified);
-                }
-            }
-
-            var results = await _check.CheckAsync(_settings.Collections, cancellationToken).ConfigureAwait(false);
-            var differences = results.Where(r => !r.IsEqual).ToList();
-            if (differences.Count == 0 || generation == Generations)
-            {
-                return (at, differences, repaired + (_verification?.Verifier.Repaired ?? 0), [], 0);
-            }
-
-            var named = differences
-                .SelectMany(d => d.Mismatches.Where(m => m.Key is not null).Select(m => (NamespaceName.Parse(d.SourceNamespace), NamespaceName.Parse(d.TargetNamespace), m.Key!.Value)))
-                .ToList();
-            if (generation > 1 && named.Count > 0)
-            {
-                // Still different after a generation of its own changes: written whole from the source.
-                await _follower.RefreshAsync(named, cancellationToken).ConfigureAwait(false);
-                repaired += named.Count;
-                _settings.Logger.LogWarning("Cutover: {Count} document(s) still differed once their changes were applied and were copied again from the source by _id (first: {First})", named.Count, differences.SelectMany(d => d.Examples).FirstOrDefault());
-            }
-            else if (blocked && named.Count == 0)
-            {
-                return (at, differences, repaired + (_verification?.Verifier.Repaired ?? 0), [], 0);
-            }
-
-            _settings.Logger.LogInformation("Cutover: {Count} collection(s) differ at generation {Generation}; checking again at a later cluster time", differences.Count, generation);
         }
     }
 
