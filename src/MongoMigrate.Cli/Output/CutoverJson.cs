@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MongoMigrate.Bson;
 using MongoMigrate.Engine.Online;
 
 namespace MongoMigrate.Cli.Output;
@@ -51,6 +52,22 @@ internal static class CutoverJson
             }
 
             json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (result.Rechecks is { } rechecks)
+        {
+            RechecksJson.Write(json, rechecks);
+        }
+
+        json.WriteStartArray("mismatches");
+        foreach (var m in result.Mismatches)
+        {
+            json.WriteStartObject();
+            json.WriteString("namespace", m.Namespace);
+            json.WriteString("id", BsonDebugText.Format(new RawDocument(m.Id)["_id"]));
+            json.WriteString("description", m.Description);
             json.WriteEndObject();
         }
 

@@ -37,7 +37,7 @@ internal static class JobListWriter
             {
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"  online: {online.Phase}{(online.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(online.EventsCaptured)}, applied {ProgressText.Number(online.EventsApplied)}, pending {ProgressText.Number(online.RecordsPending)}, {online.EventsPerSecond:0} events/s, lag {(online.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")} (as of {online.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
+                    $"  online: {online.Phase}{(online.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(online.EventsCaptured)}, applied {ProgressText.Number(online.EventsApplied)}, pending {ProgressText.Number(online.RecordsPending)}, {online.EventsPerSecond:0} events/s, lag {(online.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")}{(ProgressText.Rechecks(job.Rechecks) is { } rechecks ? $"; {rechecks}" : string.Empty)} (as of {online.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
             }
 
             var unfinished = job.Collections.Where(c => c.Status != CollectionStatus.Completed).ToList();
@@ -128,6 +128,11 @@ internal static class JobListWriter
                     json.WriteNumber("t", (long)(at >> 32));
                     json.WriteNumber("i", (uint)at);
                     json.WriteEndObject();
+                }
+
+                if (job.Rechecks is { } rechecks)
+                {
+                    RechecksJson.Write(json, rechecks);
                 }
 
                 JsonOutput.OptionalString(json, "updatedAt", JsonOutput.Time(online.UpdatedAt));

@@ -67,6 +67,11 @@ internal static class SummaryWriter
             await output.WriteLineAsync(char.ToUpperInvariant(cutover.Message[0]) + cutover.Message[1..]).ConfigureAwait(false);
         }
 
+        if (ProgressText.Rechecks(summary.Rechecks) is { } rechecks)
+        {
+            await output.WriteLineAsync($"Continuous verification: {rechecks}.").ConfigureAwait(false);
+        }
+
         if (summary.Reason is { } reason)
         {
             await output.WriteLineAsync(reason).ConfigureAwait(false);
@@ -101,6 +106,11 @@ internal static class SummaryWriter
         {
             json.WritePropertyName("cutover");
             CutoverJson.Write(json, cutover);
+        }
+
+        if (summary.Rechecks is { } rechecks)
+        {
+            RechecksJson.Write(json, rechecks);
         }
 
         json.WriteStartArray("collections");

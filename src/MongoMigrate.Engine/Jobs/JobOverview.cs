@@ -62,6 +62,9 @@ public sealed record JobOverview
     /// <summary>An online job's phase and following, as its process last saved them; null for an offline job.</summary>
     public OnlineStatus? Online { get; init; }
 
+    /// <summary>An online job's continuous verification as its state holds it (lag against the source time last saved); null for other jobs.</summary>
+    public Verifying.RecheckStatus? Rechecks { get; init; }
+
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
 }
