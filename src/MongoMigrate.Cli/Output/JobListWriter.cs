@@ -40,6 +40,13 @@ internal static class JobListWriter
                     $"  online: {online.Phase}{(online.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(online.EventsCaptured)}, applied {ProgressText.Number(online.EventsApplied)}, pending {ProgressText.Number(online.RecordsPending)}, {online.EventsPerSecond:0} events/s, lag {(online.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")}{(ProgressText.Rechecks(job.Rechecks) is { } rechecks ? $"; {rechecks}" : string.Empty)} (as of {online.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
             }
 
+            if (job.SyncBack is { } back)
+            {
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  sync-back (target to source): {(back.Phase == Engine.Online.OnlinePhase.CutOver ? "cut back" : back.Phase)}{(back.CutoverTime is { } at ? $" at {Engine.Online.CutoverResult.Describe(at)}" : string.Empty)}; events captured {ProgressText.Number(back.EventsCaptured)}, applied {ProgressText.Number(back.EventsApplied)}, pending {ProgressText.Number(back.RecordsPending)}, {back.EventsPerSecond:0} events/s, lag {(back.LagSeconds is { } lag ? $"{lag:0.0} s" : "-")} (as of {back.UpdatedAt:HH:mm:ss}Z)")).ConfigureAwait(false);
+            }
+
             var unfinished = job.Collections.Where(c => c.Status != CollectionStatus.Completed).ToList();
             if (unfinished.Count > 0)
             {
@@ -105,39 +112,8 @@ internal static class JobListWriter
                 json.WriteEndObject();
             }
 
-            if (job.Online is { } online)
-            {
-                json.WriteStartObject("online");
-                json.WriteString("phase", online.Phase);
-                json.WriteNumber("eventsCaptured", online.EventsCaptured);
-                json.WriteNumber("eventsApplied", online.EventsApplied);
-                json.WriteNumber("eventsPending", online.RecordsPending);
-                json.WriteNumber("eventsPerSecond", Math.Round(online.EventsPerSecond, 1));
-                if (online.LagSeconds is { } lag)
-                {
-                    json.WriteNumber("lagSeconds", Math.Round(lag, 3));
-                }
-                else
-                {
-                    json.WriteNull("lagSeconds");
-                }
-
-                if (online.CutoverTime is { } at)
-                {
-                    json.WriteStartObject("cutoverTime");
-                    json.WriteNumber("t", (long)(at >> 32));
-                    json.WriteNumber("i", (uint)at);
-                    json.WriteEndObject();
-                }
-
-                if (job.Rechecks is { } rechecks)
-                {
-                    RechecksJson.Write(json, rechecks);
-                }
-
-                JsonOutput.OptionalString(json, "updatedAt", JsonOutput.Time(online.UpdatedAt));
-                json.WriteEndObject();
-            }
+            WriteFollowing(json, "online", job.Online, job.Rechecks);
+            WriteFollowing(json, "syncBack", job.SyncBack, null);
 
             json.WriteNumber("chunks", job.ChunksTotal);
             json.WriteNumber("chunksRestored", job.ChunksRestored);
@@ -184,6 +160,46 @@ internal static class JobListWriter
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>A following's status (the online job's, or its sync-back's) as a JSON object; nothing when there is none.</summary>
+    private static void WriteFollowing(Utf8JsonWriter json, string name, OnlineStatus? status, Engine.Verifying.RecheckStatus? rechecks)
+    {
+        if (status is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteString("phase", status.Phase);
+        json.WriteNumber("eventsCaptured", status.EventsCaptured);
+        json.WriteNumber("eventsApplied", status.EventsApplied);
+        json.WriteNumber("eventsPending", status.RecordsPending);
+        json.WriteNumber("eventsPerSecond", Math.Round(status.EventsPerSecond, 1));
+        if (status.LagSeconds is { } lag)
+        {
+            json.WriteNumber("lagSeconds", Math.Round(lag, 3));
+        }
+        else
+        {
+            json.WriteNull("lagSeconds");
+        }
+
+        if (status.CutoverTime is { } at)
+        {
+            json.WriteStartObject("cutoverTime");
+            json.WriteNumber("t", (long)(at >> 32));
+            json.WriteNumber("i", (uint)at);
+            json.WriteEndObject();
+        }
+
+        if (rechecks is not null)
+        {
+            RechecksJson.Write(json, rechecks);
+        }
+
+        JsonOutput.OptionalString(json, "updatedAt", JsonOutput.Time(status.UpdatedAt));
         json.WriteEndObject();
     }
 }

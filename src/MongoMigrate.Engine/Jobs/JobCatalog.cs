@@ -117,6 +117,7 @@ public static class JobCatalog
             Rechecks = onlineStatus is not null && store is SqliteJobStateStore sqlite
                 ? Verifying.RecheckStatus.Of(await sqlite.Rechecks.GetRecheckQueueSizeAsync(job.JobId, cancellationToken).ConfigureAwait(false), onlineStatus.SourceTime)
                 : null,
+            SyncBack = store is SqliteJobStateStore syncBackStore ? await syncBackStore.SyncBack.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
             ResumeCommand = held || job.Status == JobStatus.Completed ? null
                 : verification ? VerifyResumeCommand(job.JobId, workDirectory, definition)
                 : ResumeCommand(job.JobId, workDirectory, definition),

@@ -65,6 +65,9 @@ public sealed record JobOverview
     /// <summary>An online job's continuous verification as its state holds it (lag against the source time last saved); null for other jobs.</summary>
     public Verifying.RecheckStatus? Rechecks { get; init; }
 
+    /// <summary>After a cutover, the sync-back's phase and following (the target's changes applied to the source); null when none ran.</summary>
+    public OnlineStatus? SyncBack { get; init; }
+
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
 }

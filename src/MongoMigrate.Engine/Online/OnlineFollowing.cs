@@ -30,6 +30,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
     private readonly Task _saving;
     private string _phase = OnlinePhase.Copying;
     private long _cutoverTime;
+    private long _targetTime;
 
     private OnlineFollowing(OnlineSettings settings, ChangeStreamFollower follower, ICutoverCheck check, OnlineVerification? verification)
     {
@@ -57,6 +58,12 @@ public sealed class OnlineFollowing : IAsyncDisposable
     public static async Task<OnlineFollowing> StartAsync(OnlineSettings settings, CancellationToken cancellationToken)
     {
         var earlier = await settings.Store.GetChangeStreamCheckpointAsync(settings.JobId, cancellationToken).ConfigureAwait(false);
+        if (earlier is null && settings.StartTime is { } startTime)
+        {
+            // A sync-back starts where the cutover left the target, not at the target's now.
+            await settings.Store.SaveChangeStreamCheckpointAsync(new ChangeStreamCheckpoint { JobId = settings.JobId, StartTime = startTime }, cancellationToken).ConfigureAwait(false);
+        }
+
         await ChangeStreamFollower.RecordStartAsync(settings.Source, settings.Store, settings.JobId, cancellationToken).ConfigureAwait(false);
 
         // Only a run that applies every change since the start knows every changed document; a resumed run rechecks whole.
@@ -218,6 +225,9 @@ public sealed class OnlineFollowing : IAsyncDisposable
         ulong at = 0;
         try
         {
+            // Where a sync-back will start on the target: before the last changes are applied there, so that nothing the
+            // application writes to the target after the cutover is missed (the cutover's own writes replay as no-ops).
+            var targetTime = await SyncBackStart.TryReadAsync(_settings.Target, linked.Token).ConfigureAwait(false);
             if (request.BlockWrites)
             {
                 blockNote = await SourceWriteBlock.TryBlockAsync(_settings.Source, linked.Token).ConfigureAwait(false);
@@ -255,6 +265,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
 
             SetPhase(OnlinePhase.CutOver);
             Interlocked.Exchange(ref _cutoverTime, unchecked((long)at));
+            Interlocked.Exchange(ref _targetTime, unchecked((long)(targetTime ?? 0)));
             await _follower.StopAsync().ConfigureAwait(false);
             await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
             return Success(at, blocked, blockNote, elapsed, repaired);
@@ -363,6 +374,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
                     SourceTime = progress.SourceTime,
                     AppliedTime = progress.AppliedTime,
                     CutoverTime = Interlocked.Read(ref _cutoverTime) is var t && t != 0 ? unchecked((ulong)t) : null,
+                    TargetTime = Interlocked.Read(ref _targetTime) is var target && target != 0 ? unchecked((ulong)target) : null,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

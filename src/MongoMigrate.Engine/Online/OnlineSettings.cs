@@ -51,6 +51,12 @@ public sealed record OnlineSettings
     /// <summary>The dump pool's size when this creates it: the continuous verification reads under its slots.</summary>
     public int DumpWorkers { get; init; } = 4;
 
+    /// <summary>
+    /// Where following starts when the job has no checkpoint yet; null for the source's cluster time now. A sync-back
+    /// gives the target's cluster time recorded at the cutover.
+    /// </summary>
+    public ulong? StartTime { get; init; }
+
     /// <summary>How often the status (phase, counters, lag) is saved in the job state.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);
 

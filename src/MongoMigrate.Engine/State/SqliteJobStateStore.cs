@@ -29,12 +29,20 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         _collections = new SqliteCollectionProgress(_db);
         _chunks = new SqliteChunkProgress(_db);
         Rechecks = new SqliteRecheckQueue(_queue, _statements);
+        SyncBack = new SqliteSyncBackState(
+            (checkpoint, token) => SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, _db.Now(), _db.ExecuteAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (jobId, token) => SqliteChangeStreamCheckpoints.GetAsync(jobId, _db.QueryAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (status, token) => SqliteOnlineStatus.SaveAsync(status, _db.Now(), _db.ExecuteAsync, token, SqliteOnlineStatus.SyncBackTable),
+            (jobId, token) => SqliteOnlineStatus.GetAsync(jobId, _db.QueryAsync, token, SqliteOnlineStatus.SyncBackTable));
     }
 
     public string Path => _connection.DataSource;
 
     /// <summary>The continuous verification's recheck queue of an online job, in this file.</summary>
     public IRecheckQueueStore Rechecks { get; }
+
+    /// <summary>The sync-back's checkpoint and status (following the target back to the source after a cutover), in this file.</summary>
+    public IChangeStreamCheckpointStore SyncBack { get; }
 
     /// <summary>Opens (creating if needed, upgrading if older) the state file.</summary>
     public static async Task<SqliteJobStateStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
