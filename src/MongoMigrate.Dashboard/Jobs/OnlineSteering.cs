@@ -1,4 +1,5 @@
 using MongoMigrate.Dashboard.Contracts;
+using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.Online;
 
 namespace MongoMigrate.Dashboard.Jobs;
@@ -11,6 +12,7 @@ namespace MongoMigrate.Dashboard.Jobs;
 internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider time, Func<string, string> redact)
 {
     private CutoverOutcome? _last;
+    private ChangeStreamProgressSnapshot? _seen;
     private int _underWay;
 
     /// <summary>True when the job follows its source (--online).</summary>
@@ -24,10 +26,22 @@ internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider 
             return null;
         }
 
+        // The job lets go of its following when it ends: its last figures stay shown.
+        var following = job.Following;
+        if (following is null)
+        {
+            following = Volatile.Read(ref _seen);
+        }
+        else
+        {
+            Volatile.Write(ref _seen, following);
+        }
+
         var last = Volatile.Read(ref _last);
-        var cutOver = last is { CutOver: true };
-        return job.Following is { } following
-            ? new OnlineFigures(
+        var cutOver = last is { CutOver: true } || phase == OnlinePhase.CutOver;
+        return following is null
+            ? new OnlineFigures(phase, 0, 0, 0, 0, cutOver ? 0 : null, null, last)
+            : new OnlineFigures(
                 phase,
                 following.EventsCaptured,
                 following.EventsApplied,
@@ -35,8 +49,7 @@ internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider 
                 following.EventsPerSecond,
                 cutOver ? 0 : following.LagSeconds,
                 following.AppliedTime == 0 ? null : CutoverResult.Describe(following.AppliedTime),
-                last)
-            : new OnlineFigures(phase, 0, 0, 0, 0, null, null, last);
+                last);
     }
 
     /// <summary>Asks the job to cut over and waits for the engine's answer (asked during the copy, once the copy ends).</summary>
