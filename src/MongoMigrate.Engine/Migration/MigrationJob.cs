@@ -54,6 +54,12 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
 
     public string JobDirectory { get; }
 
+    /// <summary>The source as given (with its credentials): for a verifier started beside the job, never to show.</summary>
+    public MongoEndpoint Source => _source;
+
+    /// <summary>The target as given (with its credentials): for a verifier started beside the job, never to show.</summary>
+    public MongoEndpoint Target => _target;
+
     public JobProgress Progress { get; }
 
     /// <summary>The options the job runs with: as given, or for a resumed job merged with its stored settings once <see cref="Started"/> completes.</summary>
