@@ -40,7 +40,7 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Only { get; init; } = [];
 
     /// <summary>
-    /// Only these scenarios (main, workers, collections-few, collections-many, documents-small, documents-large);
+    /// Only these scenarios (main, workers, collections-few, collections-many, documents-small, documents-large, dashboard);
     /// all that the other options ask for when empty. Naming a scaling scenario implies --scaling.
     /// </summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];

@@ -81,4 +81,37 @@ public sealed class MigrationBenchmarkSmokeTests
             Directory.Delete(results, recursive: true);
         }
     }
+
+    [Fact(Timeout = 240_000)]
+    public async Task The_dashboard_scenario_measures_direct_with_and_without_a_dashboard_and_its_client()
+    {
+        var results = Directory.CreateTempSubdirectory("mm-bench-dashboard-").FullName;
+        try
+        {
+            var options = BenchOptions.Parse(["--scenarios", "dashboard", "--docs", Documents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--collections", "2", "--size", "512", "--repeat", "1", "--out", results]);
+            var log = new StringWriter();
+
+            var (_, path) = await MigrationBenchmark.RunAsync(options, log, TestContext.Current.CancellationToken);
+
+            var report = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+            var scenario = Assert.Single(report.Scenarios);
+            Assert.Equal("dashboard", scenario.Name);
+            Assert.Equal([ContenderCatalog.Direct, ContenderCatalog.DirectDashboard], scenario.Contenders.Select(c => c.Name));
+            foreach (var contender in scenario.Contenders)
+            {
+                var sample = Assert.Single(contender.Samples);
+                Assert.True(sample.Error is null, $"{contender.Name} failed: {sample.Error}\n{log}");
+                Assert.Equal(Documents, sample.DocumentsChecked);
+            }
+
+            // The client was on the dashboard's event stream while the job ran.
+            var watched = Assert.Single(scenario.Contenders.Single(c => c.Name == ContenderCatalog.DirectDashboard).Samples).Beside;
+            Assert.Matches(@"^dashboard client: [1-9]\d* events, \d+ requests$", watched);
+            Assert.Null(Assert.Single(scenario.Contenders.Single(c => c.Name == ContenderCatalog.Direct).Samples).Beside);
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
+    }
 }

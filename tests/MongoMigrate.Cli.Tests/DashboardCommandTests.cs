@@ -56,8 +56,39 @@ public sealed class DashboardCommandTests : IAsyncLifetime
 
         Assert.Equal(1, code);
         Assert.Single(error.ToString().Split('\n'), l => l.StartsWith("Dashboard: ", StringComparison.Ordinal));
-        // Stopped once its plan exists, the summary says so (and how to resume); stopped before, the one error line does.
-        Assert.True((output.ToString() + error).Contains("stopped", StringComparison.OrdinalIgnoreCase), output.ToString() + error);
+        // Stopped once its plan exists, the summary says how to resume; stopped before, the one error line says whether
+        // there is anything to resume. Either way, never a bare "stopped.".
+        var said = output.ToString();
+        var errors = error.ToString();
+        var resumeCommand = $"mongomigrate migrate --resume --job-id dash --work-dir {_work}";
+        var summarized = said.Contains("Job dash stopped", StringComparison.Ordinal) && said.Contains("Carry on with: " + resumeCommand, StringComparison.Ordinal);
+        var stoppedEarly = errors.Contains("mongomigrate: stopped before the copy went on; carry on with: " + resumeCommand, StringComparison.Ordinal)
+            || errors.Contains("mongomigrate: stopped before job dash recorded anything (while connecting or discovering): there is nothing to resume; run the same command again to start it.", StringComparison.Ordinal);
+        Assert.True(summarized || stoppedEarly, $"stdout: {said}\nstderr: {errors}");
+        Assert.DoesNotContain("mongomigrate: stopped.", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_stopped_from_the_dashboard_while_connecting_says_there_is_nothing_to_resume()
+    {
+        // The source's replica set has no such member: the job waits in "connecting" until stopped.
+        var source = $"mongodb://127.0.0.1:{_source.Port}/?replicaSet=elsewhere&serverSelectionTimeoutMS=60000";
+        var error = new LineWatcher("Dashboard: ");
+        var output = new StringWriter();
+        var run = CliApplication.RunAsync(["migrate", "--source", source, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", "early", "--connect-timeout", "60", "--dashboard"], output, error);
+
+        var line = await error.Seen.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(line["Dashboard: ".Length..].Trim()) };
+        Assert.Equal("connecting", (await http.GetFromJsonAsync<JsonElement>("/api/jobs/early", Ct)).GetProperty("phase").GetString());
+        using var stop = new HttpRequestMessage(HttpMethod.Post, "/api/jobs/early/stop") { Content = JsonContent.Create(new { }) };
+        stop.Headers.Add("X-MongoMigrate-Request", "1");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(stop, Ct)).StatusCode);
+
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(1, code);
+        Assert.Contains("mongomigrate: stopped before job early recorded anything (while connecting or discovering): there is nothing to resume; run the same command again to start it.", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Carry on with", output.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

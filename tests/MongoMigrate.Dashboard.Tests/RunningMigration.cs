@@ -50,6 +50,12 @@ internal sealed class RunningMigration : IAsyncDisposable
 
     public string JobId => Job.JobId;
 
+    /// <summary>The database copied from (its collections c000, c001...).</summary>
+    public required string SourceDatabase { get; init; }
+
+    /// <summary>The database copied into.</summary>
+    public required string TargetDatabase { get; init; }
+
     /// <summary>The job's work folder.</summary>
     public string WorkDirectory => _work;
 
@@ -58,7 +64,8 @@ internal sealed class RunningMigration : IAsyncDisposable
     /// <param name="collections">How many collections of padded documents (about 1.5 MB, two chunks each).</param>
     /// <param name="options">The dashboard's options (loopback, no token by default).</param>
     /// <param name="sourceUri">Another source URI (one with a password, say) instead of the server's.</param>
-    public static async Task<RunningMigration> StartAsync(MongoServerFixture server, string name, int collections = 3, DashboardOptions? options = null, string? sourceUri = null)
+    /// <param name="online">Follow the source's changes (migrate --online) until a cutover.</param>
+    public static async Task<RunningMigration> StartAsync(MongoServerFixture server, string name, int collections = 3, DashboardOptions? options = null, string? sourceUri = null, bool online = false)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var source = server.NewDatabaseName(name + "src");
@@ -83,9 +90,12 @@ internal sealed class RunningMigration : IAsyncDisposable
             RetryDelay = TimeSpan.FromMilliseconds(5),
             MaxChunkAttempts = 1,
             ConnectTimeout = TimeSpan.FromSeconds(5),
+            Online = online,
             Selection = new NamespaceSelection([$"{source}.*"], [], [($"{source}.*", $"{target}.*")]),
         };
-        var job = new MigrationJob(MongoEndpoint.Parse("source", sourceUri ?? server.ConnectionString), MongoEndpoint.Parse("target", server.ConnectionString), migration, coordinator, NullLoggerFactory.Instance);
+        var sourceEndpoint = MongoEndpoint.Parse("source", sourceUri ?? server.ConnectionString);
+        var targetEndpoint = MongoEndpoint.Parse("target", server.ConnectionString);
+        var job = new MigrationJob(sourceEndpoint, targetEndpoint, migration, coordinator, NullLoggerFactory.Instance);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = job.RunAsync(stop.Token);
         await Task.WhenAny(job.Started, run);
@@ -96,8 +106,16 @@ internal sealed class RunningMigration : IAsyncDisposable
 
         var dashboard = await DashboardServer.StartAsync(options ?? new DashboardOptions(), cancellationToken: cancellationToken);
         // A host that handed over the URI as typed: the dashboard masks its password all the same.
-        var live = dashboard.Add(job, run, stop, new LiveJobInfo { Kind = "migrate", StatePath = JobFolder.StatePath(job.JobDirectory), Method = "dump-restore", Verification = "full", Source = sourceUri });
-        return new RunningMigration(server, job, run, stop, dashboard, live, work, coordinator);
+        var live = dashboard.Add(job, run, stop, new LiveJobInfo
+        {
+            Kind = "migrate",
+            StatePath = JobFolder.StatePath(job.JobDirectory),
+            Method = "dump-restore",
+            Verification = "full",
+            Source = sourceUri,
+            Verifier = new VerifierSetup(sourceEndpoint, targetEndpoint, coordinator, NullLoggerFactory.Instance) { Workers = 2 },
+        });
+        return new RunningMigration(server, job, run, stop, dashboard, live, work, coordinator) { SourceDatabase = source, TargetDatabase = target };
     }
 
     /// <summary>Waits (polling is fine in a test) until <paramref name="condition"/> holds, up to 30 seconds.</summary>

@@ -18,6 +18,9 @@ public sealed record Contender
     public bool PrintsMigrationSummary { get; init; }
 
     public required Func<ContenderContext, IReadOnlyList<ProcessStep>> Steps { get; init; }
+
+    /// <summary>A client that runs beside the steps (a dashboard page, say) until they end, and says what it did.</summary>
+    public Func<CancellationToken, Task<string>>? Beside { get; init; }
 }
 
 /// <summary>One child process: dotnet and its arguments.</summary>

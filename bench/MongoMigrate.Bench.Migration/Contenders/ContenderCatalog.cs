@@ -11,6 +11,7 @@ public static class ContenderCatalog
     public const string DumpRestore = "dump-restore";
     public const string DumpRestoreGzip = "dump-restore-gzip";
     public const string Archive = "dump-archive";
+    public const string DirectDashboard = "direct-dashboard";
 
     /// <summary>The main table, in this order.</summary>
     public static IReadOnlyList<Contender> MainTable(int workers) =>
@@ -42,6 +43,27 @@ public static class ContenderCatalog
     /// <summary>The engine's direct copy with <paramref name="workers"/> dump and restore workers, for the scaling runs.</summary>
     public static Contender DirectWith(int workers) =>
         Migrate($"{Direct}-w{workers}", $"mongomigrate migrate --method direct with {workers} dump and {workers} restore workers", "direct", gzip: false, workers);
+
+    /// <summary>
+    /// The engine's direct copy with its dashboard served (--dashboard) and a page's worth of clients on it the whole
+    /// time (<see cref="DashboardWatcher"/>): against <see cref="Direct"/>, the dashboard's cost.
+    /// </summary>
+    public static Contender DirectWithDashboard(int workers)
+    {
+        var port = DashboardWatcher.FreePort();
+        const string jobId = "bench-dashboard";
+        var plain = Migrate(DirectDashboard, string.Empty, "direct", gzip: false, workers);
+        return plain with
+        {
+            Description = $"mongomigrate migrate --method direct --dashboard ({workers} dump and {workers} restore workers, no verification) with a client on its event stream, reading what the page reads and scraping /metrics",
+            Steps = context => [.. plain.Steps(context).Select(step => step with { Arguments = [.. step.Arguments, "--dashboard", "--port", port.ToString(CultureInfo.InvariantCulture), "--job-id", jobId] })],
+            Beside = async cancellationToken =>
+            {
+                var (events, requests) = await DashboardWatcher.WatchAsync(port, jobId, cancellationToken).ConfigureAwait(false);
+                return $"dashboard client: {events} events, {requests} requests";
+            },
+        };
+    }
 
     public static Contender Limit(string name, string description, int workers, bool writesTarget) => new()
     {

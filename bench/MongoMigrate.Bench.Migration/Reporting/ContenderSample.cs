@@ -26,6 +26,9 @@ public sealed record ContenderSample
     /// <summary>Documents found on the target afterwards (drained documents for the read limit).</summary>
     public required long DocumentsChecked { get; init; }
 
+    /// <summary>What a client beside the contender did (a dashboard page's events and requests), or null.</summary>
+    public string? Beside { get; init; }
+
     /// <summary>Why the sample does not count, or null when it does.</summary>
     public string? Error { get; init; }
 

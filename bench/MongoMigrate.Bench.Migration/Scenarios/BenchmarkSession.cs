@@ -114,6 +114,8 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var targetBefore = _target.CpuTime;
         var machineBefore = MachineCpu.Read();
         var steps = new List<ProcessMeasurement>();
+        using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var beside = contender.Beside?.Invoke(besideStop.Token) ?? Task.FromResult<string>(null!);
         foreach (var original in contender.Steps(context))
         {
             var step = Wrapped(original, wrap, contender.Name);
@@ -124,6 +126,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
                 break;
             }
         }
+
+        await besideStop.CancelAsync().ConfigureAwait(false);
+        var besideNote = await beside.ConfigureAwait(false);
 
         var machine = MachineCpu.Read().BusyCoresSince(machineBefore);
         var sourceCpu = (_source.CpuTime - sourceBefore).TotalSeconds;
@@ -155,6 +160,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
             TargetCpuSeconds = targetCpu,
             MachineBusyCores = machine,
             DocumentsChecked = checkedDocuments,
+            Beside = besideNote,
             Error = error,
         };
     }

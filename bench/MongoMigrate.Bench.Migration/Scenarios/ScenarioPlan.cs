@@ -12,8 +12,11 @@ public static class ScenarioPlan
     public const string SmallDataset = "documents-small";
     public const string LargeDataset = "documents-large";
 
+    /// <summary>The dashboard's cost: direct with and without --dashboard and a client; only when named in --scenarios.</summary>
+    public const string Dashboard = "dashboard";
+
     /// <summary>Every scenario's name, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset];
+    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset, Dashboard];
 
     public static IReadOnlyList<Scenario> Create(BenchOptions options)
     {
@@ -31,6 +34,12 @@ public static class ScenarioPlan
             .Where(c => options.Only.Count == 0 || options.Only.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
             .ToList();
         var scenarios = new List<Scenario> { new(Main, $"All contenders: {options.MainDataset}", options.MainDataset, main, options.Repeat) };
+        if (options.Scenarios.Contains(Dashboard, StringComparer.OrdinalIgnoreCase))
+        {
+            Contender[] pair = [ContenderCatalog.MainTable(options.Workers).Single(c => c.Name == ContenderCatalog.Direct), ContenderCatalog.DirectWithDashboard(options.Workers)];
+            scenarios.Add(new Scenario(Dashboard, $"The dashboard's cost (issue 18: under 3% of throughput): {options.MainDataset}", options.MainDataset, pair, options.Repeat));
+        }
+
         if (!options.Scaling)
         {
             return scenarios;

@@ -64,6 +64,7 @@ public static class ScenarioRunner
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"  [{scenario.Name} {round + 1}/{scenario.Rounds}] {name,-18} {sample.WallSeconds,7:F2} s {bytes / 1e6 / sample.WallSeconds,8:F1} MB/s  cpu {sample.CpuSeconds,6:F2} s  rss {sample.PeakRssBytes / 1e6,6:F0} MB  source {sample.SourceCpuSeconds,6:F2} s  target {sample.TargetCpuSeconds,6:F2} s  busy {sample.MachineBusyCores:F2} cores");
+        line = sample.Beside is { } beside ? $"{line}  ({beside})" : line;
         return sample.Error is null ? line : $"{line}  FAILED: {sample.Error}";
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoMigrate.Dashboard.Hosting;
 using MongoMigrate.Dashboard.Jobs;
 using MongoMigrate.Engine.Dumping;
@@ -29,7 +30,7 @@ internal static class DashboardSession
             throw new UsageException($"the dashboard cannot listen on {request.Options.Address} port {request.Options.Port} ({e.Message}): give another --port, or 0 to pick a free one.");
         }
 
-        server.Add(job, run, stop, Describe(job));
+        server.Add(job, run, stop, Describe(job) with { Verifier = Verifier(environment, job) });
         await AnnounceAsync(environment, server, request).ConfigureAwait(false);
         return server;
     }
@@ -43,6 +44,10 @@ internal static class DashboardSession
             await environment.Error.WriteLineAsync($"Dashboard token (shown once; --token-file sets your own): {token}").ConfigureAwait(false);
         }
     }
+
+    /// <summary>A migration can be verified from its dashboard by the engine's verifier, with the job's own endpoints.</summary>
+    private static VerifierSetup? Verifier(CliEnvironment environment, IRunningJob job) =>
+        job is MigrationJob migration ? new VerifierSetup(migration.Source, migration.Target, environment.Coordinator, NullLoggerFactory.Instance) : null;
 
     private static LiveJobInfo Describe(IRunningJob job) => job switch
     {

@@ -1,4 +1,6 @@
 using MongoMigrate.Cli.Output;
+using MongoMigrate.Engine;
+using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.State;
 
@@ -21,6 +23,11 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
             await ProgressDisplay.ShowAsync(environment, job, run, stop, json, environment.Output, OpeningLineAsync, ProgressStall.MigrationWaitsFor).ConfigureAwait(false);
             summary = await run.ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before the job recorded its plan (the engine answers a stopped summary only after): say what is left.
+            throw new MigrationException(await StoppedEarlyAsync(job).ConfigureAwait(false));
+        }
         finally
         {
             if (await listening.ConfigureAwait(false) is { } listener)
@@ -39,6 +46,25 @@ internal sealed class MigrationSession(CliEnvironment environment, bool json)
         }
 
         return (summary, summary.Status == JobStatus.Completed ? ExitCodes.Success : ExitCodes.Failure);
+
+        // A job stopped while connecting or discovering: a resumed one carries on as before, a new one has nothing to resume.
+        static async Task<string> StoppedEarlyAsync(MigrationJob job)
+        {
+            var statePath = JobFolder.StatePath(job.JobDirectory);
+            var recorded = false;
+            if (File.Exists(statePath))
+            {
+                var state = await SqliteJobStateStore.OpenAsync(statePath, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                await using (state.ConfigureAwait(false))
+                {
+                    recorded = await state.GetJobAsync(job.JobId, CancellationToken.None).ConfigureAwait(false) is not null;
+                }
+            }
+
+            return recorded
+                ? $"stopped before the copy went on; carry on with: mongomigrate migrate --resume --job-id {job.JobId} --work-dir {job.Options.WorkDirectory} (and the same --source and --target)."
+                : $"stopped before job {job.JobId} recorded anything (while connecting or discovering): there is nothing to resume; run the same command again to start it.";
+        }
 
         // An online job takes cutover requests from other processes once it holds its lock.
         async Task<CutoverListener?> ListenForCutoverAsync(MigrationJob job, Task run)

@@ -52,6 +52,7 @@ function jobView(jobId) {
   const id = encodeURIComponent(jobId);
   main.innerHTML = JobTemplate.render(jobId);
   const chart = new LineChart(document.getElementById("chart"), Format.rate);
+  const lagChart = new LineChart(document.getElementById("lag-chart"), v => v.toFixed(1) + " s");
   const state = { page: 1, search: "", phase: "", collection: null, refreshing: false, lastRefresh: 0, job: null };
   const $ = sel => main.querySelector(sel);
 
@@ -93,6 +94,8 @@ function jobView(jobId) {
     }
     PoolTable.render($("#dump-pool"), pools?.dump, w.paused);
     PoolTable.render($("#restore-pool"), pools?.restore, w.paused);
+    OnlineView.render($, job.online, job.steerable);
+    VerifyView.render($, job.verificationRun, job.steerable);
   };
 
   // Collections, chunk counts and errors are read again after pushed changes, at most every two seconds.
@@ -125,6 +128,22 @@ function jobView(jobId) {
   $("#stop").addEventListener("click", async () => {
     if (await confirmAction("Stop the job? Finished chunks are kept; run it again with --resume to carry on.")) act("stop", {});
   });
+  $("#cutover").addEventListener("click", async () => {
+    const blockWrites = $("#block-writes").checked;
+    if (!await confirmAction(`Cut over now? Every change up to the source's cluster time is applied and the changed documents are rechecked; once cut over, the job ends and the target takes the application.${blockWrites ? " User writes on the source are blocked first and stay blocked." : " Writes made on the source after that time are not copied."}`)) return;
+    try {
+      const outcome = await Api.post(`/jobs/${id}/cutover`, { blockWrites });
+      toast(outcome.message, !outcome.cutOver);
+      if (state.job) renderJob({ ...state.job, online: { ...state.job.online, cutover: outcome } }, null);
+    } catch (e) { toast(e.message, true); }
+  });
+  $("#verify").addEventListener("click", async () => {
+    try {
+      const run = await Api.post(`/jobs/${id}/verify`, {});
+      toast(run.message);
+      if (state.job) renderJob({ ...state.job, verificationRun: run }, null);
+    } catch (e) { toast(e.message, true); }
+  });
   $("#adaptive").addEventListener("click", () => act("adaptive", { enabled: !(state.job?.workers.adaptive) }, r => applyWorkers(r.workers)));
   $("#search").addEventListener("input", e => { state.search = e.target.value; state.page = 1; refresh(true); });
   $("#phase-filter").addEventListener("change", e => { state.phase = e.target.value; state.page = 1; refresh(true); });
@@ -135,10 +154,14 @@ function jobView(jobId) {
     if (row) { state.collection = row.dataset.ns; refresh(true); }
   });
 
-  Api.get(`/jobs/${id}/throughput`).then(samples => chart.set(samples.map(s => ({ at: Date.parse(s.at), value: s.bytesPerSecond })))).catch(e => toast(e.message, true));
+  Api.get(`/jobs/${id}/throughput`).then(samples => {
+    chart.set(samples.map(s => ({ at: Date.parse(s.at), value: s.bytesPerSecond })));
+    lagChart.set(samples.filter(s => s.lagSeconds != null).map(s => ({ at: Date.parse(s.at), value: s.lagSeconds })));
+  }).catch(e => toast(e.message, true));
   const stream = Api.stream(`/jobs/${id}/events`, "job", update => {
     renderJob(update.job, update.pools);
     if (update.job.steerable) chart.add({ at: Date.now(), value: update.job.bytesPerSecond });
+    if (update.job.steerable && update.job.online?.lagSeconds != null) lagChart.add({ at: Date.now(), value: update.job.online.lagSeconds });
     refresh(false);
   });
   refresh(true);

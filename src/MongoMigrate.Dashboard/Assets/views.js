@@ -30,9 +30,25 @@ const JobTemplate = {
         <div id="job-error" class="error-text"></div>
       </section>
       <section class="card"><h2>Throughput</h2><canvas id="chart"></canvas></section>
+      <section class="card" id="online-card" hidden><h2>Online: following the source <span id="online-phase" class="muted"></span></h2>
+        <div class="figures">
+          <div><b id="lag">–</b><span>lag</span></div>
+          <div><b id="events-captured">–</b><span>events captured</span></div>
+          <div><b id="events-applied">–</b><span>events applied</span></div>
+          <div><b id="events-pending">–</b><span>pending</span></div>
+          <div><b id="events-rate">–</b><span>events/s</span></div>
+          <div><b id="applied-up-to" class="small">–</b><span>applied up to</span></div>
+        </div>
+        <canvas id="lag-chart"></canvas>
+        <div class="toolbar"><label><input type="checkbox" id="block-writes"> block writes on the source first</label>
+          <button id="cutover" class="danger">Cut over…</button></div>
+        <div id="cutover-result" data-testid="cutover-result"></div>
+      </section>
       <div class="grid">${pool("dump", "Dump workers")}${pool("restore", "Restore workers")}${pool("insertion", "Insertion workers")}</div>
       <div class="grid">
-        <section class="card"><h2>Verification</h2><div id="verification" class="chips"></div></section>
+        <section class="card"><h2>Verification</h2><div id="verification" class="chips"></div>
+          <div class="toolbar"><button id="verify">Verify copied collections</button><span id="verify-state"></span></div>
+          <div id="verify-result"></div></section>
         <section class="card"><h2>Chunks</h2><div id="chunk-counts" class="chips"></div></section>
       </div>
       <section class="card"><h2>Collections</h2>
@@ -58,6 +74,36 @@ const PoolTable = {
     element.innerHTML = pool.workers.length === 0 ? `<p class="muted">No worker active.</p>` : `<table><thead><tr><th>Worker</th><th>Collection</th><th>Holds</th><th class="num">For</th><th class="num">Idle</th><th class="num">Docs</th></tr></thead><tbody>${
       pool.workers.map(w => `<tr class="${w.stuck ? "stuck" : ""}"><td>${Format.escape(w.workerId)}</td><td>${Format.escape(w.collection)}</td><td class="wrap">${Format.escape(w.workItem ?? "")}</td>
         <td class="num">${Format.duration(w.runningSeconds)}</td><td class="num">${Format.duration(w.idleSeconds)}${w.stuck ? " stuck" : ""}</td><td class="num">${Format.number(w.documents)}</td></tr>`).join("")}</tbody></table>`;
+  },
+};
+
+const OnlineView = {
+  render($, online, steerable) {
+    $("#online-card").hidden = !online;
+    if (!online) return;
+    $("#online-phase").textContent = online.phase;
+    $("#lag").textContent = online.lagSeconds == null ? "–" : online.lagSeconds.toFixed(1) + " s";
+    $("#events-captured").textContent = Format.number(online.eventsCaptured);
+    $("#events-applied").textContent = Format.number(online.eventsApplied);
+    $("#events-pending").textContent = Format.number(online.eventsPending);
+    $("#events-rate").textContent = Format.number(Math.round(online.eventsPerSecond));
+    $("#applied-up-to").textContent = online.appliedUpTo ?? "–";
+    const c = online.cutover;
+    $("#cutover").disabled = !steerable || (c && (c.state === "asked" || c.cutOver));
+    $("#cutover-result").innerHTML = !c ? "" : `<p class="${c.cutOver ? "ok-text" : c.state === "asked" ? "" : "error-text"}">${badge(c.state)} ${Format.escape(c.message)}</p>
+      ${c.clusterTime ? `<p class="muted">T = ${Format.escape(c.clusterTime)} · ${c.collections} collection(s) rechecked, ${Format.number(c.documentsRechecked)} document(s), ${Format.number(c.repaired)} repaired${c.writesBlocked ? " · source writes blocked" : ""}</p>` : ""}
+      ${c.differences.length ? `<ul>${c.differences.map(d => `<li>${Format.escape(d)}</li>`).join("")}</ul>` : ""}`;
+  },
+};
+
+const VerifyView = {
+  render($, run, steerable) {
+    $("#verify").disabled = !steerable || (run && run.state === "running");
+    if (!run) { $("#verify-state").textContent = ""; $("#verify-result").innerHTML = ""; return; }
+    $("#verify-state").innerHTML = `${badge(run.state)} <span class="muted">${Format.escape(run.verifyJobId)} · ${run.collectionsCompared}/${run.collections} compared · ${Format.percent(run.percent)}</span>`;
+    $("#verify-result").innerHTML = `<p>${Format.escape(run.message)}</p>${run.differences.length === 0 ? "" : `<table><thead><tr><th>Collection</th><th class="num">Missing</th><th class="num">Extra</th><th class="num">Different</th><th>Mismatches</th></tr></thead><tbody>${
+      run.differences.map(d => `<tr><td>${Format.escape(d.source)}${d.target !== d.source ? " → " + Format.escape(d.target) : ""}</td><td class="num">${d.missing}</td><td class="num">${d.extra}</td><td class="num">${d.different}</td>
+        <td class="wrap">${[...d.documents, ...d.optionDifferences, ...d.indexDifferences, ...(d.error ? [d.error] : [])].map(Format.escape).join("<br>")}</td></tr>`).join("")}</tbody></table>`}`;
   },
 };
 

@@ -52,6 +52,12 @@ public sealed record JobDetail
 
     public required VerificationStatus Verification { get; init; }
 
+    /// <summary>The last verification started from the dashboard, or null.</summary>
+    public VerificationRun? VerificationRun { get; init; }
+
+    /// <summary>An online job's following (phase, events, lag, the last cutover); null for a job that does not follow its source.</summary>
+    public OnlineFigures? Online { get; init; }
+
     /// <summary>Why the job failed or stopped.</summary>
     public string? Error { get; init; }
 }

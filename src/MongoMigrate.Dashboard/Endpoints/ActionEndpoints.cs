@@ -27,16 +27,30 @@ internal static class ActionEndpoints
         api.MapPost("/jobs/{jobId}/adaptive", (string jobId, AdaptiveRequest request, JobRegistry registry, ChangePulse pulse, CancellationToken cancellationToken) =>
             ActAsync(jobId, registry, pulse, job => job.SetAdaptive(request.Enabled), cancellationToken))
             .Documented().WithName("SetAdaptive").WithSummary("Turns adaptive scaling of the worker counts on or off.");
+        api.MapPost("/jobs/{jobId}/cutover", (string jobId, CutoverBody? request, JobRegistry registry, ChangePulse pulse, CancellationToken cancellationToken) =>
+            ActAsync(jobId, registry, pulse, job => job.CutOverAsync(request ?? new CutoverBody(), pulse.Notify, cancellationToken), cancellationToken))
+            .Documented<CutoverOutcome>().WithName("Cutover").WithSummary(
+                "Cuts an online job over, as the key c and the cutover command do, and answers with the result: cut over at T with the target equal to the source, "
+                + "or why not (following goes on). Asked during the copy, it answers once the copy is done. 409 for an offline job or while another cutover is under way.");
+        api.MapPost("/jobs/{jobId}/verify", (string jobId, JobRegistry registry, ChangePulse pulse, CancellationToken cancellationToken) =>
+            ActAsync(jobId, registry, pulse, job => Task.FromResult(job.StartVerification(pulse.Notify)), cancellationToken))
+            .Documented<VerificationRun>().WithName("StartVerification").WithSummary(
+                "Starts the engine's verifier over the job's collections whose copy is done (byte for byte by _id); its progress, result and mismatches show in the job's verificationRun. 409 while one runs.");
     }
 
-    private static RouteHandlerBuilder Documented(this RouteHandlerBuilder builder) => builder
-        .Produces<ActionResult>()
+    private static RouteHandlerBuilder Documented(this RouteHandlerBuilder builder) => builder.Documented<ActionResult>();
+
+    private static RouteHandlerBuilder Documented<T>(this RouteHandlerBuilder builder) => builder
+        .Produces<T>()
         .Produces<ApiError>(StatusCodes.Status400BadRequest)
         .Produces<ApiError>(StatusCodes.Status403Forbidden)
         .Produces<ApiError>(StatusCodes.Status404NotFound)
         .Produces<ApiError>(StatusCodes.Status409Conflict);
 
-    private static async Task<IResult> ActAsync(string jobId, JobRegistry registry, ChangePulse pulse, Func<LiveJob, ActionResult> act, CancellationToken cancellationToken)
+    private static Task<IResult> ActAsync(string jobId, JobRegistry registry, ChangePulse pulse, Func<LiveJob, ActionResult> act, CancellationToken cancellationToken) =>
+        ActAsync(jobId, registry, pulse, job => Task.FromResult(act(job)), cancellationToken);
+
+    private static async Task<IResult> ActAsync<T>(string jobId, JobRegistry registry, ChangePulse pulse, Func<LiveJob, Task<T>> act, CancellationToken cancellationToken)
     {
         switch (await registry.FindAsync(jobId, cancellationToken).ConfigureAwait(false))
         {
@@ -45,7 +59,7 @@ internal static class ActionEndpoints
             case LiveJob live:
                 try
                 {
-                    var result = act(live);
+                    var result = await act(live).ConfigureAwait(false);
                     pulse.Notify();
                     return TypedResults.Ok(result);
                 }

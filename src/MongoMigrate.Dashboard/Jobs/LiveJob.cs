@@ -1,5 +1,6 @@
 using MongoMigrate.Dashboard.Contracts;
 using MongoMigrate.Engine.Jobs;
+using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.WorkerPools;
 
@@ -22,6 +23,8 @@ public sealed class LiveJob : IDashboardJob
     private readonly Func<string, string> _redact;
     private readonly Lock _lock = new();
     private readonly Queue<ThroughputSample> _history = new();
+    private readonly OnlineSteering? _online;
+    private readonly VerificationRunner? _verifier;
     private string? _source;
     private string? _target;
     private string? _outcome;
@@ -44,6 +47,8 @@ public sealed class LiveJob : IDashboardJob
         _source = info.Source is null ? null : redact(info.Source);
         _target = info.Target is null ? null : redact(info.Target);
         _state = info.StatePath is null ? null : new StateFile(info.StatePath, job.JobId, redact);
+        _online = job is IOnlineJob online ? new OnlineSteering(online, job.JobId, timeProvider, redact) : null;
+        _verifier = info.Verifier is { } setup ? new VerificationRunner(setup, job.JobId, timeProvider, redact) : null;
         Finished = FinishAsync();
     }
 
@@ -89,6 +94,8 @@ public sealed class LiveJob : IDashboardJob
                 phases.Verifying,
                 _info.Verification == "full" ? phases.Done : 0,
                 phases.Failed),
+            VerificationRun = _verifier?.Status(),
+            Online = _online?.Figures(snapshot.Phase),
             Error = Volatile.Read(ref _error),
         };
     }
@@ -124,9 +131,10 @@ public sealed class LiveJob : IDashboardJob
         }
 
         var snapshot = _job.Progress.Snapshot();
+        var online = _online?.Figures(snapshot.Phase);
         lock (_lock)
         {
-            _history.Enqueue(new ThroughputSample(_time.GetUtcNow(), snapshot.BytesPerSecond, snapshot.DocumentsPerSecond, snapshot.Bytes, snapshot.Documents));
+            _history.Enqueue(new ThroughputSample(_time.GetUtcNow(), snapshot.BytesPerSecond, snapshot.DocumentsPerSecond, snapshot.Bytes, snapshot.Documents, online?.LagSeconds, online?.EventsPerSecond));
             while (_history.Count > HistoryLength)
             {
                 _history.Dequeue();
@@ -166,6 +174,39 @@ public sealed class LiveJob : IDashboardJob
         _stop.Cancel();
         return new ActionResult("stopping: finished chunks are kept, running ones will be redone on resume", Workers());
     });
+
+    /// <summary>
+    /// Asks the job to cut over through the engine call the key c and the `cutover` command make, and waits for its
+    /// answer: cut over at T with the target equal to the source, or why not (following then goes on).
+    /// </summary>
+    /// <param name="body">Block the source's writes first, and how long to wait.</param>
+    /// <param name="changed">Called when the cutover is under way, so that watchers see it at once.</param>
+    /// <param name="cancellationToken">Stops waiting (the request stays with the engine).</param>
+    public async Task<CutoverOutcome> CutOverAsync(CutoverBody body, Action changed, CancellationToken cancellationToken)
+    {
+        EnsureSteerable();
+        if (_online is null)
+        {
+            throw new JobActionException(409, $"job {JobId} is a {_info.Kind} job: only an online migration (migrate --online) cuts over.");
+        }
+
+        var cutover = _online.CutOverAsync(body, cancellationToken);
+        changed();
+        return await cutover.ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the engine's verifier over the job's collections whose copy is done; its status and mismatches show in the job.</summary>
+    /// <param name="changed">Called when it ends, so that watchers see its result.</param>
+    public VerificationRun StartVerification(Action changed)
+    {
+        EnsureSteerable();
+        if (_verifier is null)
+        {
+            throw new JobActionException(409, $"job {JobId} ({_info.Kind}) cannot start a verification from here: use mongomigrate verify with the same source, target and selection.");
+        }
+
+        return _verifier.Start(_job.Progress.Snapshot().Collections, changed);
+    }
 
     private ActionResult SetWorkersNow(string pool, int count)
     {
@@ -254,6 +295,10 @@ public sealed class LiveJob : IDashboardJob
         catch (Exception e)
         {
             Volatile.Write(ref _error, _redact(e.Message));
+        }
+        finally
+        {
+            _verifier?.Cancel();
         }
 
         var record = _state is null ? null : await _state.JobAsync(CancellationToken.None).ConfigureAwait(false);

@@ -19,4 +19,7 @@ public sealed record LiveJobInfo
 
     /// <summary>Whether the job compares what it copied: full, none, or null when it does not say.</summary>
     public string? Verification { get; init; }
+
+    /// <summary>How to start a verification of the job from the dashboard; null when the host does not offer it.</summary>
+    public VerifierSetup? Verifier { get; init; }
 }

@@ -42,6 +42,18 @@ internal sealed class JobMetrics : IDisposable
             return new[] { ("waiting", phases.Waiting), ("copying", phases.Copying), ("indexing", phases.Indexing), ("verifying", phases.Verifying), ("done", phases.Done), ("failed", phases.Failed) }
                 .Select(p => new Measurement<int>(p.Item2, new TagList { { "mongomigrate.job", j.JobId }, { "mongomigrate.phase", p.Item1 } }));
         }), "{collection}", "Collections by phase.");
+
+        // An online job's following, read from the engine's change-stream progress (the same figures as the page's).
+        IEnumerable<Measurement<T>> EachOnline<T>(Func<Contracts.OnlineFigures, T?> read)
+            where T : struct => registry.Live.Select(j => (j.JobId, Online: j.Detail().Online))
+                .Where(j => j.Online is not null && read(j.Online) is not null)
+                .Select(j => new Measurement<T>(read(j.Online!)!.Value, new TagList { { "mongomigrate.job", j.JobId } }));
+        _meter.CreateObservableGauge("mongomigrate.job.online.lag", () => EachOnline(o => o.LagSeconds), "s", "How far the target is behind the source: the source's latest cluster time minus the last applied change's.");
+        _meter.CreateObservableCounter("mongomigrate.job.online.events.captured", () => EachOnline<long>(o => o.EventsCaptured), "{event}", "Change events read from the source.");
+        _meter.CreateObservableCounter("mongomigrate.job.online.events.applied", () => EachOnline<long>(o => o.EventsApplied), "{event}", "Change events applied to the target.");
+        _meter.CreateObservableGauge("mongomigrate.job.online.events.pending", () => EachOnline<long>(o => o.EventsPending), "{event}", "Change events captured and not yet applied.");
+        _meter.CreateObservableGauge("mongomigrate.job.online.events.rate", () => EachOnline<double>(o => o.EventsPerSecond), "{event}/s", "Change events applied per second.");
+        _meter.CreateObservableGauge("mongomigrate.job.online.cut_over", () => EachOnline<int>(o => o.Cutover is { CutOver: true } ? 1 : 0), "1", "1 once the job has cut over.");
     }
 
     public void Dispose() => _meter.Dispose();

@@ -57,7 +57,10 @@ public sealed class SyncBackJob : IRunningJob, IOnlineJob
     public ChangeStreamProgressSnapshot? Following => Volatile.Read(ref _online)?.Progress;
 
     /// <summary>Completes with true once the target is followed (the job was checked and its lock is held), false when the run ended first.</summary>
-    public Task<bool> Started => _following.Task.ContinueWith(t => t.Result is not null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public Task<bool> Started => IsFollowingAsync();
+
+    /// <summary>The continuous verification's status while following, when the sync-back runs one.</summary>
+    public Verifying.RecheckStatus? Rechecks => Volatile.Read(ref _online)?.Rechecks;
 
     /// <summary>The cutover back: every change of the target up to its cluster time T applied to the source, then rechecked.</summary>
     public async Task<CutoverResult> RequestCutoverAsync(CutoverRequest request, CancellationToken cancellationToken)
@@ -67,6 +70,8 @@ public sealed class SyncBackJob : IRunningJob, IOnlineJob
             ? new CutoverResult { CutOver = false, Message = $"not cut back: the sync-back of job {JobId} ended before it could follow the target." }
             : SyncBackReport.Reworded(await online.RequestCutoverAsync(request, cancellationToken).ConfigureAwait(false));
     }
+
+    private async Task<bool> IsFollowingAsync() => await _following.Task.ConfigureAwait(false) is not null;
 
     public async Task<SyncBackSummary> RunAsync(CancellationToken cancellationToken)
     {
