@@ -33,7 +33,7 @@ internal static class WorkDirectoryCheck
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationException($"{Option} '{workDirectory}' cannot be created: {FirstLine(e.Message)} Choose a folder you can write to.", e);
+            throw new MigrationException($"{Option} '{workDirectory}' cannot be created: {Sentence(e.Message)} Choose a folder you can write to.", e);
         }
 
         var free = FreeBytes(full);
@@ -51,7 +51,7 @@ internal static class WorkDirectoryCheck
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new MigrationException($"The job state '{state}' cannot be written: {FirstLine(e.Message)} Make it and its folder writable, or choose another {Option}.", e);
+                throw new MigrationException($"The job state '{state}' cannot be written: {Sentence(e.Message)} Make it and its folder writable, or choose another {Option}.", e);
             }
         }
 
@@ -77,7 +77,7 @@ internal static class WorkDirectoryCheck
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new MigrationException($"{what} is not writable: {FirstLine(e.Message)} Choose a folder you can write to.", e);
+            throw new MigrationException($"{what} is not writable: {Sentence(e.Message)} Choose a folder you can write to.", e);
         }
     }
 
@@ -94,10 +94,10 @@ internal static class WorkDirectoryCheck
         }
     }
 
-    private static string FirstLine(string text)
+    /// <summary>The error's first line (<see cref="ErrorText.FirstLine"/>) as a sentence, ending in a period.</summary>
+    private static string Sentence(string text)
     {
-        var end = text.IndexOfAny(['\r', '\n']);
-        var line = end < 0 ? text : text[..end];
+        var line = ErrorText.FirstLine(text);
         return line.EndsWith('.') ? line : line + ".";
     }
 }

@@ -7,7 +7,7 @@ namespace MongoMigrate.Engine.DumpFormat;
 /// is not valid gzip and at which offset of the compressed bytes (GZipStream only says "unsupported compression
 /// method" or "corrupt data", without where).
 /// </summary>
-internal sealed class GzipInputStream : Stream
+internal sealed class GzipInputStream : ReadOnlyStream
 {
     // Compressed bytes are handed to the decompressor in pieces of at most this size, so that the offset of damaged
     // data is known to within one piece.
@@ -24,22 +24,6 @@ internal sealed class GzipInputStream : Stream
         _sourceName = sourceName;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         try
@@ -52,9 +36,6 @@ internal sealed class GzipInputStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -66,16 +47,6 @@ internal sealed class GzipInputStream : Stream
             throw Damaged(e);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
@@ -109,7 +80,7 @@ internal sealed class GzipInputStream : Stream
     }
 
     /// <summary>The compressed input, read in small pieces whose offsets are remembered, with its first bytes kept.</summary>
-    private sealed class CompressedSide(Stream inner, bool leaveOpen) : Stream
+    private sealed class CompressedSide(Stream inner, bool leaveOpen) : ReadOnlyStream
     {
         private readonly byte[] _header = new byte[10];
         private int _headerLength;
@@ -120,22 +91,6 @@ internal sealed class GzipInputStream : Stream
         /// <summary>Where the last piece handed to the decompressor started.</summary>
         public long LastPieceOffset { get; private set; }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer[..Math.Min(buffer.Length, PieceSize)]);
@@ -143,25 +98,12 @@ internal sealed class GzipInputStream : Stream
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, PieceSize)], cancellationToken).ConfigureAwait(false);
             Record(buffer.Span[..read]);
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override async ValueTask DisposeAsync()
         {

@@ -104,16 +104,7 @@ public sealed class VerifyJob : IRunningJob
                 .Select(c => CompareAsync(c, onTarget.GetValueOrDefault(targets[c.Namespace]), targets[c.Namespace], sourceClient, targetClient, pool, state, gate, cancellationToken))
                 .ToList();
             var namespaces = await Task.WhenAll(comparisons).ConfigureAwait(false);
-            var report = new VerifyReport
-            {
-                JobId = JobId,
-                Source = _source.Display,
-                Target = _target.Display,
-                StartedAt = started,
-                FinishedAt = _time.GetUtcNow(),
-                SampleFraction = _options.SampleFraction,
-                Namespaces = [.. namespaces.OrderBy(n => n.Source, StringComparer.Ordinal)],
-            };
+            var report = Report(started) with { Namespaces = [.. namespaces.OrderBy(n => n.Source, StringComparer.Ordinal)] };
             var different = report.Namespaces.Count(n => !n.Equal);
             await state.FinishAsync(report.Equal ? JobStatus.Completed : JobStatus.Failed, report.Equal ? null : $"{different} of {report.Namespaces.Count} collection(s) differ or could not be compared").ConfigureAwait(false);
             Progress.Phase = report.Equal ? "done" : "failed";
@@ -127,14 +118,8 @@ public sealed class VerifyJob : IRunningJob
                 await state.FinishAsync(JobStatus.Stopped, "stopped before every range was compared").ConfigureAwait(false);
             }
 
-            return new VerifyReport
+            return Report(started) with
             {
-                JobId = JobId,
-                Source = _source.Display,
-                Target = _target.Display,
-                StartedAt = started,
-                FinishedAt = _time.GetUtcNow(),
-                SampleFraction = _options.SampleFraction,
                 Reason = _options.WorkDirectory is null
                     ? "Stopped before every range was compared."
                     : $"Stopped: the ranges compared so far are kept. Carry on with: mongomigrate verify --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (with the same source, target and selection).",
@@ -158,6 +143,17 @@ public sealed class VerifyJob : IRunningJob
     }
 
     /// <summary>What the job's state keeps of its definition, without secrets: a resumed run must be given the same.</summary>
+    /// <summary>The report of this job started at <paramref name="started"/>, finished now: what it found or why it stopped goes in with <c>with</c>.</summary>
+    private VerifyReport Report(DateTimeOffset started) => new()
+    {
+        JobId = JobId,
+        Source = _source.Display,
+        Target = _target.Display,
+        StartedAt = started,
+        FinishedAt = _time.GetUtcNow(),
+        SampleFraction = _options.SampleFraction,
+    };
+
     private JobDefinition Definition() => new()
     {
         Source = _source.Display,

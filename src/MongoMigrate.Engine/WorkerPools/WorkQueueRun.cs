@@ -170,7 +170,7 @@ internal sealed class WorkQueueRun<TItem>
         Exception? error = null;
         try
         {
-            context = _pool.RegisterWorker(
+            context = _pool.Workers.Register(
                 _options.CollectionKey,
                 _pool.NextWorkerId(),
                 TryDescribe(attempt.Item),
@@ -190,7 +190,7 @@ internal sealed class WorkQueueRun<TItem>
             var tracked = error is null ? WorkerOutcome.Succeeded
                 : error is OperationCanceledException && context.CancellationToken.IsCancellationRequested ? WorkerOutcome.Canceled
                 : WorkerOutcome.Failed;
-            _pool.CompleteWorker(context, tracked);
+            _pool.Workers.Complete(context, tracked);
         }
 
         // Decided outside the gate: the predicate is the caller's code.

@@ -222,18 +222,5 @@ public sealed class WorkerPoolManager : IDisposable
         return scaler is not null;
     }
 
-    internal WorkerContext RegisterWorker(
-        string collectionKey,
-        string workerId,
-        string? workItem,
-        int attempt,
-        CancellationToken cancellationToken,
-        Action<WorkerContext, object?>? stuckHandler,
-        object? stuckHandlerState) =>
-        _workers.Register(collectionKey, workerId, workItem, attempt, cancellationToken, stuckHandler, stuckHandlerState);
-
-    /// <summary>Stops tracking this very context (not a later worker that reused its id).</summary>
-    internal void CompleteWorker(WorkerContext context, WorkerOutcome outcome) => _workers.Complete(context, outcome);
-
     internal void Release() => _slots.Release();
 }
