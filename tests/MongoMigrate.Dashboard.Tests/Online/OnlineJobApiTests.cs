@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
+using MongoMigrate.Dashboard.Hosting;
 using MongoMigrate.Dashboard.Tests.Endpoints;
 using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.State;
@@ -78,6 +79,13 @@ public sealed class OnlineJobApiTests(MongoServerFixture server)
         var again = await Actions.PostAsync(http, "/api/jobs/apionline/cutover");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("job apionline has finished (completed): there is nothing to steer.", (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+
+        // `serve --work-dir` shows the same from the job's state.
+        await using var serve = await DashboardServer.StartAsync(new DashboardOptions { WorkDirectory = migration.WorkDirectory }, cancellationToken: Ct);
+        using var stored = new HttpClient { BaseAddress = serve.Address };
+        var storedOnline = (await stored.GetFromJsonAsync<JsonElement>("/api/jobs/apionline", Ct)).GetProperty("online");
+        Assert.Equal("cut over", storedOnline.GetProperty("phase").GetString());
+        Assert.True(storedOnline.GetProperty("eventsApplied").GetInt64() >= 20, storedOnline.ToString());
     }
 
     [Fact]
