@@ -57,6 +57,7 @@ internal static class CliApplication
             VerifyCommand.Create(environment),
             JobsCommand.Create(environment),
             CutoverCommand.Create(environment),
+            SyncBackCommand.Create(environment),
             WorkerCommand.Create(environment),
             ServeCommand.Create(environment),
             SandboxCommand.Create(environment.Output),

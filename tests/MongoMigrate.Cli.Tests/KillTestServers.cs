@@ -1,4 +1,3 @@
-using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Datasets;
 
@@ -9,30 +8,14 @@ namespace MongoMigrate.Cli.Tests;
 /// (ObjectId, Int64 and mixed _ids; unique and secondary indexes) and padded documents with Int64 _ids:
 /// 50,000 documents in about 45 chunks of 1 MB.
 /// </summary>
-public sealed class KillTestServers : IAsyncLifetime
+public sealed class KillTestServers() : SandboxServers("none")
 {
     public const string Database = "shop";
 
-    private ChildProcess? _source;
-    private ChildProcess? _target;
-
-    public string SourceUri { get; private set; } = string.Empty;
-
-    public string TargetUri { get; private set; } = string.Empty;
-
-    public IMongoClient SourceClient { get; private set; } = null!;
-
-    public IMongoClient TargetClient { get; private set; } = null!;
-
     public long Documents { get; private set; }
 
-    public async ValueTask InitializeAsync()
+    protected override async Task FillAsync(CancellationToken cancellationToken)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        (_source, SourceUri) = await SandboxProcess.StartAsync("none", cancellationToken);
-        (_target, TargetUri) = await SandboxProcess.StartAsync("none", cancellationToken);
-        SourceClient = new MongoClient(SourceUri);
-        TargetClient = new MongoClient(TargetUri);
         IReadOnlyList<CollectionSpec> specs =
         [
             .. DemoDataset.Create(20_000, 3),
@@ -40,21 +23,6 @@ public sealed class KillTestServers : IAsyncLifetime
         ];
         await new DatasetWriter(SourceClient).WriteAllAsync(Database, specs, seed: 2026, progress: null, cancellationToken);
         Documents = specs.Sum(s => s.Documents);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        SourceClient?.Dispose();
-        TargetClient?.Dispose();
-        if (_source is not null)
-        {
-            await _source.DisposeAsync();
-        }
-
-        if (_target is not null)
-        {
-            await _target.DisposeAsync();
-        }
     }
 
     private static RawDocument Index(string name, string field) =>

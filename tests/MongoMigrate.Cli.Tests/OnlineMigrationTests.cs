@@ -59,6 +59,14 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
             Assert.Equal(blockWrites, root.GetProperty("writesBlocked").GetBoolean());
             Assert.Equal(0, root.GetProperty("lagSeconds").GetInt32());
 
+            // The continuous verification gated it: every change the writer made, during the copy and after, was queued
+            // and rechecked up to T (nothing left waiting, the writer having stopped), with no mismatch.
+            Assert.Contains("The continuous verification rechecked every change up to T: no mismatch", root.GetProperty("message").GetString(), StringComparison.Ordinal);
+            var verifier = root.GetProperty("verifier");
+            Assert.Equal(0, verifier.GetProperty("mismatches").GetInt64());
+            Assert.Equal(0, verifier.GetProperty("rechecksPending").GetInt64());
+            Assert.Empty(root.GetProperty("mismatches").EnumerateArray());
+
             // What a change replayed over a later state can leave (the fields in another order) is read again from the source.
             Assert.True(root.GetProperty("documentsRepaired").GetInt64() >= 1, $"_id {reordered} was not repaired: {cutover.Output}");
             if (!blockWrites)
@@ -75,6 +83,7 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
             Assert.Equal("completed", root.GetProperty("status").GetString());
             Assert.True(root.GetProperty("cutover").GetProperty("cutOver").GetBoolean());
             Assert.Equal(4, root.GetProperty("cutover").GetProperty("collections").GetInt32());
+            Assert.Equal(0, root.GetProperty("verifier").GetProperty("mismatches").GetInt64());
         }
 
         if (blockWrites)
@@ -93,6 +102,7 @@ public sealed class OnlineMigrationTests(OnlineTestServers servers) : IClassFixt
         Assert.Equal("cut over", online.GetProperty("phase").GetString());
         Assert.Equal(0, online.GetProperty("lagSeconds").GetDouble());
         Assert.True(online.GetProperty("eventsApplied").GetInt64() > 0, jobs);
+        Assert.Equal(0, online.GetProperty("verifier").GetProperty("mismatches").GetInt64());
         TestContext.Current.SendDiagnosticMessage($"online {method}: {writes} writes during the job; {string.Join(", ", stages)}; cutover {cutover.Output}");
     }
 

@@ -70,7 +70,7 @@ internal static class CutoverCommand
         catch (SocketException)
         {
             throw new Engine.MigrationException(
-                $"No migrate --online process is running job {id} in {folder}: cutover asks the running job. Start it again with mongomigrate migrate --resume --job-id {id} --work-dir {folder} (and its --source and --target), then ask again.");
+                $"No migrate --online or sync-back process is running job {id} in {folder}: cutover asks the running job. Start it again with mongomigrate migrate --resume --job-id {id} --work-dir {folder} (or, after its cutover, mongomigrate sync-back --job-id {id} --work-dir {folder}), with its --source and --target, then ask again.");
         }
 
         await using var stream = new NetworkStream(socket, ownsSocket: false);

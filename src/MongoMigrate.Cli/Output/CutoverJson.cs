@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MongoMigrate.Bson;
 using MongoMigrate.Engine.Online;
 
 namespace MongoMigrate.Cli.Output;
@@ -55,18 +56,25 @@ internal static class CutoverJson
         }
 
         json.WriteEndArray();
+        if (result.Rechecks is { } rechecks)
+        {
+            RechecksJson.Write(json, rechecks);
+        }
+
+        json.WriteStartArray("mismatches");
+        foreach (var m in result.Mismatches)
+        {
+            json.WriteStartObject();
+            json.WriteString("namespace", m.Namespace);
+            json.WriteString("id", BsonDebugText.Format(new RawDocument(m.Id)["_id"]));
+            json.WriteString("description", m.Description);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 
     /// <summary>The result as one line of JSON.</summary>
-    public static string ToLine(CutoverResult result)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            Write(json, result);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string ToLine(CutoverResult result) => JsonOutput.ToLine(json => Write(json, result));
 }

@@ -71,73 +71,50 @@ internal static class DumpSummaryWriter
         }
     }
 
-    public static async Task WriteJsonAsync(TextWriter output, DumpJobSummary summary)
+    public static Task WriteJsonAsync(TextWriter output, DumpJobSummary summary) =>
+        JsonOutput.WriteLineAsync(output, json => WriteSummary(json, summary), relaxedEscaping: true);
+
+    private static void WriteSummary(Utf8JsonWriter json, DumpJobSummary summary)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        json.WriteStartObject();
+        json.WriteString("jobId", summary.JobId);
+        json.WriteString("operation", summary.Operation);
+        JsonOutput.Status(json, summary.Status);
+        json.WriteString("location", summary.Location);
+        JsonOutput.ElapsedSeconds(json, summary.Elapsed);
+        json.WriteNumber("documents", summary.Documents);
+        json.WriteNumber("alreadyPresent", summary.AlreadyPresent);
+        json.WriteNumber("replaced", summary.Replaced);
+        json.WriteNumber("bytes", summary.Bytes);
+        JsonOutput.Rates(json, summary.DocumentsPerSecond, summary.BytesPerSecond);
+        JsonOutput.OptionalString(json, "reason", summary.Reason);
+        json.WriteStartArray("namespaces");
+        foreach (var n in summary.Namespaces)
         {
             json.WriteStartObject();
-            json.WriteString("jobId", summary.JobId);
-            json.WriteString("operation", summary.Operation);
-            json.WriteString("status", summary.Status.ToString().ToLowerInvariant());
-            json.WriteString("location", summary.Location);
-            json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
-            json.WriteNumber("documents", summary.Documents);
-            json.WriteNumber("alreadyPresent", summary.AlreadyPresent);
-            json.WriteNumber("replaced", summary.Replaced);
-            json.WriteNumber("bytes", summary.Bytes);
-            json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
-            json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
-            if (summary.Reason is { } reason)
+            json.WriteString("source", n.Source);
+            json.WriteString("target", n.Target);
+            json.WriteString("kind", n.Kind);
+            JsonOutput.Status(json, n.Status);
+            json.WriteNumber("documents", n.Documents);
+            json.WriteNumber("alreadyPresent", n.AlreadyPresent);
+            json.WriteNumber("replaced", n.Replaced);
+            json.WriteNumber("bytes", n.Bytes);
+            if (n.Crc is { } crc)
             {
-                json.WriteString("reason", reason);
+                // As the archive's EOF block stores it: the CRC-64's bit pattern as a signed 64-bit integer.
+                json.WriteNumber("crc", unchecked((long)crc));
             }
 
-            json.WriteStartArray("namespaces");
-            foreach (var n in summary.Namespaces)
-            {
-                json.WriteStartObject();
-                json.WriteString("source", n.Source);
-                json.WriteString("target", n.Target);
-                json.WriteString("kind", n.Kind);
-                json.WriteString("status", n.Status.ToString().ToLowerInvariant());
-                json.WriteNumber("documents", n.Documents);
-                json.WriteNumber("alreadyPresent", n.AlreadyPresent);
-                json.WriteNumber("replaced", n.Replaced);
-                json.WriteNumber("bytes", n.Bytes);
-                if (n.Crc is { } crc)
-                {
-                    // As the archive's EOF block stores it: the CRC-64's bit pattern as a signed 64-bit integer.
-                    json.WriteNumber("crc", unchecked((long)crc));
-                }
-
-                WriteStrings(json, "indexErrors", n.IndexErrors);
-                WriteStrings(json, "notes", n.Notes);
-                if (n.Error is { } error)
-                {
-                    json.WriteString("error", error);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            SkippedJson.Write(json, summary.Skipped);
-            WriteStrings(json, "notes", summary.Notes);
+            JsonOutput.Strings(json, "indexErrors", n.IndexErrors);
+            JsonOutput.Strings(json, "notes", n.Notes);
+            JsonOutput.OptionalString(json, "error", n.Error);
             json.WriteEndObject();
         }
 
-        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
         json.WriteEndArray();
+        SkippedJson.Write(json, summary.Skipped);
+        JsonOutput.Strings(json, "notes", summary.Notes);
+        json.WriteEndObject();
     }
 }

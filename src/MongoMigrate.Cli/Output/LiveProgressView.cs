@@ -73,7 +73,7 @@ internal static class LiveProgressView
             + $"{ProgressText.Number(snapshot.Documents)} documents, {SizeParser.Format(snapshot.Bytes)}   [bold]{Markup.Escape(ProgressText.Rate(snapshot))}[/]"
             + (waiting is null ? string.Empty : $"   [yellow]{Markup.Escape(waiting)}[/]") + "\n"
             + $"[bold]dump workers[/] {Markup.Escape(ProgressText.Pool(pools?.Dump))}   [bold]restore workers[/] {Markup.Escape(ProgressText.Pool(pools?.Restore))}"
-            + (online is not null && ProgressText.Following(online.Following) is { } following ? $"\n[bold]following[/] {Markup.Escape(following)}" : string.Empty));
+            + (online is not null && ProgressText.Online(online.Following, online.Rechecks) is { } following ? $"\n[bold]following[/] {Markup.Escape(following)}" : string.Empty));
         var keys = new Markup("[grey]keys: [bold]+[/]/[bold]-[/] dump workers   [bold]>[/]/[bold]<[/] restore workers   [bold]p[/] pause/resume   [bold]a[/] adaptive on/off   "
             + (online is null ? string.Empty : "[bold]c[/] cut over   ")
             + "[bold]q[/] or Ctrl+C stop (resumable)[/]"

@@ -20,7 +20,7 @@ internal static class PlainProgressReporter
 
             var snapshot = job.Progress.Snapshot();
             var line = ProgressText.Line(snapshot, job.Pools);
-            if (job is IOnlineJob online && ProgressText.Following(online.Following) is { } following)
+            if (job is IOnlineJob online && ProgressText.Online(online.Following, online.Rechecks) is { } following)
             {
                 line = $"{line} | {following}";
             }

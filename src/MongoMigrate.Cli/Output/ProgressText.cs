@@ -1,6 +1,7 @@
 using System.Globalization;
 using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.Progress;
+using MongoMigrate.Engine.Verifying;
 using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Cli.Output;
@@ -27,6 +28,15 @@ internal static class ProgressText
     public static string? Following(ChangeStreamProgressSnapshot? following) => following is null ? null :
         $"events captured {Number(following.EventsCaptured)}, applied {Number(following.EventsApplied)}, pending {Number(following.RecordsPending)}, "
         + $"{following.EventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)} events/s, lag {(following.LagSeconds is { } lag ? lag.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}";
+
+    /// <summary>An online job's continuous verification: rechecks pending, the verifier's lag and mismatches; null without it.</summary>
+    public static string? Rechecks(RecheckStatus? rechecks) => rechecks is null ? null :
+        $"rechecks pending {Number(rechecks.Pending)}, verifier lag {rechecks.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+        + (rechecks.Mismatches > 0 ? $", {Number(rechecks.Mismatches)} mismatch(es)" : string.Empty);
+
+    /// <summary>The following and, beside it, the continuous verification, as one text; null before following starts.</summary>
+    public static string? Online(ChangeStreamProgressSnapshot? following, RecheckStatus? rechecks) =>
+        Following(following) is not { } text ? null : Rechecks(rechecks) is { } verifier ? $"{text} | {verifier}" : text;
 
     public static string Chunks(CollectionProgress collection) => collection.ChunksTotal == 0 ? "-" :
         $"{collection.ChunksDumped}/{collection.ChunksRestored}/{collection.ChunksTotal}{(collection.ChunksFailed > 0 ? $" ({collection.ChunksFailed} failed)" : string.Empty)}";

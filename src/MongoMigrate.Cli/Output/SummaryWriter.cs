@@ -67,105 +67,98 @@ internal static class SummaryWriter
             await output.WriteLineAsync(char.ToUpperInvariant(cutover.Message[0]) + cutover.Message[1..]).ConfigureAwait(false);
         }
 
+        if (ProgressText.Rechecks(summary.Rechecks) is { } rechecks)
+        {
+            await output.WriteLineAsync($"Continuous verification: {rechecks}.").ConfigureAwait(false);
+        }
+
         if (summary.Reason is { } reason)
         {
             await output.WriteLineAsync(reason).ConfigureAwait(false);
         }
     }
 
-    public static async Task WriteJsonAsync(TextWriter output, MigrationSummary summary)
+    public static Task WriteJsonAsync(TextWriter output, MigrationSummary summary) =>
+        JsonOutput.WriteLineAsync(output, json => WriteSummary(json, summary));
+
+    private static void WriteSummary(Utf8JsonWriter json, MigrationSummary summary)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        json.WriteStartObject();
+        json.WriteString("jobId", summary.JobId);
+        JsonOutput.Status(json, summary.Status);
+        JsonOutput.ElapsedSeconds(json, summary.Elapsed);
+        json.WriteNumber("documents", summary.Documents);
+        json.WriteNumber("bytes", summary.Bytes);
+        json.WriteBoolean("resumed", summary.Resumed);
+        json.WriteNumber("documentsThisRun", summary.DocumentsThisRun);
+        json.WriteNumber("bytesThisRun", summary.BytesThisRun);
+        JsonOutput.Rates(json, summary.DocumentsPerSecond, summary.BytesPerSecond);
+        json.WriteBoolean("verified", summary.Verified);
+        json.WriteString("verification", summary.VerifiedSample ? "sample" : summary.Collections.Any(c => c.Verification is not null) ? "full" : "none");
+        if (summary.CompletedAt is { } completedAt)
+        {
+            json.WriteString("completedAt", completedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteBoolean("verifiedAgain", summary.VerifiedAgain == true);
+        }
+
+        JsonOutput.OptionalString(json, "reason", summary.Reason);
+        if (summary.Cutover is { } cutover)
+        {
+            json.WritePropertyName("cutover");
+            CutoverJson.Write(json, cutover);
+        }
+
+        if (summary.Rechecks is { } rechecks)
+        {
+            RechecksJson.Write(json, rechecks);
+        }
+
+        json.WriteStartArray("collections");
+        foreach (var c in summary.Collections)
         {
             json.WriteStartObject();
-            json.WriteString("jobId", summary.JobId);
-            json.WriteString("status", summary.Status.ToString().ToLowerInvariant());
-            json.WriteNumber("elapsedSeconds", Math.Round(summary.Elapsed.TotalSeconds, 3));
-            json.WriteNumber("documents", summary.Documents);
-            json.WriteNumber("bytes", summary.Bytes);
-            json.WriteBoolean("resumed", summary.Resumed);
-            json.WriteNumber("documentsThisRun", summary.DocumentsThisRun);
-            json.WriteNumber("bytesThisRun", summary.BytesThisRun);
-            json.WriteNumber("documentsPerSecond", Math.Round(summary.DocumentsPerSecond, 1));
-            json.WriteNumber("bytesPerSecond", Math.Round(summary.BytesPerSecond, 1));
-            json.WriteBoolean("verified", summary.Verified);
-            json.WriteString("verification", summary.VerifiedSample ? "sample" : summary.Collections.Any(c => c.Verification is not null) ? "full" : "none");
-            if (summary.CompletedAt is { } completedAt)
-            {
-                json.WriteString("completedAt", completedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-                json.WriteBoolean("verifiedAgain", summary.VerifiedAgain == true);
-            }
-
-            if (summary.Reason is { } reason)
-            {
-                json.WriteString("reason", reason);
-            }
-
-            if (summary.Cutover is { } cutover)
-            {
-                json.WritePropertyName("cutover");
-                CutoverJson.Write(json, cutover);
-            }
-
-            json.WriteStartArray("collections");
-            foreach (var c in summary.Collections)
+            json.WriteString("source", c.Source);
+            json.WriteString("target", c.Target);
+            JsonOutput.Status(json, c.Status);
+            json.WriteNumber("documents", c.Documents);
+            json.WriteNumber("bytes", c.Bytes);
+            json.WriteNumber("documentsBeforeRun", c.DocumentsBeforeRun);
+            json.WriteNumber("chunks", c.Chunks);
+            json.WriteStartArray("failedChunks");
+            foreach (var f in c.FailedChunks)
             {
                 json.WriteStartObject();
-                json.WriteString("source", c.Source);
-                json.WriteString("target", c.Target);
-                json.WriteString("status", c.Status.ToString().ToLowerInvariant());
-                json.WriteNumber("documents", c.Documents);
-                json.WriteNumber("bytes", c.Bytes);
-                json.WriteNumber("documentsBeforeRun", c.DocumentsBeforeRun);
-                json.WriteNumber("chunks", c.Chunks);
-                json.WriteStartArray("failedChunks");
-                foreach (var f in c.FailedChunks)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("index", f.Index);
-                    json.WriteString("range", f.Description);
-                    json.WriteNumber("attempts", f.Attempts);
-                    json.WriteString("reason", f.Reason);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("indexErrors");
-                foreach (var problem in c.IndexErrors)
-                {
-                    json.WriteStringValue(problem);
-                }
-
-                json.WriteEndArray();
-                if (c.Verification is { } v)
-                {
-                    json.WriteStartObject("verification");
-                    json.WriteBoolean("equal", v.IsEqual);
-                    json.WriteNumber("sourceDocuments", v.SourceDocuments);
-                    json.WriteNumber("targetDocuments", v.TargetDocuments);
-                    json.WriteNumber("identical", v.Identical);
-                    json.WriteNumber("missing", v.Missing);
-                    json.WriteNumber("extra", v.Extra);
-                    json.WriteNumber("different", v.Different);
-                    json.WriteBoolean("sample", c.VerifiedSample);
-                    json.WriteNumber("chunksCompared", c.ChunksVerified);
-                    json.WriteEndObject();
-                }
-
-                if (c.Error is { } error)
-                {
-                    json.WriteString("error", error);
-                }
-
+                json.WriteNumber("index", f.Index);
+                json.WriteString("range", f.Description);
+                json.WriteNumber("attempts", f.Attempts);
+                json.WriteString("reason", f.Reason);
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
-            SkippedJson.Write(json, summary.Skipped);
+            JsonOutput.Strings(json, "indexErrors", c.IndexErrors);
+            if (c.Verification is { } v)
+            {
+                json.WriteStartObject("verification");
+                json.WriteBoolean("equal", v.IsEqual);
+                json.WriteNumber("sourceDocuments", v.SourceDocuments);
+                json.WriteNumber("targetDocuments", v.TargetDocuments);
+                json.WriteNumber("identical", v.Identical);
+                json.WriteNumber("missing", v.Missing);
+                json.WriteNumber("extra", v.Extra);
+                json.WriteNumber("different", v.Different);
+                json.WriteBoolean("sample", c.VerifiedSample);
+                json.WriteNumber("chunksCompared", c.ChunksVerified);
+                json.WriteEndObject();
+            }
+
+            JsonOutput.OptionalString(json, "error", c.Error);
+
             json.WriteEndObject();
         }
 
-        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+        json.WriteEndArray();
+        SkippedJson.Write(json, summary.Skipped);
+        json.WriteEndObject();
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using MongoMigrate.Cli.Output;
 using MongoMigrate.Engine;
 
 namespace MongoMigrate.Cli.Running;
@@ -88,17 +88,17 @@ internal static class CommandErrors
     /// <summary>With --json, a run that ends in an error still prints one object: the status, the exit code and the reason.</summary>
     public static async Task WriteJsonAsync(TextWriter output, int exitCode, string message)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("status", "error");
-            json.WriteNumber("exitCode", exitCode);
-            json.WriteString("error", message);
-            json.WriteEndObject();
-        }
-
-        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+        await JsonOutput.WriteLineAsync(
+            output,
+            json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("status", "error");
+                json.WriteNumber("exitCode", exitCode);
+                json.WriteString("error", message);
+                json.WriteEndObject();
+            },
+            relaxedEscaping: true).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
     }
 }

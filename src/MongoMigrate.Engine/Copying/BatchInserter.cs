@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Text;
+using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -12,9 +11,11 @@ namespace MongoMigrate.Engine.Copying;
 /// from a damaged dump, or changed since) it is replaced (<see cref="PresentDocuments"/>). Any other write error fails.
 /// </summary>
 /// <remarks>
-/// The insert command is built here as bytes and goes to the wire as it is (see <see cref="RawCommandRunner"/>):
+/// The insert command (<see cref="InsertCommand"/>) is built as bytes and goes to the wire as it is (see <see cref="RawCommandRunner"/>):
 /// nothing decodes the documents, so DBPointers, documents nested deeper than the driver's 100 levels and every
 /// other value arrive unchanged (the BSON corpus round trip and the 150-level restore test prove it; past 200 levels the server refuses, as mongod does).
+/// A batch holding a top-level Timestamp(0,0) carries bypassEmptyTsReplacement, without which MongoDB would store the current time instead
+/// (see <see cref="EmptyTimestamps"/>).
 /// </remarks>
 public sealed class BatchInserter(RawCommandRunner target, string collection)
 {
@@ -24,9 +25,6 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
     public const int MaxBytesPerBatch = 8 * 1024 * 1024;
 
     private const int DuplicateKey = 11000;
-
-    /// <summary>The insert command's bytes around its documents (field names, flags, the collection's name).</summary>
-    private readonly int _header = 128 + Encoding.UTF8.GetByteCount(collection);
 
     public async Task<InsertResult> InsertAsync(IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
     {
@@ -51,31 +49,17 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
 
     private async Task<InsertResult> InsertBatchAsync(IReadOnlyList<RawDocument> documents, int start, int end, long bytes, bool reconcile, CancellationToken cancellationToken)
     {
-        // The command's buffer comes from the shared pool, sized for the whole batch: a batch is up to 8 MiB,
-        // and a fresh array for each would be a large-object allocation that only a full collection frees,
-        // so the process would grow with the amount copied. Per document: type, index name, NUL.
-        var size = bytes + ((end - start) * 6L) + _header;
+        // The command's own pooled bytes are sent (no copy); they go back to the pool only after the driver is done with them.
         RawDocument reply;
-        var command = new BsonBuilder((int)Math.Min(int.MaxValue, size), ArrayPool<byte>.Shared);
+        var emptyTimestamp = FirstWithEmptyTimestamp(documents, start, end);
         try
         {
-            command.StartDocument()
-                .String("insert", collection)
-                .Boolean("ordered", false)
-                .Boolean("bypassDocumentValidation", true)
-                .StartArray("documents");
-            for (var i = start; i < end; i++)
-            {
-                command.Document(BsonBuilder.Index(i - start), documents[i]);
-            }
-
-            // The builder's own bytes are sent (no copy); they go back to the pool only after the driver is done with them.
-            command.End().End();
-            reply = await target.RunAsync(new RawDocument(command.WrittenMemory), cancellationToken).ConfigureAwait(false);
+            using var command = new InsertCommand(collection, documents, start, end, bytes, keepEmptyTimestamps: emptyTimestamp is not null);
+            reply = await target.RunAsync(command.Document, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (MongoCommandException e) when (emptyTimestamp is { } document && EmptyTimestamps.IsFlagRefused(e))
         {
-            command.Dispose();
+            throw EmptyTimestamps.TargetCannotKeep(collection, document, e);
         }
 
         var inserted = reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
@@ -123,6 +107,19 @@ public sealed class BatchInserter(RawCommandRunner target, string collection)
         await PresentDocuments.DeleteAsync(target, collection, differing, cancellationToken).ConfigureAwait(false);
         var again = await InsertBatchAsync(differing, 0, differing.Count, differing.Sum(d => (long)d.Length), reconcile: false, cancellationToken).ConfigureAwait(false);
         return new InsertResult(inserted, identical + again.AlreadyPresent, again.Inserted);
+    }
+
+    private static RawDocument? FirstWithEmptyTimestamp(IReadOnlyList<RawDocument> documents, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (EmptyTimestamps.WouldBeFilled(documents[i]))
+            {
+                return documents[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Only an _id conflict means "already copied"; a clash on a unique secondary index is real data trouble.</summary>

@@ -24,21 +24,16 @@ public sealed class ChunkReader(RawCommandRunner source, string collection, RawD
 
     public async IAsyncEnumerable<RawBatch> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var find = new BsonBuilder(filter.Length + 128).StartDocument()
-            .String("find", collection)
-            .Document("filter", filter);
-        if (naturalOrder)
+        // Capped collections: keep insertion order, which decides what a capped target evicts.
+        var find = new FindCommand(collection)
         {
-            // Capped collections: keep insertion order, which decides what a capped target evicts.
-            find.StartDocument("sort").Int32("$natural", 1).End();
-        }
-        else if (!filter.IsEmpty || HintId)
-        {
-            find.StartDocument("hint").Int32("_id", 1).End();
-        }
-
-        find.Int32("batchSize", BatchSize).Boolean("noCursorTimeout", false);
-        var cursor = await RawCursor.OpenPooledAsync(source, find.End().ToDocument(), BatchSize, cancellationToken).ConfigureAwait(false);
+            Filter = filter,
+            SortAscending = naturalOrder ? "$natural" : null,
+            HintId = !naturalOrder && (!filter.IsEmpty || HintId),
+            BatchSize = BatchSize,
+            NoCursorTimeout = false,
+        };
+        var cursor = await RawCursor.OpenPooledAsync(source, find.Build(), BatchSize, cancellationToken).ConfigureAwait(false);
         try
         {
             while (await cursor.NextRawBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)

@@ -37,7 +37,8 @@ internal static class PresentDocuments
         }
 
         var stored = new Dictionary<string, RawDocument>(StringComparer.Ordinal);
-        var cursor = await RawCursor.OpenAsync(target, IdsCommand("find", collection, checkable, "filter"), checkable.Count, cancellationToken).ConfigureAwait(false);
+        var find = new FindCommand(collection) { Filter = IdsFilter(checkable) }.Build();
+        var cursor = await RawCursor.OpenAsync(target, find, checkable.Count, cancellationToken).ConfigureAwait(false);
         foreach (var found in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
         {
             stored[Key(Id(found))] = found;
@@ -59,15 +60,8 @@ internal static class PresentDocuments
     }
 
     /// <summary>Deletes the target's documents with the _ids of <paramref name="documents"/>.</summary>
-    public static async Task DeleteAsync(RawCommandRunner target, string collection, IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken)
-    {
-        var builder = new BsonBuilder(1024).StartDocument()
-            .String("delete", collection)
-            .StartArray("deletes").StartDocument("0");
-        AppendIdFilter(builder, "q", documents);
-        var command = builder.Int32("limit", 0).End().End().End().ToDocument();
-        await target.RunAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    public static async Task DeleteAsync(RawCommandRunner target, string collection, IReadOnlyList<RawDocument> documents, CancellationToken cancellationToken) =>
+        await target.RunAsync(DeleteManyCommand.Build(collection, IdsFilter(documents)), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The document as the server stores it: _id moved to the front when it is not there already.</summary>
     public static RawDocument AsStored(RawDocument document)
@@ -89,23 +83,7 @@ internal static class PresentDocuments
         return builder.End().ToDocument();
     }
 
-    private static RawDocument IdsCommand(string name, string collection, IReadOnlyList<RawDocument> documents, string filterName)
-    {
-        var builder = new BsonBuilder(1024).StartDocument().String(name, collection);
-        AppendIdFilter(builder, filterName, documents);
-        return builder.End().ToDocument();
-    }
-
-    private static void AppendIdFilter(BsonBuilder builder, string name, IReadOnlyList<RawDocument> documents)
-    {
-        builder.StartDocument(name).StartDocument("_id").StartArray("$in");
-        for (var i = 0; i < documents.Count; i++)
-        {
-            builder.Value(BsonBuilder.Index(i), Id(documents[i]));
-        }
-
-        builder.End().End().End();
-    }
+    private static RawDocument IdsFilter(IReadOnlyList<RawDocument> documents) => IdFilter.In([.. documents.Select(Id)]);
 
     private static RawBsonValue Id(RawDocument document) =>
         document.TryGetValue("_id"u8, out var id) ? id : throw new MigrationException("A document without _id was reported as already present on the target.");

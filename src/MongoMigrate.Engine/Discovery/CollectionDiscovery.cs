@@ -40,8 +40,7 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
         foreach (var database in await ListDatabasesAsync(cancellationToken).ConfigureAwait(false))
         {
             var runner = new RawCommandRunner(source.GetDatabase(database));
-            var listCollections = new BsonBuilder().StartDocument().Int32("listCollections", 1).StartDocument("cursor").End().End().ToDocument();
-            var cursor = await RawCursor.OpenAsync(runner, listCollections, null, cancellationToken).ConfigureAwait(false);
+            var cursor = await RawCursor.OpenAsync(runner, ListCollectionsCommand.Build(), null, cancellationToken).ConfigureAwait(false);
             foreach (var info in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
             {
                 var ns = new NamespaceName(database, info["name"].AsString);
@@ -82,14 +81,8 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
     private async Task<List<string>> ListDatabasesAsync(CancellationToken cancellationToken)
     {
         var admin = new RawCommandRunner(source.GetDatabase("admin"));
-        var command = new BsonBuilder().StartDocument().Int32("listDatabases", 1).Boolean("nameOnly", true).Boolean("authorizedDatabases", true).End().ToDocument();
-        var reply = await admin.RunAsync(command, cancellationToken).ConfigureAwait(false);
-        var names = new List<string>();
-        foreach (var element in reply["databases"].AsDocument)
-        {
-            names.Add(element.Value.AsDocument["name"].AsString);
-        }
-
+        var reply = await admin.RunAsync(ListDatabasesCommand.Build(), cancellationToken).ConfigureAwait(false);
+        var names = ListDatabasesCommand.Names(reply);
         names.Sort(StringComparer.Ordinal);
         return names;
     }
@@ -99,8 +92,7 @@ public sealed class CollectionDiscovery(IMongoClient source, ILogger logger)
         var options = info.TryGetValue("options", out var o) && o.Type == BsonTypeCode.Document ? Copy(o.AsDocument) : RawDocument.Empty;
         var uuid = CollectionUuids.Of(info);
 
-        var listIndexes = new BsonBuilder().StartDocument().String("listIndexes", ns.Collection).StartDocument("cursor").End().End().ToDocument();
-        var indexes = (await (await RawCursor.OpenAsync(runner, listIndexes, null, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
+        var indexes = (await (await RawCursor.OpenAsync(runner, ListIndexesCommand.Build(ns.Collection), null, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
             .Select(Copy).ToList();
         var (count, bytes) = await CollectionSize.EstimateAsync(runner, ns, cancellationToken).ConfigureAwait(false);
         return new SourceCollection

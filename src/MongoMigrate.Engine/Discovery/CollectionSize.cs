@@ -15,12 +15,7 @@ public static class CollectionSize
     {
         try
         {
-            var aggregate = new BsonBuilder().StartDocument()
-                .String("aggregate", ns.Collection)
-                .StartArray("pipeline").StartDocument("0").StartDocument("$collStats").StartDocument("storageStats").End().End().End().End()
-                .StartDocument("cursor").End()
-                .End().ToDocument();
-            var cursor = await RawCursor.OpenAsync(runner, aggregate, null, cancellationToken).ConfigureAwait(false);
+            var cursor = await RawCursor.OpenAsync(runner, StorageStatsCommand.Build(ns.Collection), null, cancellationToken).ConfigureAwait(false);
             var results = await cursor.ToListAsync(cancellationToken).ConfigureAwait(false);
             if (results.Count > 0 && results[0].TryGetValue("storageStats", out var stats) && stats.Type == BsonTypeCode.Document)
             {

@@ -15,11 +15,7 @@ public static class CollectionUuids
     public static async Task<(bool Exists, Guid? Uuid)> ReadAsync(IMongoClient client, NamespaceName ns, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(client.GetDatabase(ns.Database));
-        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1)
-            .StartDocument("filter").String("name", ns.Collection).End()
-            .StartDocument("cursor").End()
-            .End().ToDocument();
-        var cursor = await RawCursor.OpenAsync(runner, command, null, cancellationToken).ConfigureAwait(false);
+        var cursor = await RawCursor.OpenAsync(runner, ListCollectionsCommand.Build(ns.Collection), null, cancellationToken).ConfigureAwait(false);
         var found = await cursor.ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? (false, null) : (true, Of(found[0]));
     }

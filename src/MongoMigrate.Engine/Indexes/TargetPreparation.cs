@@ -43,10 +43,8 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
                     return;
                 }
 
-                var find = new BsonBuilder().StartDocument().String("find", ns.Collection).StartDocument("projection").Int32("_id", 1).End()
-                    .Int32("limit", 1).Boolean("singleBatch", true).End().ToDocument();
-                var reply = await runner.RunAsync(find, token).ConfigureAwait(false);
-                nonEmpty[i] = !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
+                var reply = await runner.RunAsync(FindCommand.FirstId(ns.Collection), token).ConfigureAwait(false);
+                nonEmpty[i] = !FindCommand.FoundNothing(reply);
             }).ConfigureAwait(false);
 
         var full = existing.Where((_, i) => nonEmpty[i]).Select(ns => ns.FullName).ToList();
@@ -88,12 +86,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
     public async Task<bool> ExistsAsync(NamespaceName ns, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(target.GetDatabase(ns.Database));
-        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1)
-            .StartDocument("filter").String("name", ns.Collection).End()
-            .Boolean("nameOnly", true)
-            .StartDocument("cursor").End()
-            .End().ToDocument();
-        var reply = await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+        var reply = await runner.RunAsync(ListCollectionsCommand.Build(ns.Collection, nameOnly: true), cancellationToken).ConfigureAwait(false);
         return !reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty;
     }
 
@@ -101,8 +94,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
     private async Task<HashSet<string>> CollectionNamesAsync(string database, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(target.GetDatabase(database));
-        var command = new BsonBuilder().StartDocument().Int32("listCollections", 1).Boolean("nameOnly", true).StartDocument("cursor").End().End().ToDocument();
-        var cursor = await RawCursor.OpenAsync(runner, command, null, cancellationToken).ConfigureAwait(false);
+        var cursor = await RawCursor.OpenAsync(runner, ListCollectionsCommand.Build(nameOnly: true), null, cancellationToken).ConfigureAwait(false);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var info in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -132,18 +124,12 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
 
     private async Task<bool> CreateWithOptionsAsync(RawCommandRunner runner, SourceCollection source, NamespaceName targetNs, CancellationToken cancellationToken)
     {
-        var create = new BsonBuilder(source.Options.Length + 64).StartDocument().String("create", targetNs.Collection);
-        foreach (var option in source.Options)
-        {
-            create.Element(option);
-        }
-
         try
         {
-            await runner.RunAsync(create.End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            await runner.RunAsync(CreateCommand.Build(targetNs.Collection, source.Options), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (MongoCommandException e) when (e.Code == 48)
+        catch (MongoCommandException e) when (e.Code == CreateCommand.NamespaceExists)
         {
             // NamespaceExists: created by an earlier run of this job, or empty and kept.
             logger.LogDebug("{Namespace} already exists on the target", targetNs);
@@ -161,12 +147,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
                 continue;
             }
 
-            // ignoreUnknownIndexOptions: specs from older servers may carry options newer ones refuse (4.1.9+).
-            var command = new BsonBuilder().StartDocument()
-                .String("createIndexes", targetNs.Collection)
-                .StartArray("indexes").Document("0", IndexSpecification.ForCreate(spec)).End()
-                .Boolean("ignoreUnknownIndexOptions", true)
-                .End().ToDocument();
+            var command = CreateIndexesCommand.Build(targetNs.Collection, [IndexSpecification.ForCreate(spec)], ignoreUnknownIndexOptions: true);
             try
             {
                 await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
@@ -187,9 +168,9 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
     {
         try
         {
-            await runner.RunAsync(new BsonBuilder().StartDocument().String("drop", ns.Collection).End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            await runner.RunAsync(DropCommand.Build(ns.Collection), cancellationToken).ConfigureAwait(false);
         }
-        catch (MongoCommandException e) when (e.Code == 26)
+        catch (MongoCommandException e) when (e.Code == DropCommand.NamespaceNotFound)
         {
         }
     }

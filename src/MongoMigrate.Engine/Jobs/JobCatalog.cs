@@ -95,6 +95,7 @@ public static class JobCatalog
                 JobStatus.Running or JobStatus.Created => "interrupted",
                 _ => job.Status.ToString().ToLowerInvariant(),
             };
+        var onlineStatus = store is IChangeStreamCheckpointStore online ? await online.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null;
         return new JobOverview
         {
             JobId = job.JobId,
@@ -112,7 +113,11 @@ public static class JobCatalog
             Workers = await store.GetPoolSettingsAsync(job.JobId, cancellationToken).ConfigureAwait(false),
             Collections = collections,
             RecentFailures = failures,
-            Online = store is IChangeStreamCheckpointStore online ? await online.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
+            Online = onlineStatus,
+            Rechecks = onlineStatus is not null && store is SqliteJobStateStore sqlite
+                ? Verifying.RecheckStatus.Of(await sqlite.Rechecks.GetRecheckQueueSizeAsync(job.JobId, cancellationToken).ConfigureAwait(false), onlineStatus.SourceTime)
+                : null,
+            SyncBack = store is SqliteJobStateStore syncBackStore ? await syncBackStore.SyncBack.GetOnlineStatusAsync(job.JobId, cancellationToken).ConfigureAwait(false) : null,
             ResumeCommand = held || job.Status == JobStatus.Completed ? null
                 : verification ? VerifyResumeCommand(job.JobId, workDirectory, definition)
                 : ResumeCommand(job.JobId, workDirectory, definition),

@@ -2,7 +2,11 @@ using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Jobs;
 
-/// <summary>A job as `mongomigrate jobs` shows it: where it stands, what is done and left, what failed and how to go on.</summary>
+/// <summary>
+/// A job as `mongomigrate jobs` shows it: where it stands, what is done and left, what failed and how to go on, read
+/// from its state file at any time (running, stopped or killed). Not a run's outcome: that is the run's summary
+/// (<c>MigrationSummary</c>, or <c>DumpJobSummary</c> with its <see cref="NamespaceResult"/>s).
+/// </summary>
 public sealed record JobOverview
 {
     public required string JobId { get; init; }
@@ -58,35 +62,12 @@ public sealed record JobOverview
     /// <summary>An online job's phase and following, as its process last saved them; null for an offline job.</summary>
     public OnlineStatus? Online { get; init; }
 
+    /// <summary>An online job's continuous verification as its state holds it (lag against the source time last saved); null for other jobs.</summary>
+    public Verifying.RecheckStatus? Rechecks { get; init; }
+
+    /// <summary>After a cutover, the sync-back's phase and following (the target's changes applied to the source); null when none ran.</summary>
+    public OnlineStatus? SyncBack { get; init; }
+
     /// <summary>The command that carries the job on; null when it is completed or running.</summary>
     public string? ResumeCommand { get; init; }
-}
-
-/// <summary>One collection of a job in <see cref="JobOverview"/>.</summary>
-public sealed record CollectionOverview
-{
-    public required string Source { get; init; }
-
-    public required string Target { get; init; }
-
-    public required CollectionStatus Status { get; init; }
-
-    /// <summary>0 until the collection is planned.</summary>
-    public int Chunks { get; init; }
-
-    public int ChunksRestored { get; init; }
-
-    public int ChunksFailed { get; init; }
-
-    public long Documents { get; init; }
-
-    public long Bytes { get; init; }
-
-    public long EstimatedDocuments { get; init; }
-
-    public long EstimatedBytes { get; init; }
-
-    public string? Error { get; init; }
-
-    public string? IndexErrors { get; init; }
 }

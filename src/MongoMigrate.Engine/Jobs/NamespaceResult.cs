@@ -2,7 +2,10 @@ using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Engine.Jobs;
 
-/// <summary>How one namespace of a dump or restore ended.</summary>
+/// <summary>
+/// How one namespace of a dump or restore ended: the outcome of one run, reported when it ends. Not the job's standing
+/// read back from its state (<see cref="JobOverview"/>, whose collections are <see cref="CollectionOverview"/>s of chunks).
+/// </summary>
 public sealed record NamespaceResult
 {
     /// <summary>The namespace as the source or the dump names it.</summary>

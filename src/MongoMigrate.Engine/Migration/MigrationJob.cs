@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
+using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChangeStreams;
 using MongoMigrate.Engine.ChunkStorage;
 using MongoMigrate.Engine.Connections;
@@ -76,6 +77,9 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
     public bool IsOnline => Options.Online;
 
     public ChangeStreamProgressSnapshot? Following => Volatile.Read(ref _online)?.Progress;
+
+    /// <inheritdoc/>
+    public Verifying.RecheckStatus? Rechecks => Volatile.Read(ref _online)?.Rechecks;
 
     /// <summary>
     /// Asks an online job to cut over (from the live display's key, the `cutover` command, or an API); asked during the
@@ -251,14 +255,14 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             {
                 var cutover = await online.FollowUntilCutOverAsync(cancellationToken).ConfigureAwait(false);
                 await state.UpdateJobAsync(JobId, JobStatus.Completed, null, CancellationToken.None).ConfigureAwait(false);
-                return Summary(JobStatus.Completed, outcomes, skipped, existing is not null, null) with { Cutover = cutover };
+                return Summary(JobStatus.Completed, outcomes, skipped, existing is not null, null) with { Cutover = cutover, Rechecks = cutover.Rechecks };
             }
             catch (Exception e) when (e is MigrationException or MongoException && !cancellationToken.IsCancellationRequested)
             {
                 var reason = $"Following the source stopped: {ErrorDescription.Of(e)}. Fix the cause and carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}.";
                 await state.UpdateJobAsync(JobId, JobStatus.Failed, reason, CancellationToken.None).ConfigureAwait(false);
                 Progress.Phase = "failed";
-                return Summary(JobStatus.Failed, outcomes, skipped, existing is not null, reason);
+                return Summary(JobStatus.Failed, outcomes, skipped, existing is not null, reason) with { Rechecks = online.Rechecks };
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && created)
@@ -322,6 +326,10 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
         Progress = Progress,
         Logger = _logger,
         TimeProvider = _time,
+        DumpWorkers = _options.DumpWorkers,
+        Rechecks = _options.Verify && context.State is SqliteJobStateStore sqlite ? sqlite.Rechecks : null,
+        VerifySample = _options.VerifySample,
+        CopiedRanges = async (ns, token) => [.. (await context.State.GetChunksAsync(JobId, ns.FullName, token).ConfigureAwait(false)).Select(c => new RawDocument(c.Filter))],
     };
 
     /// <summary>The configured budget, lowered to what the disk can hold now: dumps then wait for restores instead of filling the disk.</summary>

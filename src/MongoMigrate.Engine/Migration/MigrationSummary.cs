@@ -56,6 +56,9 @@ public sealed record MigrationSummary
     /// <summary>For an online job, its cutover (null when it did not get that far).</summary>
     public Online.CutoverResult? Cutover { get; init; }
 
+    /// <summary>An online job's continuous verification when the run ended (pending rechecks, lag, mismatches); null without it.</summary>
+    public Verifying.RecheckStatus? Rechecks { get; init; }
+
     /// <summary>One line for the user when the job did not complete: what failed and how to go on.</summary>
     public string? Reason { get; init; }
 }

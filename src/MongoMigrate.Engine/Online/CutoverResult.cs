@@ -1,4 +1,6 @@
+using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.Verification;
+using MongoMigrate.Engine.Verifying;
 
 namespace MongoMigrate.Engine.Online;
 
@@ -30,6 +32,12 @@ public sealed record CutoverResult
     public string? WriteBlockNote { get; init; }
 
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Documents the continuous verification found still different once every change to them was applied.</summary>
+    public IReadOnlyList<RecheckMismatch> Mismatches { get; init; } = [];
+
+    /// <summary>The continuous verification at the end of the cutover (pending rechecks, lag, mismatches); null without it.</summary>
+    public RecheckStatus? Rechecks { get; init; }
 
     /// <summary>The collections that still differed, with what differs.</summary>
     public IReadOnlyList<VerificationResult> Differences { get; init; } = [];

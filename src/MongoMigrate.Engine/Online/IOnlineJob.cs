@@ -11,6 +11,9 @@ public interface IOnlineJob
     /// <summary>The following's counters now, or null before following starts (or for an offline job).</summary>
     ChangeStreamProgressSnapshot? Following { get; }
 
+    /// <summary>The continuous verification's pending rechecks, lag and mismatches, or null before following starts (or without it).</summary>
+    Verifying.RecheckStatus? Rechecks { get; }
+
     /// <summary>Asks the job to cut over; completes with the result (cut over at T, or why not).</summary>
     Task<CutoverResult> RequestCutoverAsync(CutoverRequest request, CancellationToken cancellationToken);
 }

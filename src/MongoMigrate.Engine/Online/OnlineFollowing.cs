@@ -7,6 +7,7 @@ using MongoMigrate.Engine.ChangeStreams.Capture;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Resilience;
 using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Verifying;
 
 namespace MongoMigrate.Engine.Online;
 
@@ -21,6 +22,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
     private readonly OnlineSettings _settings;
     private readonly ChangeStreamFollower _follower;
     private readonly ICutoverCheck _check;
+    private readonly OnlineVerification? _verification;
     private readonly Channel<(CutoverRequest Request, TaskCompletionSource<CutoverResult> Reply)> _requests =
         Channel.CreateBounded<(CutoverRequest, TaskCompletionSource<CutoverResult>)>(new BoundedChannelOptions(4) { SingleReader = true });
 
@@ -28,12 +30,15 @@ public sealed class OnlineFollowing : IAsyncDisposable
     private readonly Task _saving;
     private string _phase = OnlinePhase.Copying;
     private long _cutoverTime;
+    private long _targetTime;
 
-    private OnlineFollowing(OnlineSettings settings, ChangeStreamFollower follower, ICutoverCheck check)
+    private OnlineFollowing(OnlineSettings settings, ChangeStreamFollower follower, ICutoverCheck check, OnlineVerification? verification)
     {
         _settings = settings;
         _follower = follower;
         _check = check;
+        _verification = verification;
+        verification?.Start(follower);
         settings.Progress.Phase = OnlinePhase.Copying;
         _saving = SaveStatusLoopAsync(_stop.Token);
     }
@@ -43,6 +48,9 @@ public sealed class OnlineFollowing : IAsyncDisposable
     /// <summary>Events captured, applied and pending, events per second and lag, now.</summary>
     public ChangeStreamProgressSnapshot Progress => _follower.Progress;
 
+    /// <summary>The continuous verification's pending rechecks, lag and mismatches (about every status interval); null without it.</summary>
+    public RecheckStatus? Rechecks => _verification?.Status;
+
     /// <summary>
     /// Records the change stream's start on the source (kept when the job has one: a resumed job goes on from its
     /// checkpoint) and starts following, with every collection's changes held back until <see cref="MarkReady"/>.
@@ -50,11 +58,21 @@ public sealed class OnlineFollowing : IAsyncDisposable
     public static async Task<OnlineFollowing> StartAsync(OnlineSettings settings, CancellationToken cancellationToken)
     {
         var earlier = await settings.Store.GetChangeStreamCheckpointAsync(settings.JobId, cancellationToken).ConfigureAwait(false);
+        if (earlier is null && settings.StartTime is { } startTime)
+        {
+            // A sync-back starts where the cutover left the target, not at the target's now.
+            await settings.Store.SaveChangeStreamCheckpointAsync(new ChangeStreamCheckpoint { JobId = settings.JobId, StartTime = startTime }, cancellationToken).ConfigureAwait(false);
+        }
+
         await ChangeStreamFollower.RecordStartAsync(settings.Source, settings.Store, settings.JobId, cancellationToken).ConfigureAwait(false);
 
         // Only a run that applies every change since the start knows every changed document; a resumed run rechecks whole.
         var changed = new ChangedDocuments(knowsAll: earlier is null);
-        var follower = await ChangeStreamFollower.StartAsync(
+        var verification = settings.Rechecks is { } queue ? new OnlineVerification(settings, queue) : null;
+        ChangeStreamFollower follower;
+        try
+        {
+            follower = await ChangeStreamFollower.StartAsync(
             new FollowerSettings
             {
                 JobId = settings.JobId,
@@ -69,15 +87,31 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 DiskBudget = settings.DiskBudget,
                 Gate = new NamespaceGate(),
                 Observer = changed,
+                Apply = new ApplyOptions { Rechecks = verification?.Verifier },
                 TimeProvider = settings.TimeProvider,
             },
             cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (verification is not null)
+            {
+                await verification.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
         var check = settings.Check?.Invoke(changed) ?? new ChangedDocumentsCheck(settings.Source, settings.Target, changed);
-        return new OnlineFollowing(settings, follower, check);
+        return new OnlineFollowing(settings, follower, check, verification);
     }
 
     /// <summary>The collection's copy is done: its held-back changes are applied now, and every later one as it comes.</summary>
-    public void MarkReady(NamespaceName source) => _follower.MarkReady(source);
+    public void MarkReady(NamespaceName source)
+    {
+        _follower.MarkReady(source);
+        _verification?.Copied(source);
+    }
 
     /// <summary>
     /// Asks for a cutover; completes with its result (cut over, or why not). Asked during the copy, it waits for the copy
@@ -158,6 +192,11 @@ public sealed class OnlineFollowing : IAsyncDisposable
             // Stopped.
         }
 
+        if (_verification is not null)
+        {
+            await _verification.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _follower.DisposeAsync().ConfigureAwait(false);
         await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
@@ -186,6 +225,9 @@ public sealed class OnlineFollowing : IAsyncDisposable
         ulong at = 0;
         try
         {
+            // Where a sync-back will start on the target: before the last changes are applied there, so that nothing the
+            // application writes to the target after the cutover is missed (the cutover's own writes replay as no-ops).
+            var targetTime = await SyncBackStart.TryReadAsync(_settings.Target, linked.Token).ConfigureAwait(false);
             if (request.BlockWrites)
             {
                 blockNote = await SourceWriteBlock.TryBlockAsync(_settings.Source, linked.Token).ConfigureAwait(false);
@@ -193,9 +235,21 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 _settings.Logger.LogInformation(blocked ? "Cutover: user writes on the source are blocked" : "Cutover: {Note}", blockNote);
             }
 
-            var (time, differences, repaired) = await ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
+            var (time, differences, repaired, mismatches, unverified) = await new CutoverGate(_settings, _follower, _check, _verification).ApplyAndCheckAsync(blocked, linked.Token).ConfigureAwait(false);
             at = time;
             var elapsed = _settings.TimeProvider.GetElapsedTime(started);
+            if (mismatches.Count > 0 || unverified > 0)
+            {
+                await UnblockAsync(blocked).ConfigureAwait(false);
+                SetPhase(before);
+                return NotCutOver(at, CutoverVerdict.MismatchMessage(at, mismatches, unverified), elapsed) with
+                {
+                    Mismatches = mismatches,
+                    Rechecks = _verification?.Status,
+                    WriteBlockNote = blockNote,
+                };
+            }
+
             if (differences.Count > 0)
             {
                 await UnblockAsync(blocked).ConfigureAwait(false);
@@ -211,6 +265,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
 
             SetPhase(OnlinePhase.CutOver);
             Interlocked.Exchange(ref _cutoverTime, unchecked((long)at));
+            Interlocked.Exchange(ref _targetTime, unchecked((long)(targetTime ?? 0)));
             await _follower.StopAsync().ConfigureAwait(false);
             await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
             return Success(at, blocked, blockNote, elapsed, repaired);
@@ -235,48 +290,6 @@ public sealed class OnlineFollowing : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Reads T, waits until every change up to T is applied, and rechecks. Without a write block a document written after T
-    /// may differ only until its own change is applied: the check is then repeated at a later T, a few times. A document
-    /// that still differs once its changes are applied (a change replayed over a later state, e.g. after a kill, can leave
-    /// its fields in another order) is read again from the source by _id and written whole, then checked again; how many
-    /// were is said in the report.
-    /// </summary>
-    private async Task<(ulong At, IReadOnlyList<Verification.VerificationResult> Differences, long Repaired)> ApplyAndCheckAsync(bool blocked, CancellationToken cancellationToken)
-    {
-        const int Generations = 5;
-        long repaired = 0;
-        for (var generation = 1; ; generation++)
-        {
-            var at = await SourceClusterTime.ReadAsync(_settings.Source, cancellationToken).ConfigureAwait(false);
-            await SourceWriteBlock.NudgeAsync(_settings.Source, cancellationToken).ConfigureAwait(false);
-            await _follower.WaitForAppliedAsync(at, cancellationToken).ConfigureAwait(false);
-            var results = await _check.CheckAsync(_settings.Collections, cancellationToken).ConfigureAwait(false);
-            var differences = results.Where(r => !r.IsEqual).ToList();
-            if (differences.Count == 0 || generation == Generations)
-            {
-                return (at, differences, repaired);
-            }
-
-            var named = differences
-                .SelectMany(d => d.Mismatches.Where(m => m.Key is not null).Select(m => (NamespaceName.Parse(d.SourceNamespace), NamespaceName.Parse(d.TargetNamespace), m.Key!.Value)))
-                .ToList();
-            if (generation > 1 && named.Count > 0)
-            {
-                // Still different after a generation of its own changes: written whole from the source.
-                await _follower.RefreshAsync(named, cancellationToken).ConfigureAwait(false);
-                repaired += named.Count;
-                _settings.Logger.LogWarning("Cutover: {Count} document(s) still differed once their changes were applied and were copied again from the source by _id (first: {First})", named.Count, differences.SelectMany(d => d.Examples).FirstOrDefault());
-            }
-            else if (blocked && named.Count == 0)
-            {
-                return (at, differences, repaired);
-            }
-
-            _settings.Logger.LogInformation("Cutover: {Count} collection(s) differ at generation {Generation}; checking again at a later cluster time", differences.Count, generation);
-        }
-    }
-
     private CutoverResult Success(ulong at, bool blocked, string? blockNote, TimeSpan elapsed, long repaired) => new()
     {
         CutOver = true,
@@ -286,7 +299,9 @@ public sealed class OnlineFollowing : IAsyncDisposable
         WriteBlockNote = blockNote,
         Elapsed = elapsed,
         Repaired = repaired,
+        Rechecks = _verification?.Status,
         Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_settings.Collections.Count} collections; lag 0. "
+            + (_verification is null ? string.Empty : $"The continuous verification rechecked every change up to T: no mismatch. ")
             + (repaired > 0 ? $"{repaired} document(s) still differed once their changes were applied and were copied again from the source by _id before the last check. " : string.Empty)
             + (blocked
                 ? "Writes on the source stay blocked (setUserWriteBlockMode), as mongosync leaves them: point the application at the target; to write to the source again run db.adminCommand({setUserWriteBlockMode: 1, global: false}) on it."
@@ -341,6 +356,11 @@ public sealed class OnlineFollowing : IAsyncDisposable
         var progress = _follower.Progress;
         try
         {
+            if (_verification is { } verification)
+            {
+                await verification.RefreshStatusAsync(progress.SourceTime, cancellationToken).ConfigureAwait(false);
+            }
+
             await _settings.Store.SaveOnlineStatusAsync(
                 new OnlineStatus
                 {
@@ -354,6 +374,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
                     SourceTime = progress.SourceTime,
                     AppliedTime = progress.AppliedTime,
                     CutoverTime = Interlocked.Read(ref _cutoverTime) is var t && t != 0 ? unchecked((ulong)t) : null,
+                    TargetTime = Interlocked.Read(ref _targetTime) is var target && target != 0 ? unchecked((ulong)target) : null,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
+using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChunkStorage;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.Progress;
@@ -37,6 +38,24 @@ public sealed record OnlineSettings
 
     /// <summary>The cutover's gate; by default the documents changed since their copy are rechecked (<see cref="ChangedDocumentsCheck"/>).</summary>
     public Func<ChangedDocuments, ICutoverCheck>? Check { get; init; }
+
+    /// <summary>Where the continuous verification's recheck queue is kept; null: no continuous verification (--verify none).</summary>
+    public IRecheckQueueStore? Rechecks { get; init; }
+
+    /// <summary>A collection's copied _id ranges (as filters), compared as soon as its copy is done; null: none compared.</summary>
+    public Func<NamespaceName, CancellationToken, Task<IReadOnlyList<RawDocument>>>? CopiedRanges { get; init; }
+
+    /// <summary>The share of copied ranges compared (--verify sample); rechecks of changed documents are never sampled.</summary>
+    public double VerifySample { get; init; } = 1;
+
+    /// <summary>The dump pool's size when this creates it: the continuous verification reads under its slots.</summary>
+    public int DumpWorkers { get; init; } = 4;
+
+    /// <summary>
+    /// Where following starts when the job has no checkpoint yet; null for the source's cluster time now. A sync-back
+    /// gives the target's cluster time recorded at the cutover.
+    /// </summary>
+    public ulong? StartTime { get; init; }
 
     /// <summary>How often the status (phase, counters, lag) is saved in the job state.</summary>
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -100,15 +100,8 @@ public sealed class ChunkPlanner(IMongoClient source, ChunkPlannerOptions option
                 filter = new BsonBuilder().StartDocument().StartDocument("_id").StartArray("$type").Int32("0", 1).Int32("1", 16).Int32("2", 18).Int32("3", 19).End().End().End().ToDocument();
             }
 
-            var find = new BsonBuilder().StartDocument()
-                .String("find", collection)
-                .Document("filter", filter)
-                .StartDocument("projection").Int32("_id", 1).End()
-                .Int32("limit", 1)
-                .Boolean("singleBatch", true)
-                .End().ToDocument();
-            var reply = await runner.RunAsync(find, cancellationToken).ConfigureAwait(false);
-            if (!reply["cursor"].AsDocument["firstBatch"].AsDocument.IsEmpty)
+            var reply = await runner.RunAsync(FindCommand.FirstId(collection, filter), cancellationToken).ConfigureAwait(false);
+            if (!FindCommand.FoundNothing(reply))
             {
                 found.Add(bracket);
             }
@@ -119,16 +112,7 @@ public sealed class ChunkPlanner(IMongoClient source, ChunkPlannerOptions option
 
     private static async Task<List<RawBsonValue>> SampleIdsAsync(RawCommandRunner runner, string collection, int size, CancellationToken cancellationToken)
     {
-        var aggregate = new BsonBuilder().StartDocument()
-            .String("aggregate", collection)
-            .StartArray("pipeline")
-            .StartDocument("0").StartDocument("$sample").Int32("size", Math.Max(1, size)).End().End()
-            .StartDocument("1").StartDocument("$project").Int32("_id", 1).End().End()
-            .End()
-            .StartDocument("cursor").End()
-            .Boolean("allowDiskUse", true)
-            .End().ToDocument();
-        var cursor = await RawCursor.OpenAsync(runner, aggregate, null, cancellationToken).ConfigureAwait(false);
+        var cursor = await RawCursor.OpenAsync(runner, SampleIdsCommand.Build(collection, size), null, cancellationToken).ConfigureAwait(false);
         var ids = new List<RawBsonValue>();
         foreach (var document in await cursor.ToListAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -25,4 +25,10 @@ public interface IRecheckQueueStore
     Task<ulong?> GetOldestRecheckAsync(string jobId, ulong upTo, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RecheckMismatch>> GetRecheckMismatchesAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Keys queued now, the oldest change among them (null with none), and mismatches recorded: what `jobs` and a display show.</summary>
+    Task<RecheckQueueSize> GetRecheckQueueSizeAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Puts every recorded mismatch back in the queue as changed at <paramref name="clusterTime"/> (a cutover asked again compares them anew), in one change.</summary>
+    Task RequeueRecheckMismatchesAsync(string jobId, ulong clusterTime, CancellationToken cancellationToken);
 }

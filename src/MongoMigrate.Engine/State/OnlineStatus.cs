@@ -31,6 +31,12 @@ public sealed record OnlineStatus
     /// <summary>The cluster time T the job was cut over at, once it is.</summary>
     public ulong? CutoverTime { get; init; }
 
+    /// <summary>
+    /// The other side's cluster time read as the cutover began (for the forward following, the target's): where a
+    /// sync-back's change stream starts, so that nothing written there after the cutover is missed.
+    /// </summary>
+    public ulong? TargetTime { get; init; }
+
     /// <summary>When the status was saved (filled by the store on read).</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 }

@@ -5,17 +5,23 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The change stream checkpoint's row in the SQLite job state (cluster times stored as the 64-bit integers they are).</summary>
 internal static class SqliteChangeStreamCheckpoints
 {
+    /// <summary>The forward following's table (source to target).</summary>
+    public const string Table = "change_stream_checkpoints";
+
+    /// <summary>The sync-back's table (target back to source, after a cutover).</summary>
+    public const string SyncBackTable = "sync_back_checkpoints";
+
     public delegate Task<int> Execute(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters);
 
     public delegate Task<IReadOnlyList<ChangeStreamCheckpoint>> Query(string sql, Func<SqliteDataReader, ChangeStreamCheckpoint> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters);
 
-    public static async Task SaveAsync(ChangeStreamCheckpoint checkpoint, string now, Execute execute, CancellationToken cancellationToken)
+    public static async Task SaveAsync(ChangeStreamCheckpoint checkpoint, string now, Execute execute, CancellationToken cancellationToken, string table = Table)
     {
         try
         {
             await execute(
-                """
-                INSERT INTO change_stream_checkpoints (job_id, start_time, sequence, resume_token, applied_time, updated_at)
+                $"""
+                INSERT INTO {table} (job_id, start_time, sequence, resume_token, applied_time, updated_at)
                 VALUES ($job, $start, $sequence, $token, $applied, $now)
                 ON CONFLICT (job_id) DO UPDATE SET start_time = excluded.start_time, sequence = excluded.sequence,
                     resume_token = excluded.resume_token, applied_time = excluded.applied_time, updated_at = excluded.updated_at
@@ -34,9 +40,9 @@ internal static class SqliteChangeStreamCheckpoints
         }
     }
 
-    public static async Task<ChangeStreamCheckpoint?> GetAsync(string jobId, Query query, CancellationToken cancellationToken) =>
+    public static async Task<ChangeStreamCheckpoint?> GetAsync(string jobId, Query query, CancellationToken cancellationToken, string table = Table) =>
         (await query(
-            "SELECT job_id, start_time, sequence, resume_token, applied_time FROM change_stream_checkpoints WHERE job_id = $job",
+            $"SELECT job_id, start_time, sequence, resume_token, applied_time FROM {table} WHERE job_id = $job",
             r => new ChangeStreamCheckpoint
             {
                 JobId = r.GetString(0),

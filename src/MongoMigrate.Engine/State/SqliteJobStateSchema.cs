@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -102,7 +102,28 @@ internal static class SqliteJobStateSchema
             source_time INTEGER NOT NULL,
             applied_time INTEGER NOT NULL,
             cutover_time INTEGER,
+            updated_at TEXT NOT NULL,
+            target_time INTEGER);
+        CREATE TABLE IF NOT EXISTS sync_back_checkpoints (
+            job_id TEXT PRIMARY KEY REFERENCES jobs(job_id),
+            start_time INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            resume_token BLOB,
+            applied_time INTEGER NOT NULL,
             updated_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS sync_back_status (
+            job_id TEXT PRIMARY KEY REFERENCES jobs(job_id),
+            phase TEXT NOT NULL,
+            events_captured INTEGER NOT NULL,
+            events_applied INTEGER NOT NULL,
+            records_pending INTEGER NOT NULL,
+            events_per_second REAL NOT NULL,
+            lag_seconds REAL,
+            source_time INTEGER NOT NULL,
+            applied_time INTEGER NOT NULL,
+            cutover_time INTEGER,
+            updated_at TEXT NOT NULL,
+            target_time INTEGER);
         CREATE TABLE IF NOT EXISTS recheck_queue (
             job_id TEXT NOT NULL REFERENCES jobs(job_id),
             ns TEXT NOT NULL,
@@ -144,7 +165,8 @@ internal static class SqliteJobStateSchema
             // collection dropped or recreated under the job), no verification or re-copy of chunks and no digest of what was read;
             // version 3 no change stream checkpoints, version 4 no ranges of verification jobs, version 5 no online status
             // and version 6 no recheck queue of the continuous verification (tables, created above with the others: an
-            // older file gains them empty, and its jobs are read as they were). A column
+            // older file gains them empty, and its jobs are read as they were); version 7 no sync-back (its checkpoint and
+            // status tables, and the target's cluster time at the cutover in the online status). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");
@@ -152,6 +174,7 @@ internal static class SqliteJobStateSchema
             AddColumn(connection, transaction, "chunks", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "chunks", "replace_range", "INTEGER NOT NULL DEFAULT 0");
             AddColumn(connection, transaction, "chunks", "source_digest", "INTEGER");
+            AddColumn(connection, transaction, "online_status", "target_time", "INTEGER");
         }
 
         if (version != Version)

@@ -7,27 +7,42 @@ namespace MongoMigrate.Engine.State;
 /// Job state in an SQLite file (WAL journal, full sync): each change is atomic and durable before its call
 /// returns, so a process killed at any moment leaves the state of the last completed change. One connection,
 /// used by one thread; changes made at the same time share a commit (see <see cref="SqliteCommitQueue"/>).
+/// The store opens the file and answers for jobs, pool settings and errors; the rest is done by one part per concept:
+/// collections (<see cref="SqliteCollectionProgress"/>), chunks (<see cref="SqliteChunkProgress"/>), the online
+/// checkpoint and status, verification ranges and the recheck queue, all running their statements alike (<see cref="SqliteStateRunner"/>).
 /// </summary>
 public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpointStore, IVerifyRangeStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommitQueue _queue;
     private readonly SqliteStatements _statements;
-    private readonly TimeProvider _timeProvider;
+    private readonly SqliteStateRunner _db;
+    private readonly SqliteCollectionProgress _collections;
+    private readonly SqliteChunkProgress _chunks;
 
     private SqliteJobStateStore(SqliteConnection connection, TimeProvider timeProvider)
     {
         _connection = connection;
-        _timeProvider = timeProvider;
         _statements = new SqliteStatements(connection);
         _queue = new SqliteCommitQueue(connection);
+        _db = new SqliteStateRunner(_queue, _statements, timeProvider);
+        _collections = new SqliteCollectionProgress(_db);
+        _chunks = new SqliteChunkProgress(_db);
         Rechecks = new SqliteRecheckQueue(_queue, _statements);
+        SyncBack = new SqliteSyncBackState(
+            (checkpoint, token) => SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, _db.Now(), _db.ExecuteAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (jobId, token) => SqliteChangeStreamCheckpoints.GetAsync(jobId, _db.QueryAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
+            (status, token) => SqliteOnlineStatus.SaveAsync(status, _db.Now(), _db.ExecuteAsync, token, SqliteOnlineStatus.SyncBackTable),
+            (jobId, token) => SqliteOnlineStatus.GetAsync(jobId, _db.QueryAsync, token, SqliteOnlineStatus.SyncBackTable));
     }
 
     public string Path => _connection.DataSource;
 
     /// <summary>The continuous verification's recheck queue of an online job, in this file.</summary>
     public IRecheckQueueStore Rechecks { get; }
+
+    /// <summary>The sync-back's checkpoint and status (following the target back to the source after a cutover), in this file.</summary>
+    public IChangeStreamCheckpointStore SyncBack { get; }
 
     /// <summary>Opens (creating if needed, upgrading if older) the state file.</summary>
     public static async Task<SqliteJobStateStore> OpenAsync(string path, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -55,15 +70,15 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
     }
 
     public Task CreateJobAsync(JobRecord job, IReadOnlyList<CollectionRecord> collections, CancellationToken cancellationToken) =>
-        InTransactionAsync(
+        _db.InTransactionAsync(
             transaction =>
             {
-                if (Count(transaction, "SELECT COUNT(*) FROM jobs WHERE job_id = $id", ("$id", job.JobId)) > 0)
+                if (_db.Count(transaction, "SELECT COUNT(*) FROM jobs WHERE job_id = $id", ("$id", job.JobId)) > 0)
                 {
                     throw new InvalidOperationException($"The job state already has a job {job.JobId}.");
                 }
 
-                Execute(
+                _db.Execute(
                     transaction,
                     "INSERT INTO jobs (job_id, definition, status, created_at, updated_at, error) VALUES ($id, $definition, $status, $created, $updated, $error)",
                     ("$id", job.JobId),
@@ -74,7 +89,7 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
                     ("$error", job.Error));
                 foreach (var collection in collections)
                 {
-                    UpsertCollection(transaction, job.JobId, collection);
+                    _db.UpsertCollection(transaction, job.JobId, collection);
                 }
             },
             cancellationToken);
@@ -86,17 +101,17 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
 
     public async Task UpdateJobAsync(string jobId, JobStatus status, string? error, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync(
+        var changed = await _db.ExecuteAsync(
             "UPDATE jobs SET status = $status, error = $error, updated_at = $now WHERE job_id = $id",
             cancellationToken,
             ("$status", status.ToString()),
             ("$error", error),
-            ("$now", Now()),
+            ("$now", _db.Now()),
             ("$id", jobId)).ConfigureAwait(false);
-        EnsureChanged(changed, $"job {jobId}");
+        SqliteStateRunner.EnsureChanged(changed, $"job {jobId}");
     }
 
-    public Task SavePoolSettingsAsync(string jobId, PoolSettings settings, CancellationToken cancellationToken) => ExecuteAsync(
+    public Task SavePoolSettingsAsync(string jobId, PoolSettings settings, CancellationToken cancellationToken) => _db.ExecuteAsync(
         """
         INSERT INTO pool_settings (job_id, dump_workers, restore_workers, insertion_workers, updated_at) VALUES ($job, $dump, $restore, $insertion, $now)
         ON CONFLICT (job_id) DO UPDATE SET dump_workers = excluded.dump_workers, restore_workers = excluded.restore_workers,
@@ -107,165 +122,55 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         ("$dump", settings.DumpWorkers),
         ("$restore", settings.RestoreWorkers),
         ("$insertion", settings.InsertionWorkers),
-        ("$now", Now()));
+        ("$now", _db.Now()));
 
     public async Task<PoolSettings?> GetPoolSettingsAsync(string jobId, CancellationToken cancellationToken) =>
-        (await QueryAsync(
+        (await _db.QueryAsync(
             "SELECT dump_workers, restore_workers, insertion_workers FROM pool_settings WHERE job_id = $job",
             r => new PoolSettings(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)),
             cancellationToken,
             ("$job", jobId)).ConfigureAwait(false)).FirstOrDefault();
 
     public Task SaveCollectionPlanAsync(string jobId, CollectionRecord collection, IReadOnlyList<ChunkRecord> chunks, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            transaction =>
-            {
-                var started = Count(
-                    transaction,
-                    "SELECT COUNT(*) FROM chunks WHERE job_id = $job AND source_ns = $ns AND (status <> 'Planned' OR attempts > 0)",
-                    ("$job", jobId),
-                    ("$ns", collection.SourceNamespace));
-                if (started > 0)
-                {
-                    throw new InvalidOperationException($"The plan of {collection.SourceNamespace} cannot be replaced: {started} of its chunks have progress.");
-                }
-
-                Execute(transaction, "DELETE FROM chunks WHERE job_id = $job AND source_ns = $ns", ("$job", jobId), ("$ns", collection.SourceNamespace));
-                UpsertCollection(transaction, jobId, collection with { ChunkCount = chunks.Count });
-                foreach (var chunk in chunks)
-                {
-                    Execute(
-                        transaction,
-                        $"INSERT INTO chunks (job_id, source_ns, {SqliteJobStateRows.ChunkColumns}) VALUES ($job, $ns, $index, $filter, $description, $status, $attempts, $documents, $bytes, $file, $checksum, $error, $verified, $replace, $digest)",
-                        ("$job", jobId),
-                        ("$ns", collection.SourceNamespace),
-                        ("$index", chunk.Index),
-                        ("$filter", chunk.Filter),
-                        ("$description", chunk.Description),
-                        ("$status", chunk.Status.ToString()),
-                        ("$attempts", chunk.Attempts),
-                        ("$documents", chunk.Documents),
-                        ("$bytes", chunk.Bytes),
-                        ("$file", chunk.File),
-                        ("$checksum", chunk.Checksum is { } c ? unchecked((long)c) : null),
-                        ("$error", chunk.Error),
-                        ("$verified", chunk.VerifiedDocuments),
-                        ("$replace", chunk.ReplaceOnTarget ? 1 : 0),
-                        ("$digest", chunk.SourceDigest is { } d ? unchecked((long)d) : null));
-                }
-            },
-            cancellationToken);
+        _chunks.SaveCollectionPlanAsync(jobId, collection, chunks, cancellationToken);
 
     public Task ResetCollectionAsync(string jobId, CollectionRecord collection, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            transaction =>
-            {
-                Execute(transaction, "DELETE FROM chunks WHERE job_id = $job AND source_ns = $ns", ("$job", jobId), ("$ns", collection.SourceNamespace));
-                UpsertCollection(transaction, jobId, collection with { ChunkCount = 0 });
-            },
-            cancellationToken);
+        _collections.ResetCollectionAsync(jobId, collection, cancellationToken);
 
     public Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            transaction =>
-            {
-                foreach (var result in results)
-                {
-                    var changed = result.IsEqual
-                        ? Execute(transaction, ChunkUpdate("verified_documents = $verified", "status = 'Restored'"), ("$verified", result.Identical), ("$job", jobId), ("$ns", sourceNamespace), ("$index", result.Index))
-                        : Execute(
-                            transaction,
-                            ChunkUpdate("status = 'Planned', replace_range = 1, verified_documents = NULL, file = NULL, error = $error", null),
-                            ("$error", result.Difference),
-                            ("$job", jobId),
-                            ("$ns", sourceNamespace),
-                            ("$index", result.Index));
-                    EnsureChanged(changed, $"restored chunk {result.Index} of {sourceNamespace}");
-                }
-            },
-            cancellationToken);
+        _chunks.RecordChunkVerificationsAsync(jobId, sourceNamespace, results, cancellationToken);
 
-    public Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(string jobId, CancellationToken cancellationToken) => QueryAsync(
-        $"SELECT {SqliteJobStateRows.CollectionColumns} FROM collections WHERE job_id = $job ORDER BY rowid",
-        SqliteJobStateRows.Collection,
-        cancellationToken,
-        ("$job", jobId));
+    public Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(string jobId, CancellationToken cancellationToken) =>
+        _collections.GetCollectionsAsync(jobId, cancellationToken);
 
-    public async Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken)
-    {
-        var changed = await ExecuteAsync(
-            "UPDATE collections SET status = $status, error = $error, index_errors = COALESCE($indexErrors, index_errors) WHERE job_id = $job AND source_ns = $ns",
-            cancellationToken,
-            ("$status", status.ToString()),
-            ("$error", error),
-            ("$indexErrors", indexErrors),
-            ("$job", jobId),
-            ("$ns", sourceNamespace)).ConfigureAwait(false);
-        EnsureChanged(changed, $"collection {sourceNamespace}");
-    }
+    public Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken) =>
+        _collections.UpdateCollectionAsync(jobId, sourceNamespace, status, error, indexErrors, cancellationToken);
 
-    public async Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken)
-    {
-        var changed = await ExecuteAsync(
-            "UPDATE collections SET status = 'Completed', error = NULL, index_errors = $indexErrors, verified_documents = $verified WHERE job_id = $job AND source_ns = $ns",
-            cancellationToken,
-            ("$indexErrors", indexErrors),
-            ("$verified", verifiedDocuments),
-            ("$job", jobId),
-            ("$ns", sourceNamespace)).ConfigureAwait(false);
-        EnsureChanged(changed, $"collection {sourceNamespace}");
-    }
+    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken) =>
+        _collections.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, cancellationToken);
 
-    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) => QueryAsync(
-        $"SELECT {SqliteJobStateRows.ChunkColumns} FROM chunks WHERE job_id = $job AND source_ns = $ns ORDER BY chunk_index",
-        r => SqliteJobStateRows.Chunk(r, sourceNamespace),
-        cancellationToken,
-        ("$job", jobId),
-        ("$ns", sourceNamespace));
+    public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) =>
+        _chunks.GetChunksAsync(jobId, sourceNamespace, cancellationToken);
 
-    public Task<IReadOnlyList<ChunkTotals>> GetChunkTotalsAsync(string jobId, CancellationToken cancellationToken) => QueryAsync(
-        "SELECT source_ns, status, COUNT(*), SUM(documents), SUM(bytes) FROM chunks WHERE job_id = $job GROUP BY source_ns, status ORDER BY source_ns, status",
-        r => new ChunkTotals(r.GetString(0), Enum.Parse<ChunkStatus>(r.GetString(1)), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4)),
-        cancellationToken,
-        ("$job", jobId));
+    public Task<IReadOnlyList<ChunkTotals>> GetChunkTotalsAsync(string jobId, CancellationToken cancellationToken) =>
+        _chunks.GetChunkTotalsAsync(jobId, cancellationToken);
 
-    public async Task RecordAttemptAsync(string jobId, string sourceNamespace, int index, CancellationToken cancellationToken) =>
-        EnsureChanged(await UpdateChunkAsync("attempts = attempts + 1", null, jobId, sourceNamespace, index, cancellationToken).ConfigureAwait(false), $"chunk {index} of {sourceNamespace}");
+    public Task RecordAttemptAsync(string jobId, string sourceNamespace, int index, CancellationToken cancellationToken) =>
+        _chunks.RecordAttemptAsync(jobId, sourceNamespace, index, cancellationToken);
 
     public Task<bool> MarkChunkDumpedAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, string file, ulong checksum, CancellationToken cancellationToken) =>
-        GuardedChunkUpdateAsync(
-            "status = 'Dumped', documents = $documents, bytes = $bytes, file = $file, checksum = $checksum, error = NULL",
-            "status <> 'Restored'",
-            jobId,
-            sourceNamespace,
-            index,
-            cancellationToken,
-            ("$documents", documents),
-            ("$bytes", bytes),
-            ("$file", file),
-            ("$checksum", unchecked((long)checksum)));
+        _chunks.MarkChunkDumpedAsync(jobId, sourceNamespace, index, documents, bytes, file, checksum, cancellationToken);
 
-    public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken) =>
-        EnsureChanged(
-            await UpdateChunkAsync(
-                "status = 'Restored', documents = $documents, bytes = $bytes, source_digest = $digest, error = NULL, verified_documents = NULL, replace_range = 0",
-                null,
-                jobId,
-                sourceNamespace,
-                index,
-                cancellationToken,
-                ("$documents", documents),
-                ("$bytes", bytes),
-                ("$digest", sourceDigest is { } d ? unchecked((long)d) : null)).ConfigureAwait(false),
-            $"chunk {index} of {sourceNamespace}");
+    public Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken) =>
+        _chunks.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, sourceDigest, cancellationToken);
 
     public Task<bool> ResetChunkAsync(string jobId, string sourceNamespace, int index, string reason, CancellationToken cancellationToken) =>
-        GuardedChunkUpdateAsync("status = 'Planned', file = NULL, checksum = NULL, error = $error", "status = 'Dumped'", jobId, sourceNamespace, index, cancellationToken, ("$error", reason));
+        _chunks.ResetChunkAsync(jobId, sourceNamespace, index, reason, cancellationToken);
 
     public Task<bool> MarkChunkFailedAsync(string jobId, string sourceNamespace, int index, string error, CancellationToken cancellationToken) =>
-        GuardedChunkUpdateAsync("status = 'Failed', error = $error", "status <> 'Restored'", jobId, sourceNamespace, index, cancellationToken, ("$error", error));
+        _chunks.MarkChunkFailedAsync(jobId, sourceNamespace, index, error, cancellationToken);
 
-    public Task RecordErrorAsync(string jobId, ErrorRecord error, CancellationToken cancellationToken) => ExecuteAsync(
+    public Task RecordErrorAsync(string jobId, ErrorRecord error, CancellationToken cancellationToken) => _db.ExecuteAsync(
         "INSERT INTO errors (job_id, at, kind, source_ns, chunk_index, attempt, message) VALUES ($job, $at, $kind, $ns, $index, $attempt, $message)",
         cancellationToken,
         ("$job", jobId),
@@ -276,7 +181,7 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         ("$attempt", error.Attempt),
         ("$message", error.Message));
 
-    public Task<IReadOnlyList<ErrorRecord>> GetErrorsAsync(string jobId, int limit, CancellationToken cancellationToken) => QueryAsync(
+    public Task<IReadOnlyList<ErrorRecord>> GetErrorsAsync(string jobId, int limit, CancellationToken cancellationToken) => _db.QueryAsync(
         "SELECT at, kind, source_ns, chunk_index, attempt, message FROM errors WHERE job_id = $job ORDER BY id DESC LIMIT $limit",
         r => new ErrorRecord
         {
@@ -292,28 +197,28 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         ("$limit", Math.Max(0, limit)));
 
     public Task SaveChangeStreamCheckpointAsync(ChangeStreamCheckpoint checkpoint, CancellationToken cancellationToken) =>
-        SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, Now(), ExecuteAsync, cancellationToken);
+        SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, _db.Now(), _db.ExecuteAsync, cancellationToken);
 
     public Task<ChangeStreamCheckpoint?> GetChangeStreamCheckpointAsync(string jobId, CancellationToken cancellationToken) =>
-        SqliteChangeStreamCheckpoints.GetAsync(jobId, QueryAsync, cancellationToken);
+        SqliteChangeStreamCheckpoints.GetAsync(jobId, _db.QueryAsync, cancellationToken);
 
     public Task SaveOnlineStatusAsync(OnlineStatus status, CancellationToken cancellationToken) =>
-        SqliteOnlineStatus.SaveAsync(status, Now(), ExecuteAsync, cancellationToken);
+        SqliteOnlineStatus.SaveAsync(status, _db.Now(), _db.ExecuteAsync, cancellationToken);
 
     public Task<OnlineStatus?> GetOnlineStatusAsync(string jobId, CancellationToken cancellationToken) =>
-        SqliteOnlineStatus.GetAsync(jobId, QueryAsync, cancellationToken);
+        SqliteOnlineStatus.GetAsync(jobId, _db.QueryAsync, cancellationToken);
 
     public Task SaveVerifyPlanAsync(string jobId, string sourceNamespace, IReadOnlyList<byte[]> filters, CancellationToken cancellationToken) =>
-        SqliteVerifyRanges.SavePlanAsync(jobId, sourceNamespace, filters, (body, token) => InTransactionAsync(t => body((sql, p) => Execute(t, sql, p), (sql, p) => Count(t, sql, p)), token), cancellationToken);
+        SqliteVerifyRanges.SavePlanAsync(jobId, sourceNamespace, filters, (body, token) => _db.InTransactionAsync(t => body((sql, p) => _db.Execute(t, sql, p), (sql, p) => _db.Count(t, sql, p)), token), cancellationToken);
 
     public Task<IReadOnlyList<VerifyRangeRecord>> GetVerifyRangesAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) =>
-        SqliteVerifyRanges.GetAsync(jobId, sourceNamespace, QueryAsync, cancellationToken);
+        SqliteVerifyRanges.GetAsync(jobId, sourceNamespace, _db.QueryAsync, cancellationToken);
 
     public Task RecordVerifyRangeAsync(string jobId, string sourceNamespace, int index, long documents, long differences, string result, CancellationToken cancellationToken) =>
-        SqliteVerifyRanges.RecordAsync(jobId, sourceNamespace, index, documents, differences, result, Now(), ExecuteAsync, cancellationToken);
+        SqliteVerifyRanges.RecordAsync(jobId, sourceNamespace, index, documents, differences, result, _db.Now(), _db.ExecuteAsync, cancellationToken);
 
     public Task<IReadOnlyList<VerifyRangeTotals>> GetVerifyRangeTotalsAsync(string jobId, CancellationToken cancellationToken) =>
-        SqliteVerifyRanges.TotalsAsync(jobId, QueryAsync, cancellationToken);
+        SqliteVerifyRanges.TotalsAsync(jobId, _db.QueryAsync, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -323,87 +228,9 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>An update that applies only from the states <paramref name="guard"/> allows; false when the chunk is in another one.</summary>
-    private Task<bool> GuardedChunkUpdateAsync(string assignments, string guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        _queue.RunAsync(
-            transaction =>
-            {
-                if (Execute(transaction, ChunkUpdate(assignments, guard), [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]) > 0)
-                {
-                    return true;
-                }
-
-                var exists = Count(
-                    transaction,
-                    "SELECT COUNT(*) FROM chunks WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index",
-                    ("$job", jobId),
-                    ("$ns", sourceNamespace),
-                    ("$index", index));
-                EnsureChanged((int)exists, $"chunk {index} of {sourceNamespace}");
-                return false;
-            },
-            cancellationToken);
-
-    private Task<int> UpdateChunkAsync(string assignments, string? guard, string jobId, string sourceNamespace, int index, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        ExecuteAsync(ChunkUpdate(assignments, guard), cancellationToken, [.. parameters, ("$job", jobId), ("$ns", sourceNamespace), ("$index", index)]);
-
-    private static string ChunkUpdate(string assignments, string? guard) =>
-        $"UPDATE chunks SET {assignments} WHERE job_id = $job AND source_ns = $ns AND chunk_index = $index{(guard is null ? string.Empty : " AND " + guard)}";
-
-    private void UpsertCollection(SqliteTransaction transaction, string jobId, CollectionRecord collection) =>
-        Execute(transaction, SqliteJobStateRows.UpsertCollection, SqliteJobStateRows.CollectionValues(jobId, collection));
-
-    private Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) => QueryAsync(
+    private Task<IReadOnlyList<JobRecord>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) => _db.QueryAsync(
         $"SELECT {SqliteJobStateRows.JobColumns} FROM jobs {where}",
         SqliteJobStateRows.Job,
         cancellationToken,
         parameters);
-
-    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        _queue.RunAsync<IReadOnlyList<T>>(
-            transaction =>
-            {
-                using var reader = Command(transaction, sql, parameters).ExecuteReader();
-                var result = new List<T>();
-                while (reader.Read())
-                {
-                    result.Add(map(reader));
-                }
-
-                return result;
-            },
-            cancellationToken);
-
-    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        _queue.RunAsync(transaction => Execute(transaction, sql, parameters), cancellationToken);
-
-    /// <summary>Runs several statements as one change: all of them are stored, or (on any error) none.</summary>
-    private Task InTransactionAsync(Action<SqliteTransaction> body, CancellationToken cancellationToken) =>
-        _queue.RunAsync(
-            transaction =>
-            {
-                body(transaction);
-                return true;
-            },
-            cancellationToken);
-
-    private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        Command(transaction, sql, parameters).ExecuteNonQuery();
-
-    private long Count(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        Convert.ToInt64(Command(transaction, sql, parameters).ExecuteScalar(), CultureInfo.InvariantCulture);
-
-    /// <summary>A prepared statement, reused: only ever called from an operation running on the queue's thread.</summary>
-    private SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        _statements.For(transaction, sql, parameters);
-
-    private string Now() => _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-
-    private static void EnsureChanged(int rows, string what)
-    {
-        if (rows == 0)
-        {
-            throw new InvalidOperationException($"The job state has no {what}.");
-        }
-    }
 }

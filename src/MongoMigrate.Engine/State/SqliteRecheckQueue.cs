@@ -133,6 +133,36 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             },
             cancellationToken);
 
+    public Task<RecheckQueueSize> GetRecheckQueueSizeAsync(string jobId, CancellationToken cancellationToken) =>
+        queue.RunAsync(
+            transaction =>
+            {
+                using var reader = statements.For(
+                    transaction,
+                    "SELECT COUNT(*), MIN(first_seen), (SELECT COUNT(*) FROM recheck_mismatches WHERE job_id = $job) FROM recheck_queue WHERE job_id = $job",
+                    [("$job", jobId)]).ExecuteReader();
+                reader.Read();
+                return new RecheckQueueSize(reader.GetInt64(0), reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)), reader.GetInt64(2));
+            },
+            cancellationToken);
+
+    public Task RequeueRecheckMismatchesAsync(string jobId, ulong clusterTime, CancellationToken cancellationToken) =>
+        queue.RunAsync(
+            transaction =>
+            {
+                Execute(
+                    transaction,
+                    """
+                    INSERT INTO recheck_queue (job_id, ns, id, first_seen, last_seen) SELECT job_id, ns, id, $time, $time FROM recheck_mismatches WHERE job_id = $job
+                    ON CONFLICT (job_id, ns, id) DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)
+                    """,
+                    ("$job", jobId),
+                    ("$time", unchecked((long)clusterTime)));
+                Execute(transaction, "DELETE FROM recheck_mismatches WHERE job_id = $job", ("$job", jobId));
+                return true;
+            },
+            cancellationToken);
+
     private Task ForEachAsync(IReadOnlyList<RecheckEntry> entries, string sql, string jobId, Func<RecheckEntry, (string Name, object? Value)[]> extra, CancellationToken cancellationToken) =>
         queue.RunAsync(
             transaction =>

@@ -127,13 +127,7 @@ public sealed class CollectionVerifier(IMongoClient source, IMongoClient target)
             {
                 if (_cursor is null)
                 {
-                    var find = new BsonBuilder().StartDocument()
-                        .String("find", collection)
-                        .Document("filter", filter)
-                        .StartDocument("sort").Int32("_id", 1).End()
-                        .StartDocument("hint").Int32("_id", 1).End()
-                        .Int32("batchSize", BatchSize)
-                        .End().ToDocument();
+                    var find = new FindCommand(collection) { Filter = filter, SortAscending = "_id", HintId = true, BatchSize = BatchSize }.Build();
                     _cursor = await RawCursor.OpenPooledAsync(runner, find, BatchSize, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -8,6 +8,9 @@ namespace MongoMigrate.Engine.Verification;
 /// </summary>
 public static class FirstDifference
 {
+    /// <summary>What ends the description of two documents that differ only in their fields' order (at any depth).</summary>
+    public const string InAnotherOrder = " (fields in another order)";
+
     /// <summary>The path of the first difference, or null when the bytes are equal.</summary>
     public static string? Of(RawDocument source, RawDocument target)
     {
@@ -23,13 +26,14 @@ public static class FirstDifference
     {
         var left = source.GetEnumerator();
         var right = target.GetEnumerator();
+        string? reordered = null;
         while (true)
         {
             var hasLeft = left.MoveNext();
             var hasRight = right.MoveNext();
             if (!hasLeft && !hasRight)
             {
-                return null;
+                return reordered;
             }
 
             if (!hasLeft)
@@ -46,9 +50,8 @@ public static class FirstDifference
             var r = right.Current;
             if (!l.Utf8Name.Span.SequenceEqual(r.Utf8Name.Span))
             {
-                return target.TryGetValue(l.Utf8Name.Span, out _)
-                    ? Path(prefix, l.Name) + " (fields in another order)"
-                    : Path(prefix, l.Name) + " (missing on the target)";
+                // Another order from here: said so only when nothing else differs, else the first thing that does.
+                return ByName(source, target, prefix) ?? reordered ?? Path(prefix, l.Name) + InAnotherOrder;
             }
 
             if (l.Value.Equals(r.Value))
@@ -62,13 +65,68 @@ public static class FirstDifference
                 return $"{path} (type {l.Type} on the source, {r.Type} on the target)";
             }
 
-            if (l.Value.IsDocumentOrArray)
+            if (!l.Value.IsDocumentOrArray)
             {
-                return Walk(l.Value.AsDocument, r.Value.AsDocument, path) ?? path;
+                return path;
             }
 
-            return path;
+            // A nested document in another order only: kept, in case something later differs otherwise.
+            var inner = Walk(l.Value.AsDocument, r.Value.AsDocument, path) ?? path;
+            if (!inner.EndsWith(InAnotherOrder, StringComparison.Ordinal))
+            {
+                return inner;
+            }
+
+            reordered ??= inner;
         }
+    }
+
+    /// <summary>Compares two documents field by field by name, whatever their order: the first difference other than order, or null.</summary>
+    private static string? ByName(RawDocument source, RawDocument target, string prefix)
+    {
+        foreach (var l in source)
+        {
+            if (!target.TryGetValue(l.Utf8Name.Span, out _))
+            {
+                return Path(prefix, l.Name) + " (missing on the target)";
+            }
+        }
+
+        foreach (var r in target)
+        {
+            if (!source.TryGetValue(r.Utf8Name.Span, out _))
+            {
+                return Path(prefix, r.Name) + " (only on the target)";
+            }
+        }
+
+        foreach (var l in source)
+        {
+            target.TryGetValue(l.Utf8Name.Span, out var r);
+            if (l.Value.Equals(r))
+            {
+                continue;
+            }
+
+            var path = Path(prefix, l.Name);
+            if (l.Type != r.Type)
+            {
+                return $"{path} (type {l.Type} on the source, {r.Type} on the target)";
+            }
+
+            if (!l.Value.IsDocumentOrArray)
+            {
+                return path;
+            }
+
+            var inner = Walk(l.Value.AsDocument, r.AsDocument, path) ?? path;
+            if (!inner.EndsWith(InAnotherOrder, StringComparison.Ordinal))
+            {
+                return inner;
+            }
+        }
+
+        return null;
     }
 
     private static string Path(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;

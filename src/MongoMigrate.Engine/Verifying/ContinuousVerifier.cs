@@ -1,9 +1,10 @@
-using System.Globalization;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
 using MongoMigrate.Engine.State;
 using MongoMigrate.Engine.Verification;
+using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Verifying;
 
@@ -30,11 +31,28 @@ public sealed class ContinuousVerifier(
     Func<NamespaceName, NamespaceName> targetOf,
     IAppliedClock clock) : IRecheckSink
 {
+    /// <summary>Repairs of one key before its difference counts as a mismatch anyway.</summary>
+    private const int MaxRepairGeneration = 4;
+
     private readonly WakeUp _enqueued = new();
     private readonly SemaphoreSlim _generation = new(1, 1);
+    private long _repaired;
 
     /// <summary>Keys compared at once per collection.</summary>
     public int BatchSize { get; init; } = 500;
+
+    /// <summary>The pool whose slot each comparison holds while it reads both sides (the job's dump pool, as the copy's reads); none: unlimited.</summary>
+    public WorkerPoolManager? Pool { get; init; }
+
+    /// <summary>
+    /// Writes documents whole from the source by _id. A key whose only difference, twice and with no change of its own
+    /// in between, is its fields' order (what an update replayed over a later state leaves) is repaired so, then
+    /// compared again; any other difference is a mismatch. None: every difference found twice is a mismatch.
+    /// </summary>
+    public Func<NamespaceName, IReadOnlyList<RawBsonValue>, CancellationToken, Task>? Repair { get; init; }
+
+    /// <summary>Documents repaired (<see cref="Repair"/>) so far.</summary>
+    public long Repaired => Interlocked.Read(ref _repaired);
 
     public async ValueTask EnqueueAsync(IReadOnlyList<RecheckKey> keys, CancellationToken cancellationToken)
     {
@@ -82,6 +100,16 @@ public sealed class ContinuousVerifier(
                 var readAt = await clock.SourceTimeAsync(cancellationToken).ConfigureAwait(false);
                 var confirmed = differing.Where(d => d.Entry.SuspectAt is not null && d.Entry.SuspectLastSeen == d.Entry.LastSeen).ToList();
                 var again = differing.Where(d => !confirmed.Contains(d)).Select(d => d.Entry).ToList();
+                var repairable = Repair is null ? [] : confirmed.Where(d => d.Entry.Generation < MaxRepairGeneration && d.Description.EndsWith(FirstDifference.InAnotherOrder, StringComparison.Ordinal)).ToList();
+                if (repairable.Count > 0)
+                {
+                    await Repair!(NamespaceName.Parse(group.Key), [.. repairable.Select(d => new RawDocument(d.Entry.Id)["_id"])], cancellationToken).ConfigureAwait(false);
+                    Interlocked.Add(ref _repaired, repairable.Count);
+                    confirmed = [.. confirmed.Except(repairable)];
+                    again.AddRange(repairable.Select(d => d.Entry));
+                    readAt = await clock.SourceTimeAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await store.RemoveRechecksAsync(jobId, same, cancellationToken).ConfigureAwait(false);
                 await store.MarkRechecksSuspectAsync(jobId, again, readAt, cancellationToken).ConfigureAwait(false);
                 await store.RecordRecheckMismatchesAsync(jobId, [.. confirmed.Select(d => new RecheckMismatch(d.Entry.Namespace, d.Entry.Id, d.Description, readAt))], cancellationToken).ConfigureAwait(false);
@@ -135,6 +163,21 @@ public sealed class ContinuousVerifier(
         }
     }
 
+    /// <summary>Pending rechecks, the verifier's lag (against <paramref name="sourceTime"/>, the source's latest time known) and mismatches, now.</summary>
+    public async Task<RecheckStatus> StatusAsync(ulong sourceTime, CancellationToken cancellationToken)
+    {
+        var size = await store.GetRecheckQueueSizeAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return RecheckStatus.Of(size, sourceTime);
+    }
+
+    /// <summary>A cutover asked again compares the documents found mismatching anew: their keys go back in the queue as changed now.</summary>
+    public async Task RequeueMismatchesAsync(CancellationToken cancellationToken)
+    {
+        var now = await clock.SourceTimeAsync(cancellationToken).ConfigureAwait(false);
+        await store.RequeueRecheckMismatchesAsync(jobId, now, cancellationToken).ConfigureAwait(false);
+        _enqueued.Signal();
+    }
+
     /// <summary>The verifier's lag: the source's time now less the oldest change not rechecked yet; zero with nothing queued.</summary>
     public async Task<TimeSpan> LagAsync(CancellationToken cancellationToken)
     {
@@ -153,17 +196,27 @@ public sealed class ContinuousVerifier(
         IReadOnlyList<RecheckEntry> entries,
         CancellationToken cancellationToken)
     {
-        var filter = new BsonBuilder().StartDocument().StartDocument("_id").StartArray("$in");
+        var ids = new List<RawBsonValue>(entries.Count);
         var byText = new Dictionary<string, RecheckEntry>(StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var entry in entries)
         {
-            var id = new RawDocument(entries[i].Id)["_id"];
-            filter.Value(i.ToString(CultureInfo.InvariantCulture), id);
-            byText[BsonDebugText.Format(id)] = entries[i];
+            var id = new RawDocument(entry.Id)["_id"];
+            ids.Add(id);
+            byText[BsonDebugText.Format(id)] = entry;
         }
 
         var verifier = new CollectionVerifier(source, target) { MismatchLimit = entries.Count };
-        var result = await verifier.VerifyAsync(ns, targetOf(ns), filter.End().End().End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        VerificationResult result;
+        var slot = Pool is null ? default(WorkerSlot?) : await Pool.AcquireAsync(0, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            result = await verifier.VerifyAsync(ns, targetOf(ns), IdFilter.In(ids), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot?.Dispose();
+        }
+
         // The verifier names a document by the same text; two _ids of one text (1 and 1L) are one document to $in anyway.
         var differing = result.Mismatches
             .Where(m => byText.ContainsKey(m.Id))

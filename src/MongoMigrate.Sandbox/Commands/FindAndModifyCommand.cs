@@ -37,6 +37,8 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
         var projection = fields is { IsEmpty: false } f ? Projection.Compile(f) : Projection.Identity;
         var spec = hasUpdate ? UpdateSpecification.Compile(update, UpdateCommand.ArrayFilters(context.Body)) : null;
         var time = context.Server.TimeProvider;
+        var fill = spec?.Kind == UpdateSpecification.UpdateKind.Replacement && !EmptyTimestamps.Bypassed(context);
+        var clock = context.Server.Clock;
 
         var (value, n, updatedExisting, upsertedId) = context.Server.Catalog.Write(ns, store =>
         {
@@ -63,6 +65,7 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
                 }
 
                 var document = spec!.BuildUpsert(filter, new UpdateContext(time));
+                document = fill ? EmptyTimestamps.Fill(document, clock) : document;
                 if (!bypass)
                 {
                     store.Validation?.Check(document, null);
@@ -74,6 +77,12 @@ internal sealed class FindAndModifyCommand : SyncCommandHandler
 
             var updateContext = new UpdateContext(time) { PositionalIndex = filter.TryGetPositionalIndex(target.Document, out var p) ? p : null };
             var result = spec!.Apply(target.Document, updateContext);
+            if (fill)
+            {
+                var filled = EmptyTimestamps.Fill(result.Document, clock);
+                result = new UpdateResult(filled, result.Modified || !filled.Span.SequenceEqual(target.Document.Span));
+            }
+
             if (result.Modified && !bypass)
             {
                 store.Validation?.Check(result.Document, target.Document);

@@ -2,7 +2,7 @@ using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox.Commands;
 
-/// <summary>insert: stores documents exactly as sent; ordered stops at the first error, unordered carries on.</summary>
+/// <summary>insert: stores documents as sent (top-level empty timestamps filled as mongod does, see <see cref="EmptyTimestamps"/>); ordered stops at the first error, unordered carries on.</summary>
 internal sealed class InsertCommand : SyncCommandHandler
 {
     public override string Name => "insert";
@@ -13,6 +13,8 @@ internal sealed class InsertCommand : SyncCommandHandler
         var documents = context.Documents("documents");
         var ordered = context.GetBoolean("ordered", true);
         var bypass = context.GetBoolean("bypassDocumentValidation", false);
+        var keepEmptyTimestamps = EmptyTimestamps.Bypassed(context);
+        var clock = context.Server.Clock;
         if (documents.Count > 100_000)
         {
             throw new CommandException(ServerErrorCode.InvalidLength, $"Write batch sizes must be between 1 and 100000. Got {documents.Count} operations.");
@@ -26,12 +28,13 @@ internal sealed class InsertCommand : SyncCommandHandler
             {
                 try
                 {
+                    var document = keepEmptyTimestamps ? documents[i] : EmptyTimestamps.Fill(documents[i], clock);
                     if (!bypass)
                     {
-                        store.Validation?.Check(documents[i], null);
+                        store.Validation?.Check(document, null);
                     }
 
-                    store.Insert(documents[i]);
+                    store.Insert(document);
                     n++;
                 }
                 catch (CommandException e)

@@ -71,6 +71,9 @@ internal sealed class UpdateCommand : SyncCommandHandler
         var filter = QueryFilter.Compile(query);
         var time = context.Server.TimeProvider;
         var bypass = context.GetBoolean("bypassDocumentValidation", false);
+        var replacement = spec.Kind == UpdateSpecification.UpdateKind.Replacement;
+        var fill = replacement && !EmptyTimestamps.Bypassed(context);
+        var clock = context.Server.Clock;
         return context.Server.Catalog.Write(ns, store =>
         {
             var targets = QueryPlanner.Matching(store, filter);
@@ -80,6 +83,12 @@ internal sealed class UpdateCommand : SyncCommandHandler
             {
                 var updateContext = new UpdateContext(time) { PositionalIndex = filter.TryGetPositionalIndex(target.Document, out var p) ? p : null };
                 var result = spec.Apply(target.Document, updateContext);
+                if (fill)
+                {
+                    var filled = EmptyTimestamps.Fill(result.Document, clock);
+                    result = new UpdateResult(filled, result.Modified || !filled.Span.SequenceEqual(target.Document.Span));
+                }
+
                 if (result.Modified)
                 {
                     if (!bypass)
@@ -87,7 +96,7 @@ internal sealed class UpdateCommand : SyncCommandHandler
                         store.Validation?.Check(result.Document, target.Document);
                     }
 
-                    store.Replace(target, result.Document, spec.Kind == UpdateSpecification.UpdateKind.Replacement);
+                    store.Replace(target, result.Document, replacement);
                     modified++;
                 }
             }
@@ -95,6 +104,7 @@ internal sealed class UpdateCommand : SyncCommandHandler
             if (list.Count == 0 && upsert)
             {
                 var document = spec.BuildUpsert(filter, new UpdateContext(time));
+                document = fill ? EmptyTimestamps.Fill(document, clock) : document;
                 if (!bypass)
                 {
                     store.Validation?.Check(document, null);

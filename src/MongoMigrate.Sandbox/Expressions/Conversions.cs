@@ -5,7 +5,7 @@ using MongoMigrate.Sandbox.Documents;
 
 namespace MongoMigrate.Sandbox.Expressions;
 
-/// <summary>$toString, $toInt, $toLong, $toDouble and $toBool with $convert's rules; null or missing gives null.</summary>
+/// <summary>$toString, $toInt, $toLong, $toDouble, $toDecimal and $toBool with $convert's rules; null or missing gives null.</summary>
 internal static class Conversions
 {
     private const int ConversionFailure = 241;
@@ -91,6 +91,50 @@ internal static class Conversions
 
             default:
                 throw Unsupported(value, "double");
+        }
+    }
+
+    /// <summary>A decimal: integers exactly, a double at 15 significant digits ({$toDecimal: 2.5} is 2.50000000000000, as mongod gives it), dates as milliseconds.</summary>
+    public static RawBsonValue ToDecimal(RawBsonValue value)
+    {
+        if (IsNullish(value))
+        {
+            return BsonValues.Null;
+        }
+
+        switch (value.Type)
+        {
+            case BsonTypeCode.Decimal128:
+                return value;
+            case BsonTypeCode.Int32:
+                return BsonValues.Decimal128(new Decimal128(value.AsInt32));
+            case BsonTypeCode.Int64:
+                return BsonValues.Decimal128(new Decimal128(value.AsInt64));
+            case BsonTypeCode.Boolean:
+                return BsonValues.Decimal128(value.AsBoolean ? Decimal128.One : Decimal128.Zero);
+            case BsonTypeCode.DateTime:
+                return BsonValues.Decimal128(new Decimal128(value.AsDateTimeMilliseconds));
+            case BsonTypeCode.Double:
+                {
+                    var d = value.AsDouble;
+                    var text = double.IsNaN(d) ? "NaN" : double.IsInfinity(d) ? (d > 0 ? "Infinity" : "-Infinity") : d.ToString("E14", CultureInfo.InvariantCulture);
+                    return BsonValues.Decimal128(Decimal128.Parse(text));
+                }
+
+            case BsonTypeCode.String:
+                {
+                    var text = value.AsString;
+                    if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.') && !text.Contains("0x", StringComparison.OrdinalIgnoreCase)
+                        && Decimal128.TryParse(text, out var parsed))
+                    {
+                        return BsonValues.Decimal128(parsed);
+                    }
+
+                    throw new CommandException(ConversionFailure, $"Failed to parse number '{text}' in $convert with no onError value: Failed to parse string to decimal");
+                }
+
+            default:
+                throw Unsupported(value, "decimal");
         }
     }
 

@@ -15,14 +15,14 @@ internal static class DateOperators
     private const string DefaultFormat = "%Y-%m-%dT%H:%M:%S.%LZ";
 
     /// <summary>Arguments: the date, then the timezone; {date, timezone} or the date expression itself.</summary>
-    public static Expression[] ParseDatePart(RawBsonValue argument) =>
+    public static Expression[] ParseDatePart(RawBsonValue argument, VariableScope? scope) =>
         argument.Type == BsonTypeCode.Document && argument.AsDocument.TryGetFirst(out var first) && !first.Name.StartsWith('$')
-            ? NamedArguments.Parse(argument.AsDocument, "$datePart", "date", "timezone")
-            : [ExpressionParser.Parse(argument)];
+            ? NamedArguments.Parse(argument.AsDocument, "$datePart", scope, "date", "timezone")
+            : [ExpressionParser.Parse(argument, scope)];
 
-    public static Expression[] ParseDateToString(RawBsonValue argument) =>
+    public static Expression[] ParseDateToString(RawBsonValue argument, VariableScope? scope) =>
         argument.Type == BsonTypeCode.Document
-            ? NamedArguments.Parse(argument.AsDocument, "$dateToString", "date", "format", "timezone", "onNull")
+            ? NamedArguments.Parse(argument.AsDocument, "$dateToString", scope, "date", "format", "timezone", "onNull")
             : throw new CommandException(18629, "$dateToString only supports an object as its argument");
 
     public static ExpressionOperators.Implementation Part(Func<DateTimeOffset, int> part) =>

@@ -43,6 +43,10 @@ internal static class ExpressionOperators
         ["$toLong"] = new(static (a, in c) => Conversions.ToLong(a[0].Evaluate(c)), 1, 1),
         ["$toDouble"] = new(static (a, in c) => Conversions.ToDouble(a[0].Evaluate(c)), 1, 1),
         ["$toBool"] = new(static (a, in c) => Conversions.ToBool(a[0].Evaluate(c)), 1, 1),
+        ["$toDecimal"] = new(static (a, in c) => Conversions.ToDecimal(a[0].Evaluate(c)), 1, 1),
+        ["$convert"] = new(ConvertOperator.Evaluate, 4, 4) { ParseArguments = ConvertOperator.Parse },
+        ["$round"] = new(RoundingOperators.Round, 1, 2),
+        ["$trunc"] = new(RoundingOperators.Trunc, 1, 2),
         ["$max"] = new(static (a, in c) => MinMax(a, c, max: true), 1, int.MaxValue),
         ["$min"] = new(static (a, in c) => MinMax(a, c, max: false), 1, int.MaxValue),
         ["$sum"] = new(static (a, in c) => SumOrAverage(a, c, average: false), 1, int.MaxValue),
@@ -75,7 +79,7 @@ internal static class ExpressionOperators
         public bool TakesArrayAsSingleArgument { get; init; }
 
         /// <summary>Parses a non-array argument specially (the document form of $cond).</summary>
-        public Func<RawBsonValue, Expression[]>? ParseArguments { get; init; }
+        public Func<RawBsonValue, VariableScope?, Expression[]>? ParseArguments { get; init; }
 
         public void CheckArity(string name, int count)
         {
@@ -128,11 +132,11 @@ internal static class ExpressionOperators
     private static RawBsonValue Cond(Expression[] arguments, in EvaluationContext context) =>
         Truth.IsTrue(arguments[0].Evaluate(context)) ? arguments[1].Evaluate(context) : arguments[2].Evaluate(context);
 
-    private static Expression[] ParseCondDocument(RawBsonValue argument)
+    private static Expression[] ParseCondDocument(RawBsonValue argument, VariableScope? scope)
     {
         if (argument.Type != BsonTypeCode.Document)
         {
-            return [ExpressionParser.Parse(argument)];
+            return [ExpressionParser.Parse(argument, scope)];
         }
 
         Expression? @if = null, then = null, @else = null;
@@ -141,13 +145,13 @@ internal static class ExpressionOperators
             switch (element.Name)
             {
                 case "if":
-                    @if = ExpressionParser.Parse(element.Value);
+                    @if = ExpressionParser.Parse(element.Value, scope);
                     break;
                 case "then":
-                    then = ExpressionParser.Parse(element.Value);
+                    then = ExpressionParser.Parse(element.Value, scope);
                     break;
                 case "else":
-                    @else = ExpressionParser.Parse(element.Value);
+                    @else = ExpressionParser.Parse(element.Value, scope);
                     break;
                 default:
                     throw new CommandException(17083, $"Unrecognized parameter to $cond: {element.Name}");

@@ -7,24 +7,27 @@ namespace MongoMigrate.Sandbox.Expressions;
 public static class ExpressionParser
 {
     /// <summary>Parses an expression; unknown operators fail with code 168 "Unrecognized expression '$foo'".</summary>
-    public static Expression Parse(RawBsonValue value)
+    public static Expression Parse(RawBsonValue value) => Parse(value, null);
+
+    /// <summary>Parses an expression inside the scope of the user variables it may read.</summary>
+    internal static Expression Parse(RawBsonValue value, VariableScope? scope)
     {
         switch (value.Type)
         {
             case BsonTypeCode.String:
                 {
                     var text = value.AsString;
-                    return text.StartsWith('$') ? ParsePath(text) : new ConstantExpression(value);
+                    return text.StartsWith('$') ? ParsePath(text, scope) : new ConstantExpression(value);
                 }
 
             case BsonTypeCode.Document:
-                return ParseDocument(value);
+                return ParseDocument(value, scope);
             case BsonTypeCode.Array:
                 {
                     var items = new List<Expression>();
                     foreach (var element in value.AsDocument)
                     {
-                        items.Add(Parse(element.Value));
+                        items.Add(Parse(element.Value, scope));
                     }
 
                     return new ArrayExpression([.. items]);
@@ -38,7 +41,7 @@ public static class ExpressionParser
     /// <summary>Parses the argument of $expr (the same as any expression).</summary>
     public static Expression ParseTopLevel(RawBsonValue value) => Parse(value);
 
-    private static Expression ParseDocument(RawBsonValue value)
+    private static Expression ParseDocument(RawBsonValue value, VariableScope? scope)
     {
         var document = value.AsDocument;
         if (document.TryGetFirst(out var first) && first.Name.StartsWith('$'))
@@ -48,7 +51,7 @@ public static class ExpressionParser
                 throw new CommandException(15983, "An object representing an expression must have exactly one field: " + BsonDebugText.Format(value));
             }
 
-            return ParseOperator(first.Name, first.Value);
+            return ParseOperator(first.Name, first.Value, scope);
         }
 
         var fields = new List<KeyValuePair<string, Expression>>();
@@ -56,7 +59,7 @@ public static class ExpressionParser
         {
             var name = element.Name;
             ValidateFieldName(name);
-            fields.Add(new(name, Parse(element.Value)));
+            fields.Add(new(name, Parse(element.Value, scope)));
         }
 
         return new ObjectExpression(fields);
@@ -80,11 +83,16 @@ public static class ExpressionParser
         }
     }
 
-    private static Expression ParseOperator(string name, RawBsonValue argument)
+    private static Expression ParseOperator(string name, RawBsonValue argument, VariableScope? scope)
     {
         if (name == "$literal")
         {
             return new ConstantExpression(argument);
+        }
+
+        if (VariableOperators.TryParse(name, argument, scope, out var scoped))
+        {
+            return scoped;
         }
 
         if (!ExpressionOperators.TryGet(name, out var definition))
@@ -98,26 +106,26 @@ public static class ExpressionParser
             var items = new List<Expression>();
             foreach (var element in argument.AsDocument)
             {
-                items.Add(Parse(element.Value));
+                items.Add(Parse(element.Value, scope));
             }
 
             arguments = [.. items];
         }
         else if (definition.ParseArguments is not null)
         {
-            arguments = definition.ParseArguments(argument);
+            arguments = definition.ParseArguments(argument, scope);
         }
         else
         {
-            arguments = [Parse(argument)];
+            arguments = [Parse(argument, scope)];
         }
 
         definition.CheckArity(name, arguments.Length);
         return new OperatorExpression(name, arguments, definition.Evaluate);
     }
 
-    /// <summary>"$a.b" is a field path; "$$ROOT", "$$CURRENT" and "$$REMOVE" are the variables the sandbox knows.</summary>
-    private static Expression ParsePath(string text)
+    /// <summary>"$a.b" is a field path; "$$ROOT", "$$CURRENT", "$$REMOVE" and the user variables in scope are the variables the sandbox knows.</summary>
+    private static Expression ParsePath(string text, VariableScope? scope)
     {
         if (text.StartsWith("$$", StringComparison.Ordinal))
         {
@@ -139,6 +147,13 @@ public static class ExpressionParser
                 case "":
                     throw new CommandException(ServerErrorCode.FailedToParse, "empty variable names are not allowed");
                 default:
+                    if (VariableScope.Defines(scope, name))
+                    {
+                        var path = FieldPath.Parse(variable);
+                        ValidatePath(path, text);
+                        return new VariableExpression(name, path);
+                    }
+
                     throw new CommandException(17276, $"Use of undefined variable: {name}");
             }
         }

@@ -73,14 +73,14 @@ internal static class StringFunctions
             return BsonValues.String(start && end ? text.Trim(set) : start ? text.TrimStart(set) : text.TrimEnd(set));
         };
 
-    public static Expression[] ParseTrim(RawBsonValue argument) =>
+    public static Expression[] ParseTrim(RawBsonValue argument, VariableScope? scope) =>
         argument.Type == BsonTypeCode.Document
-            ? NamedArguments.Parse(argument.AsDocument, "$trim", "input", "chars")
+            ? NamedArguments.Parse(argument.AsDocument, "$trim", scope, "input", "chars")
             : throw new CommandException(50696, "trim operators only accept an object as their argument");
 
-    public static Expression[] ParseRegex(RawBsonValue argument) =>
+    public static Expression[] ParseRegex(RawBsonValue argument, VariableScope? scope) =>
         argument.Type == BsonTypeCode.Document
-            ? NamedArguments.Parse(argument.AsDocument, "$regexMatch", "input", "regex", "options")
+            ? NamedArguments.Parse(argument.AsDocument, "$regexMatch", scope, "input", "regex", "options")
             : throw new CommandException(51103, "$regexMatch expects an object of named arguments");
 
     public static RawBsonValue RegexMatch(Expression[] arguments, in EvaluationContext context)

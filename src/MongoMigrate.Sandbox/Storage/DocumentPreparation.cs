@@ -4,9 +4,8 @@ namespace MongoMigrate.Sandbox.Storage;
 
 /// <summary>
 /// What mongod 7.0 does to a document before inserting it (fixDocumentForInsert): checks its size and _id and
-/// puts _id first. Unlike mongod, a top-level Timestamp(0,0) is kept as sent (mongod fills it with the current
-/// time): the migration's own tests copy such documents byte for byte, and what the engine should do about a target
-/// that rewrites them is still open.
+/// puts _id first. Its other part, filling top-level Timestamp(0,0) values with the cluster time, needs the clock
+/// and the command's bypassEmptyTsReplacement flag, so the write commands do it first (Commands/EmptyTimestamps).
 /// </summary>
 internal static class DocumentPreparation
 {

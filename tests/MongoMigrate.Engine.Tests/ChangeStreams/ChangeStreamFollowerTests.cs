@@ -66,6 +66,39 @@ public class ChangeStreamFollowerTests(MongoServerFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Inserts_and_replacements_holding_a_top_level_empty_timestamp_are_applied_as_the_source_holds_them()
+    {
+        await using var bed = await FollowerTestBed.CreateAsync(server, "emptyts", "a");
+        await ChangeStreamFollower.RecordStartAsync(server.Client, bed.Store, FollowerTestBed.JobId, Ct);
+        await bed.CopyAsync("a");
+        await using var follower = await ChangeStreamFollower.StartAsync(bed.Settings(), Ct);
+        var database = server.Client.GetDatabase(bed.SourceDb);
+        var empty = new BsonTimestamp(0);
+
+        // The application's own writes say bypassEmptyTsReplacement so that the source holds Timestamp(0,0) at all (SERVER-88750).
+        try
+        {
+            await database.RunCommandAsync<BsonDocument>(
+                new BsonDocument { { "insert", "a" }, { "documents", new BsonArray { new BsonDocument { { "_id", 1 }, { "at", empty } }, new BsonDocument { { "_id", 2 }, { "at", 5 } } } }, { "bypassEmptyTsReplacement", true } },
+                cancellationToken: Ct);
+        }
+        catch (MongoCommandException e) when (e.Code == 40415)
+        {
+            Assert.Skip("This server predates bypassEmptyTsReplacement (SERVER-88750: 8.0, 7.0.13, 6.0.17, 5.0.29).");
+        }
+
+        await database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "update", "a" }, { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument("_id", 2) }, { "u", new BsonDocument { { "at", empty }, { "v", 2 } } } } } }, { "bypassEmptyTsReplacement", true } },
+            cancellationToken: Ct);
+
+        await bed.AssertCaughtUpAndEqualAsync(follower);
+        var stored = await server.Client.GetDatabase(bed.TargetDb).GetCollection<BsonDocument>("a").Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Ct);
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, d => Assert.Equal(empty, d["at"]));
+        Assert.False(follower.Completion.IsCompleted, follower.Completion.Exception?.ToString());
+    }
+
+    [Fact]
     public async Task Stopping_at_random_moments_and_resuming_from_the_checkpoint_ends_exact()
     {
         await using var bed = await FollowerTestBed.CreateAsync(server, "crash", "a");

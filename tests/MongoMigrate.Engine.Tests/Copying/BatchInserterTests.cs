@@ -51,4 +51,46 @@ public class BatchInserterTests(MongoServerFixture server) : IClassFixture<Mongo
             new[] { Document(1, "one"), Document(2, "two"), Document(3, "three"), Document(4, "four"), Document(5, "five") }.Select(d => Convert.ToHexString(d.Span)),
             stored.Select(d => Convert.ToHexString(d.Span)));
     }
+
+    [Fact]
+    public async Task A_top_level_empty_timestamp_arrives_as_sent_where_a_plain_insert_would_store_the_current_time()
+    {
+        var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("emptyts")));
+        var inserter = new BatchInserter(runner, "c");
+        var documents = Enumerable.Range(0, 3).Select(i => new BsonBuilder().StartDocument()
+            .Int32("_id", i).Timestamp("empty", 0).Timestamp("second", 0).String("v", "x").End().ToDocument()).ToList();
+
+        try
+        {
+            await inserter.InsertAsync(documents, Ct);
+        }
+        catch (MigrationException e) when (e.InnerException is MongoDB.Driver.MongoCommandException { Code: EmptyTimestamps.UnknownFieldCode })
+        {
+            Assert.Skip("This server predates bypassEmptyTsReplacement (SERVER-88750: 8.0, 7.0.13, 6.0.17, 5.0.29); the copy stops instead.");
+        }
+
+        var again = await inserter.InsertAsync(documents, Ct);
+
+        Assert.Equal(3, again.AlreadyPresent);
+        var find = new BsonBuilder().StartDocument().String("find", "c").StartDocument("sort").Int32("_id", 1).End().End().ToDocument();
+        var stored = await (await RawCursor.OpenAsync(runner, find, null, Ct)).ToListAsync(Ct);
+        Assert.Equal(documents.Select(d => Convert.ToHexString(d.Span)), stored.Select(d => Convert.ToHexString(d.Span)));
+    }
+
+    [Fact]
+    public async Task A_target_that_refuses_bypassEmptyTsReplacement_fails_the_batch_with_the_document_and_what_to_do()
+    {
+        var sandbox = server.RequireSandbox();
+        var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("oldtarget")));
+        var inserter = new BatchInserter(runner, "c");
+        sandbox.Faults.Add(new Sandbox.Faults.FailPoint { Commands = ["insert"], ErrorCode = EmptyTimestamps.UnknownFieldCode });
+
+        var refused = await Assert.ThrowsAsync<MigrationException>(() => inserter.InsertAsync(
+            [new BsonBuilder().StartDocument().Int32("_id", 1).End().ToDocument(), new BsonBuilder().StartDocument().Int32("_id", 2).Timestamp("at", 0).End().ToDocument()], Ct));
+
+        Assert.Equal(
+            "A document of c (_id 2) has a top-level Timestamp(0,0), which this target would replace with the current time: it does not accept bypassEmptyTsReplacement "
+            + "(MongoDB 8.0, 7.0.13, 6.0.17, 5.0.29 and later do). Upgrade the target to such a version, or change those values on the source, then resume.",
+            refused.Message);
+    }
 }

@@ -62,13 +62,25 @@ public sealed class DumpJobTests : IAsyncLifetime
             collections.Add(name);
         }
 
+        // The corpus has no Timestamp(0,0); a top-level one is what MongoDB rewrites on insert unless told not to.
+        // One document is inserted by the driver, which does not say so: the source fills it, as mongod does, and that
+        // filled value is then copied like any other. The others go in through the engine's inserter, which keeps them.
+        var stamps = new NamespaceName("corpus", "empty_timestamps");
+        await InsertAsync(stamps, [.. Enumerable.Range(0, 3).Select(EmptyTimestamps)]);
+        var driverInsert = new BsonDocument { { "_id", 100 }, { "empty", new BsonTimestamp(0) }, { "nested", new BsonDocument("empty", new BsonTimestamp(0)) } };
+        await _sourceClient.GetDatabase(stamps.Database).GetCollection<BsonDocument>(stamps.Collection).InsertOneAsync(driverInsert, cancellationToken: TestContext.Current.CancellationToken);
+        var filled = await _sourceClient.GetDatabase(stamps.Database).GetCollection<BsonDocument>(stamps.Collection).Find(new BsonDocument("_id", 100)).SingleAsync(TestContext.Current.CancellationToken);
+        Assert.NotEqual(new BsonTimestamp(0), filled["empty"]);
+        Assert.Equal(new BsonTimestamp(0), filled["nested"]["empty"]);
+        collections.Add(stamps);
+
         var location = archive ? DumpLocation.ArchiveFile(_folder.Combine(gzip ? "corpus.archive.gz" : "corpus.archive")) : DumpLocation.Directory(_folder.Combine("corpus"));
         var dump = await DumpJobRunner.DumpAsync(_source, location, o => o with { Gzip = gzip });
         Assert.True(dump.Status == JobStatus.Completed, dump.Reason);
         var restore = await DumpJobRunner.RestoreAsync(_target, location, _folder.Combine("work"));
         Assert.True(restore.Status == JobStatus.Completed, restore.Reason);
 
-        Assert.Equal(cases.Count * 2, restore.Documents);
+        Assert.Equal((cases.Count * 2) + 4, restore.Documents);
         foreach (var ns in collections)
         {
             var expected = await DumpJobRunner.ReadCollectionAsync(_sourceClient, ns);
@@ -81,6 +93,10 @@ public sealed class DumpJobTests : IAsyncLifetime
 
             Assert.Equal(dump.Namespaces.Single(n => n.Source == ns.FullName).Crc, restore.Namespaces.Single(n => n.Source == ns.FullName).Crc);
         }
+
+        var restored = await _targetClient.GetDatabase(stamps.Database).GetCollection<BsonDocument>(stamps.Collection).Find(new BsonDocument("_id", new BsonDocument("$lt", 100))).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(3, restored.Count);
+        Assert.All(restored, d => Assert.Equal(new BsonTimestamp(0), d["empty"]));
 
     }
 
@@ -272,6 +288,9 @@ public sealed class DumpJobTests : IAsyncLifetime
             return builder.Int32("n", i).String("pad", padding).End().ToArray();
         }).ToList();
     }
+
+    private static byte[] EmptyTimestamps(int id) =>
+        new BsonBuilder(64).StartDocument().Int32("_id", id).Timestamp("empty", 0).StartDocument("nested").Timestamp("empty", 0).End().Timestamp("other", 0).End().ToArray();
 
     private static byte[] Nested(int id, byte[] corpusDocument) =>
         new BsonBuilder(corpusDocument.Length + 32).StartDocument().Int32("_id", id).Document("v", new RawDocument(corpusDocument)).End().ToArray();

@@ -107,6 +107,50 @@ public sealed class EndToEndMigrationTests : IAsyncLifetime
         Assert.Equal(2, summary.Documents);
     }
 
+    [Theory]
+    [InlineData(CopyMethod.DumpRestore)]
+    [InlineData(CopyMethod.Direct)]
+    public async Task Top_level_empty_timestamps_arrive_as_the_source_holds_them_and_verify_equal(CopyMethod method)
+    {
+        // MongoDB fills a top-level Timestamp(0,0) with the current time unless the insert carries bypassEmptyTsReplacement
+        // (SERVER-88750), as mongorestore and mongosync send it; without it every such document would differ for good.
+        var runner = new RawCommandRunner(_sourceClient.GetDatabase("stamps"));
+        var insert = new BsonBuilder().StartDocument().String("insert", "c").Boolean("bypassEmptyTsReplacement", true).StartArray("documents");
+        for (var i = 0; i < 50; i++)
+        {
+            insert.StartDocument(BsonBuilder.Index(i)).Int32("_id", i).Timestamp("empty", 0).StartDocument("nested").Timestamp("empty", 0).End().Timestamp("set", 42).End();
+        }
+
+        await runner.RunAsync(insert.End().End().ToDocument(), Ct);
+
+        var summary = await RunAsync(new MigrationOptions { Method = method });
+
+        Assert.True(summary.Status == JobStatus.Completed, summary.Reason);
+        var outcome = Assert.Single(summary.Collections);
+        Assert.True(outcome.Verification!.IsEqual);
+        Assert.Equal(50, outcome.Verification.Identical);
+        var stored = await _targetClient.GetDatabase("stamps").GetCollection<BsonDocument>("c").Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Ct);
+        Assert.Equal(50, stored.Count);
+        Assert.All(stored, d => Assert.Equal(new BsonTimestamp(0), d["empty"]));
+    }
+
+    [Fact]
+    public async Task A_target_without_bypassEmptyTsReplacement_stops_the_copy_of_an_empty_timestamp_with_what_to_do()
+    {
+        var runner = new RawCommandRunner(_sourceClient.GetDatabase("stamps"));
+        await runner.RunAsync(new BsonBuilder().StartDocument().String("insert", "old").Boolean("bypassEmptyTsReplacement", true)
+            .StartArray("documents").StartDocument("0").Int32("_id", 7).Timestamp("empty", 0).End().End().End().ToDocument(), Ct);
+        // A target before 7.0.13 / 6.0.17 / 8.0 answers an unknown command field with 40415.
+        _target.Faults.Add(new Sandbox.Faults.FailPoint { Commands = ["insert"], Times = null, ErrorCode = EmptyTimestamps.UnknownFieldCode });
+
+        var summary = await RunAsync(new MigrationOptions { Method = CopyMethod.Direct });
+
+        Assert.NotEqual(JobStatus.Completed, summary.Status);
+        var reason = summary.Reason + string.Join(" ", summary.Collections.Select(c => c.Error));
+        Assert.Contains("old (_id 7) has a top-level Timestamp(0,0)", reason, StringComparison.Ordinal);
+        Assert.Contains("Upgrade the target", reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Include_exclude_and_renames_choose_and_place_collections()
     {

@@ -130,8 +130,53 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT version FROM schema_version";
-            Assert.Equal(7L, await command.ExecuteScalarAsync(Ct));
+            Assert.Equal(8L, await command.ExecuteScalarAsync(Ct));
         }
+    }
+
+    [Fact]
+    public async Task A_version_7_file_gains_the_sync_back_whose_checkpoint_and_status_live_beside_the_forward_ones()
+    {
+        await using (var created = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct))
+        {
+            await created.CreateJobAsync(new JobRecord { JobId = "j", DefinitionJson = "{}", Status = JobStatus.Completed, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() }, [], Ct);
+        }
+
+        // As version 7 left it: no sync-back tables, no target time in the online status.
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                DROP TABLE sync_back_checkpoints;
+                DROP TABLE sync_back_status;
+                ALTER TABLE online_status DROP COLUMN target_time;
+                UPDATE schema_version SET version = 7;
+                INSERT INTO online_status VALUES ('j', 'cut over', 5, 5, 0, 0, 0, 90, 90, 91, '2026-01-01T00:00:00.0000000+00:00');
+                INSERT INTO change_stream_checkpoints VALUES ('j', 42, 3, NULL, 43, '2026-01-01T00:00:00.0000000+00:00');
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+        var old = await store.GetOnlineStatusAsync("j", Ct);
+        Assert.Equal(("cut over", (ulong?)91, (ulong?)null), (old?.Phase, old?.CutoverTime, old?.TargetTime));
+        Assert.Null(await store.SyncBack.GetChangeStreamCheckpointAsync("j", Ct));
+        Assert.Null(await store.SyncBack.GetOnlineStatusAsync("j", Ct));
+
+        await store.SaveOnlineStatusAsync(old! with { TargetTime = 77 }, Ct);
+        await store.SyncBack.SaveChangeStreamCheckpointAsync(new ChangeStreamCheckpoint { JobId = "j", StartTime = 77, Sequence = 9, ResumeToken = [1, 2], AppliedTime = 80 }, Ct);
+        await store.SyncBack.SaveOnlineStatusAsync(new OnlineStatus { JobId = "j", Phase = "following", EventsApplied = 9, LagSeconds = 0.5 }, Ct);
+
+        Assert.Equal((ulong?)77, (await store.GetOnlineStatusAsync("j", Ct))?.TargetTime);
+        Assert.Equal((42UL, 3L), (await store.GetChangeStreamCheckpointAsync("j", Ct)) is { } forward ? (forward.StartTime, forward.Sequence) : default);
+        var back = await store.SyncBack.GetChangeStreamCheckpointAsync("j", Ct);
+        Assert.Equal((77UL, 9L, 80UL), back is { } b ? (b.StartTime, b.Sequence, b.AppliedTime) : default);
+        Assert.Equal([1, 2], back!.ResumeToken);
+        Assert.Equal(("following", 9L, (double?)0.5), (await store.SyncBack.GetOnlineStatusAsync("j", Ct)) is { } s ? (s.Phase, s.EventsApplied, s.LagSeconds) : default);
+        Assert.Equal("cut over", (await store.GetOnlineStatusAsync("j", Ct))?.Phase);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SyncBack.SaveChangeStreamCheckpointAsync(new ChangeStreamCheckpoint { JobId = "none", StartTime = 1 }, Ct));
     }
 
     [Fact]

@@ -37,24 +37,6 @@ public class InsertPreparationTests(MongoServerFixture server) : IClassFixture<M
     }
 
     [Fact]
-    public async Task The_sandbox_keeps_top_level_empty_timestamps_as_sent_where_mongod_fills_them()
-    {
-        if (!server.IsSandbox)
-        {
-            Assert.Skip("mongod fills a top-level Timestamp(0,0) with the current time on insert; the sandbox deliberately keeps the bytes.");
-        }
-
-        var collection = NewCollection();
-        var empty = new BsonTimestamp(0);
-
-        await collection.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "a", empty }, { "c", new BsonDocument("d", empty) } }, cancellationToken: Ct);
-
-        var stored = await collection.Find(FilterDefinition<BsonDocument>.Empty).SingleAsync(Ct);
-        Assert.Equal(empty, stored["a"]);
-        Assert.Equal(empty, stored["c"]["d"]);
-    }
-
-    [Fact]
     public async Task An_id_given_after_other_fields_is_moved_first_and_a_second_id_is_refused()
     {
         var collection = NewCollection();

@@ -13,29 +13,25 @@ namespace MongoMigrate.Engine.ChangeStreams.Apply;
 /// </summary>
 internal sealed class DdlApplier(IMongoClient target)
 {
-    private const int NamespaceNotFound = 26;
-    private const int NamespaceExists = 48;
-    private const int IndexNotFound = 27;
-
     public async Task ApplyAsync(ChangeEvent change, NamespaceName targetNamespace, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(target.GetDatabase(targetNamespace.Database));
         switch (change.OperationType)
         {
             case "create" when IsPlainCreate(change):
-                await RunIgnoringAsync(runner, new BsonBuilder(64).StartDocument().String("create", targetNamespace.Collection).End().ToDocument(), NamespaceExists, cancellationToken).ConfigureAwait(false);
+                await RunIgnoringAsync(runner, CreateCommand.Build(targetNamespace.Collection), CreateCommand.NamespaceExists, cancellationToken).ConfigureAwait(false);
                 return;
             case "drop":
-                await RunIgnoringAsync(runner, new BsonBuilder(64).StartDocument().String("drop", targetNamespace.Collection).End().ToDocument(), NamespaceNotFound, cancellationToken).ConfigureAwait(false);
+                await RunIgnoringAsync(runner, DropCommand.Build(targetNamespace.Collection), DropCommand.NamespaceNotFound, cancellationToken).ConfigureAwait(false);
                 return;
             case "createIndexes" when Indexes(change) is { } indexes && indexes.All(IsPlainIndex):
-                await runner.RunAsync(CreateIndexes(targetNamespace.Collection, indexes), cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(CreateIndexesCommand.Build(targetNamespace.Collection, indexes), cancellationToken).ConfigureAwait(false);
                 return;
             case "dropIndexes" when Indexes(change) is { } dropped:
                 foreach (var index in dropped)
                 {
-                    var command = new BsonBuilder(128).StartDocument().String("dropIndexes", targetNamespace.Collection).Value("index", index["name"]).End().ToDocument();
-                    await RunIgnoringAsync(runner, command, IndexNotFound, cancellationToken).ConfigureAwait(false);
+                    var command = DropIndexesCommand.Build(targetNamespace.Collection, index["name"]);
+                    await RunIgnoringAsync(runner, command, DropIndexesCommand.IndexNotFound, cancellationToken).ConfigureAwait(false);
                 }
 
                 return;
@@ -62,26 +58,6 @@ internal sealed class DdlApplier(IMongoClient target)
     /// </summary>
     private static bool IsPlainIndex(RawDocument index) =>
         !(index.TryGetValue("unique", out var unique) && unique.IsTruthy) && !index.Contains("expireAfterSeconds");
-
-    private static RawDocument CreateIndexes(string collection, List<RawDocument> indexes)
-    {
-        var builder = new BsonBuilder(256).StartDocument().String("createIndexes", collection).StartArray("indexes");
-        for (var i = 0; i < indexes.Count; i++)
-        {
-            builder.StartDocument(BsonBuilder.Index(i));
-            foreach (var element in indexes[i])
-            {
-                if (!element.NameEquals("ns"))
-                {
-                    builder.Element(element);
-                }
-            }
-
-            builder.End();
-        }
-
-        return builder.End().End().ToDocument();
-    }
 
     /// <summary>A create without options (other than its _id index), which a plain create reproduces.</summary>
     private static bool IsPlainCreate(ChangeEvent change)

@@ -52,7 +52,7 @@ public sealed class TargetWriter
             refreshes.AddRange(group.Where(o => o.Kind == ApplyOperationKind.Refresh));
             if (writes.Count > 0)
             {
-                var reply = await runner.RunAsync(UpdateCommand(group.Key, writes), cancellationToken).ConfigureAwait(false);
+                var reply = await RunUpdateAsync(runner, group.Key, writes, cancellationToken).ConfigureAwait(false);
                 foreach (var (index, code, message) in WriteErrors(reply))
                 {
                     var failed = writes[index];
@@ -85,19 +85,14 @@ public sealed class TargetWriter
     private async Task RefreshAsync(ApplyOperation operation, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _refreshes);
-        var find = new BsonBuilder(128).StartDocument()
-            .String("find", operation.Source.Collection)
-            .StartDocument("filter").Value("_id", operation.Id).End()
-            .Int32("limit", 1)
-            .Boolean("singleBatch", true)
-            .End().ToDocument();
+        var find = new FindCommand(operation.Source.Collection) { Filter = IdFilter.Equal(operation.Id), Limit = 1, SingleBatch = true }.Build();
         var reply = await Runner(_sourceRunners, _source, operation.Source.Database).RunAsync(find, cancellationToken).ConfigureAwait(false);
         var batch = reply["cursor"].AsDocument["firstBatch"].AsDocument;
         var runner = Runner(_targetRunners, _target, operation.Target.Database);
         if (batch.TryGetFirst(out var first))
         {
             var replace = operation with { Kind = ApplyOperationKind.Replace, Body = new RawDocument(first.Value.AsDocument.Span.ToArray()) };
-            var written = await runner.RunAsync(UpdateCommand(operation.Target, [replace]), cancellationToken).ConfigureAwait(false);
+            var written = await RunUpdateAsync(runner, operation.Target, [replace], cancellationToken).ConfigureAwait(false);
             foreach (var (_, code, message) in WriteErrors(written))
             {
                 throw Refused(replace, code, message);
@@ -113,35 +108,25 @@ public sealed class TargetWriter
         }
     }
 
-    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes)
+    /// <summary>Sends the writes; replacements holding a top-level Timestamp(0,0) ask the target to keep it (<see cref="EmptyTimestamps"/>).</summary>
+    private static async Task<RawDocument> RunUpdateAsync(RawCommandRunner runner, NamespaceName target, IReadOnlyList<ApplyOperation> writes, CancellationToken cancellationToken)
     {
-        using var builder = new BsonBuilder(writes.Sum(w => w.Size) + 256);
-        builder.StartDocument().String("update", target.Collection).StartArray("updates");
-        for (var i = 0; i < writes.Count; i++)
+        var emptyTimestamp = writes.FirstOrDefault(w => w.Kind == ApplyOperationKind.Replace && EmptyTimestamps.WouldBeFilled(w.Body));
+        try
         {
-            var write = writes[i];
-            builder.StartDocument(BsonBuilder.Index(i))
-                .StartDocument("q").Value("_id", write.Id).End()
-                .Document("u", write.Body)
-                .Boolean("upsert", write.Kind == ApplyOperationKind.Replace)
-                .Boolean("multi", false)
-                .End();
+            return await runner.RunAsync(UpdateCommand(target, writes, emptyTimestamp is not null), cancellationToken).ConfigureAwait(false);
         }
-
-        return builder.End().Boolean("ordered", false).Boolean("bypassDocumentValidation", true).End().ToDocument();
+        catch (MongoCommandException e) when (emptyTimestamp is not null && EmptyTimestamps.IsFlagRefused(e))
+        {
+            throw EmptyTimestamps.TargetCannotKeep(target.ToString(), emptyTimestamp.Body, e);
+        }
     }
 
-    private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes)
-    {
-        using var builder = new BsonBuilder((deletes.Count * 64) + 128);
-        builder.StartDocument().String("delete", target.Collection).StartArray("deletes");
-        for (var i = 0; i < deletes.Count; i++)
-        {
-            builder.StartDocument(BsonBuilder.Index(i)).StartDocument("q").Value("_id", deletes[i].Id).End().Int32("limit", 1).End();
-        }
+    private static RawDocument UpdateCommand(NamespaceName target, IReadOnlyList<ApplyOperation> writes, bool keepEmptyTimestamps) =>
+        UpdateByIdCommand.Build(target.Collection, [.. writes.Select(w => new UpdateById(w.Id, w.Body, Upsert: w.Kind == ApplyOperationKind.Replace))], keepEmptyTimestamps);
 
-        return builder.End().Boolean("ordered", false).End().ToDocument();
-    }
+    private static RawDocument DeleteCommand(NamespaceName target, IReadOnlyList<ApplyOperation> deletes) =>
+        DeleteByIdCommand.Build(target.Collection, [.. deletes.Select(d => d.Id)]);
 
     private static IEnumerable<(int Index, int Code, string Message)> WriteErrors(RawDocument reply)
     {

@@ -16,7 +16,7 @@ public static class SourceClusterTime
     public static async Task<ulong> ReadAsync(IMongoClient source, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(source.GetDatabase("admin"));
-        var reply = await runner.RunAsync(new BsonBuilder(32).StartDocument().Int32("ping", 1).End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        var reply = await runner.RunAsync(PingCommand.Build(), cancellationToken).ConfigureAwait(false);
         return Of(reply) ?? throw new MigrationException(
             "The source gives no cluster time: it is a standalone server, which has no change streams. Online migration needs a replica set or a sharded cluster as the source (a one-member replica set will do).");
     }
