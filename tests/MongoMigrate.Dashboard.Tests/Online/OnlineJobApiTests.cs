@@ -43,6 +43,7 @@ public sealed class OnlineJobApiTests(MongoServerFixture server)
         Assert.True(online.GetProperty("eventsApplied").GetInt64() >= 20, online.ToString());
         Assert.True(online.GetProperty("eventsPending").GetInt64() >= 0, online.ToString());
         Assert.Equal(JsonValueKind.Null, online.GetProperty("cutover").ValueKind);
+        Assert.Equal(migration.Job.Rechecks is null ? JsonValueKind.Null : JsonValueKind.Number, online.GetProperty("verifierLagSeconds").ValueKind);
 
         // The lag over time (one sample a second) and the same figures in /metrics.
         await RunningMigration.WaitUntilAsync(() => migration.Live.Throughput().Any(s => s.LagSeconds is not null), "a throughput sample with the lag");
