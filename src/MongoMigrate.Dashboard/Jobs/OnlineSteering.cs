@@ -51,11 +51,11 @@ internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider 
                 cutOver ? 0 : following.LagSeconds,
                 following.AppliedTime == 0 ? null : CutoverResult.Describe(following.AppliedTime),
                 last)) with
-            {
-                RecheckPending = rechecks?.Pending,
-                VerifierLagSeconds = rechecks?.LagSeconds,
-                RecheckMismatches = rechecks?.Mismatches,
-            };
+        {
+            RecheckPending = rechecks?.Pending,
+            VerifierLagSeconds = rechecks?.LagSeconds,
+            RecheckMismatches = rechecks?.Mismatches,
+        };
     }
 
     /// <summary>Asks the job to cut over and waits for the engine's answer (asked during the copy, once the copy ends).</summary>
