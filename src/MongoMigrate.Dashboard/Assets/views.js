@@ -37,6 +37,8 @@ const JobTemplate = {
           <div><b id="events-applied">–</b><span>events applied</span></div>
           <div><b id="events-pending">–</b><span>pending</span></div>
           <div><b id="events-rate">–</b><span>events/s</span></div>
+          <div><b id="verifier-lag">–</b><span>verifier lag</span></div>
+          <div><b id="recheck-pending">–</b><span>rechecks pending</span></div>
           <div><b id="applied-up-to" class="small">–</b><span>applied up to</span></div>
         </div>
         <canvas id="lag-chart"></canvas>
@@ -88,6 +90,8 @@ const OnlineView = {
     $("#events-pending").textContent = Format.number(online.eventsPending);
     $("#events-rate").textContent = Format.number(Math.round(online.eventsPerSecond));
     $("#applied-up-to").textContent = online.appliedUpTo ?? "–";
+    $("#verifier-lag").textContent = online.verifierLagSeconds == null ? "–" : online.verifierLagSeconds.toFixed(1) + " s";
+    $("#recheck-pending").textContent = online.recheckPending == null ? "–" : Format.number(online.recheckPending) + (online.recheckMismatches ? ` (${Format.number(online.recheckMismatches)} mismatching)` : "");
     const c = online.cutover;
     $("#cutover").disabled = !steerable || (c && (c.state === "asked" || c.cutOver));
     $("#cutover-result").innerHTML = !c ? "" : `<p class="${c.cutOver ? "ok-text" : c.state === "asked" ? "" : "error-text"}">${badge(c.state)} ${Format.escape(c.message)}</p>

@@ -17,4 +17,14 @@ public sealed record OnlineFigures(
     double EventsPerSecond,
     double? LagSeconds,
     string? AppliedUpTo,
-    CutoverOutcome? Cutover);
+    CutoverOutcome? Cutover)
+{
+    /// <summary>The continuous verifier: changed documents waiting for their recheck, or null when the job has none running.</summary>
+    public long? RecheckPending { get; init; }
+
+    /// <summary>The continuous verifier's lag: the source's latest time less the oldest change not rechecked yet (0 with none waiting).</summary>
+    public double? VerifierLagSeconds { get; init; }
+
+    /// <summary>Documents the continuous verifier found mismatching.</summary>
+    public long? RecheckMismatches { get; init; }
+}

@@ -11,11 +11,13 @@ public sealed class ChangePulse(JobRegistry registry, TimeProvider timeProvider,
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
+    private volatile bool _stopped;
 
     public void Start() => _loop = RunAsync(_stop.Token);
 
-    /// <summary>Completes at the next pulse.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken) => Volatile.Read(ref _next).Task.WaitAsync(cancellationToken);
+    /// <summary>Completes at the next pulse; cancelled once the dashboard stops, so that every event stream ends with it.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) =>
+        _stopped ? Task.FromCanceled(new CancellationToken(canceled: true)) : Volatile.Read(ref _next).Task.WaitAsync(cancellationToken);
 
     /// <summary>Wakes every stream now (after an action changed something).</summary>
     public void Notify() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -33,6 +35,10 @@ public sealed class ChangePulse(JobRegistry registry, TimeProvider timeProvider,
         }
 
         _stop.Dispose();
+
+        // Streams waiting now wake up and find the pulse stopped: their responses end, and the server stops at once
+        // instead of waiting for its shutdown timeout with a page still connected.
+        _stopped = true;
         Notify();
     }
 

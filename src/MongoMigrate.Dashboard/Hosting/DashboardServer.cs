@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MongoMigrate.Dashboard.Endpoints;
 using MongoMigrate.Dashboard.Events;
@@ -24,6 +25,7 @@ public sealed class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ChangePulse _pulse;
+    private int _disposed;
 
     private DashboardServer(WebApplication app, JobRegistry registry, ChangePulse pulse, Uri address, TimeProvider timeProvider)
     {
@@ -53,6 +55,8 @@ public sealed class DashboardServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
+        // Event streams end when the pulse stops; whatever else is still open must not hold the job's process for long.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(pulse);
         builder.Services.AddSingleton(time);
@@ -101,6 +105,11 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _pulse.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);

@@ -39,7 +39,8 @@ internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider 
 
         var last = Volatile.Read(ref _last);
         var cutOver = last is { CutOver: true } || phase == OnlinePhase.CutOver;
-        return following is null
+        var rechecks = job.Rechecks;
+        return (following is null
             ? new OnlineFigures(phase, 0, 0, 0, 0, cutOver ? 0 : null, null, last)
             : new OnlineFigures(
                 phase,
@@ -49,7 +50,12 @@ internal sealed class OnlineSteering(IOnlineJob job, string jobId, TimeProvider 
                 following.EventsPerSecond,
                 cutOver ? 0 : following.LagSeconds,
                 following.AppliedTime == 0 ? null : CutoverResult.Describe(following.AppliedTime),
-                last);
+                last)) with
+        {
+            RecheckPending = rechecks?.Pending,
+            VerifierLagSeconds = rechecks?.LagSeconds,
+            RecheckMismatches = rechecks?.Mismatches,
+        };
     }
 
     /// <summary>Asks the job to cut over and waits for the engine's answer (asked during the copy, once the copy ends).</summary>

@@ -41,6 +41,17 @@ internal sealed class StoredJob(JobOverview overview, Func<string, string> redac
             Chunks = new ChunkProgress(overview.ChunksTotal, 0, overview.ChunksRestored, overview.ChunksFailed),
             Workers = new WorkerSettings(workers?.DumpWorkers ?? 0, workers?.RestoreWorkers ?? 0, workers?.InsertionWorkers ?? 0, false, false),
             Verification = new VerificationStatus("unknown", 0, done, Count(CollectionStatus.Failed)),
+            Online = overview.Online is { } online
+                ? new OnlineFigures(
+                    online.Phase,
+                    online.EventsCaptured,
+                    online.EventsApplied,
+                    online.RecordsPending,
+                    online.EventsPerSecond,
+                    online.LagSeconds,
+                    online.AppliedTime == 0 ? null : Engine.Online.CutoverResult.Describe(online.AppliedTime),
+                    null)
+                : null,
             Error = overview.Error is null ? null : redact(overview.Error),
         };
     }

@@ -53,6 +53,8 @@ internal sealed class JobMetrics : IDisposable
         _meter.CreateObservableCounter("mongomigrate.job.online.events.applied", () => EachOnline<long>(o => o.EventsApplied), "{event}", "Change events applied to the target.");
         _meter.CreateObservableGauge("mongomigrate.job.online.events.pending", () => EachOnline<long>(o => o.EventsPending), "{event}", "Change events captured and not yet applied.");
         _meter.CreateObservableGauge("mongomigrate.job.online.events.rate", () => EachOnline<double>(o => o.EventsPerSecond), "{event}/s", "Change events applied per second.");
+        _meter.CreateObservableGauge("mongomigrate.job.online.verifier.lag", () => EachOnline(o => o.VerifierLagSeconds), "s", "The continuous verifier's lag: the source's latest time less the oldest change not rechecked.");
+        _meter.CreateObservableGauge("mongomigrate.job.online.verifier.pending", () => EachOnline(o => o.RecheckPending), "{document}", "Changed documents waiting for the continuous verifier's recheck.");
         _meter.CreateObservableGauge("mongomigrate.job.online.cut_over", () => EachOnline<int>(o => o.Cutover is { CutOver: true } ? 1 : 0), "1", "1 once the job has cut over.");
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
+using MongoMigrate.Dashboard.Hosting;
 using MongoMigrate.Dashboard.Tests.Endpoints;
 using MongoMigrate.Engine.Online;
 using MongoMigrate.Engine.State;
@@ -42,6 +43,7 @@ public sealed class OnlineJobApiTests(MongoServerFixture server)
         Assert.True(online.GetProperty("eventsApplied").GetInt64() >= 20, online.ToString());
         Assert.True(online.GetProperty("eventsPending").GetInt64() >= 0, online.ToString());
         Assert.Equal(JsonValueKind.Null, online.GetProperty("cutover").ValueKind);
+        Assert.Equal(migration.Job.Rechecks is null ? JsonValueKind.Null : JsonValueKind.Number, online.GetProperty("verifierLagSeconds").ValueKind);
 
         // The lag over time (one sample a second) and the same figures in /metrics.
         await RunningMigration.WaitUntilAsync(() => migration.Live.Throughput().Any(s => s.LagSeconds is not null), "a throughput sample with the lag");
@@ -78,6 +80,13 @@ public sealed class OnlineJobApiTests(MongoServerFixture server)
         var again = await Actions.PostAsync(http, "/api/jobs/apionline/cutover");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("job apionline has finished (completed): there is nothing to steer.", (await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error").GetString());
+
+        // `serve --work-dir` shows the same from the job's state.
+        await using var serve = await DashboardServer.StartAsync(new DashboardOptions { WorkDirectory = migration.WorkDirectory }, cancellationToken: Ct);
+        using var stored = new HttpClient { BaseAddress = serve.Address };
+        var storedOnline = (await stored.GetFromJsonAsync<JsonElement>("/api/jobs/apionline", Ct)).GetProperty("online");
+        Assert.Equal("cut over", storedOnline.GetProperty("phase").GetString());
+        Assert.True(storedOnline.GetProperty("eventsApplied").GetInt64() >= 20, storedOnline.ToString());
     }
 
     [Fact]
