@@ -43,23 +43,30 @@ public class AggregationStageTests(MongoServerFixture server) : IClassFixture<Mo
     }
 
     [Fact]
-    public async Task Lookup_with_let_variables_runs_on_a_server_and_is_refused_by_the_sandbox()
+    public async Task Lookup_with_let_binds_each_orders_values_for_the_pipeline_as_mongod_does()
     {
         var database = NewDatabase();
         var orders = database.GetCollection<BsonDocument>("orders");
-        await orders.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "item", "a" } }, cancellationToken: Ct);
-        await database.GetCollection<BsonDocument>("items").InsertOneAsync(new BsonDocument("_id", "a"), cancellationToken: Ct);
-        const string stage = """{ $lookup: { from: "items", let: { wanted: "$item" }, pipeline: [ { $match: { $expr: { $eq: [ "$_id", "$$wanted" ] } } } ], as: "found" } }""";
+        await orders.InsertManyAsync(
+            [new BsonDocument { { "_id", 1 }, { "item", "a" }, { "qty", 5 } }, new BsonDocument { { "_id", 2 }, { "item", "b" }, { "qty", 1 } }, new BsonDocument { { "_id", 3 }, { "item", "z" }, { "qty", 9 } }],
+            cancellationToken: Ct);
+        await database.GetCollection<BsonDocument>("stock").InsertManyAsync(
+            [new BsonDocument { { "_id", 10 }, { "sku", "a" }, { "instock", 3 } }, new BsonDocument { { "_id", 11 }, { "sku", "a" }, { "instock", 10 } }, new BsonDocument { { "_id", 12 }, { "sku", "b" }, { "instock", 2 } }],
+            cancellationToken: Ct);
+        // The example of MongoDB's $lookup page: join on two conditions, one of them a let variable compared in $expr.
+        const string stage = """
+            { $lookup: { from: "stock", let: { item: "$item", ordered: "$qty" }, pipeline: [
+                { $match: { $expr: { $and: [ { $eq: [ "$sku", "$$item" ] }, { $gte: [ "$instock", "$$ordered" ] } ] } } },
+                { $project: { _id: 1, spare: { $subtract: [ "$instock", "$$ordered" ] } } } ], as: "available" } }
+            """;
 
-        if (server.IsSandbox)
-        {
-            var refused = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(orders, stage));
-            Assert.Contains("'let' is not supported by the sandbox", refused.ErrorMessage, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Single((await Aggregate(orders, stage))[0]["found"].AsBsonArray);
-        }
+        var result = await Aggregate(orders, stage, """{ $sort: { _id: 1 } }""");
+
+        Assert.Equal("[{ \"_id\" : 11, \"spare\" : 5 }]", result[0]["available"].ToJson());
+        Assert.Equal("[{ \"_id\" : 12, \"spare\" : 1 }]", result[1]["available"].ToJson());
+        Assert.Empty(result[2]["available"].AsBsonArray);
+        var undefined = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(orders, """{ $lookup: { from: "stock", let: { item: "$item" }, pipeline: [ { $match: { $expr: { $eq: [ "$sku", "$$other" ] } } } ], as: "x" } }"""));
+        Assert.Equal(17276, undefined.Code);
     }
 
     [Fact]
