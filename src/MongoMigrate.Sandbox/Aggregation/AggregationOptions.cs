@@ -16,4 +16,11 @@ public sealed class AggregationOptions
     /// no server is at hand (change streams, updates), which then refuses those stages.
     /// </summary>
     public Func<string, string, IReadOnlyList<RawDocument>>? ReadCollection { get; init; }
+
+    /// <summary>The user variables the pipeline's expressions may read: a $lookup's <c>let</c>, bound per outer document.</summary>
+    internal Expressions.VariableScope? Variables { get; init; }
+
+    /// <summary>These options with other variables in scope.</summary>
+    internal AggregationOptions WithVariables(Expressions.VariableScope? variables) =>
+        new() { Random = Random, Database = Database, ReadCollection = ReadCollection, Variables = variables };
 }

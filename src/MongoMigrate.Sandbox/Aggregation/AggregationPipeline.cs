@@ -111,24 +111,24 @@ public sealed class AggregationPipeline
 
         return name switch
         {
-            "$match" => new MatchStage(QueryFilter.Compile(ExpectDocument(value, "the match filter must be an expression in an object", 15959))),
+            "$match" => new MatchStage(QueryFilter.Compile(ExpectDocument(value, "the match filter must be an expression in an object", 15959), options.Variables)),
             "$sort" => new SortStage(ParseSort(value)),
             "$limit" => new LimitStage(ParseLimit(value)),
             "$skip" => new SkipStage(ParseSkip(value)),
-            "$project" => new ProjectStage(name, Wrap(name, () => Projection.CompileForAggregation(ExpectDocument(value, "$project specification must be an object", 15969)))),
-            "$addFields" or "$set" => new ProjectStage(name, Wrap(name, () => Projection.CompileAddFields(ExpectDocument(value, $"{name} specification stage must be an object, got {BsonValues.TypeName(value.Type)}", 40272)))),
+            "$project" => new ProjectStage(name, Wrap(name, () => Projection.CompileForAggregation(ExpectDocument(value, "$project specification must be an object", 15969), options.Variables))),
+            "$addFields" or "$set" => new ProjectStage(name, Wrap(name, () => Projection.CompileAddFields(ExpectDocument(value, $"{name} specification stage must be an object, got {BsonValues.TypeName(value.Type)}", 40272), options.Variables))),
             "$unset" => new ProjectStage(name, ParseUnset(value)),
-            "$group" => GroupStage.Parse(value),
+            "$group" => GroupStage.Parse(value, options.Variables),
             "$count" => new CountStage(ParseCountField(value)),
             "$sample" => new SampleStage(ParseSampleSize(value), options.Random),
             "$unwind" => UnwindStage.Parse(value),
-            "$replaceRoot" => new ReplaceRootStage(name, ParseReplaceRoot(value)),
-            "$replaceWith" => new ReplaceRootStage(name, ExpressionParser.Parse(value)),
-            "$sortByCount" => new SortByCountStage(ParseSortByCount(value)),
+            "$replaceRoot" => new ReplaceRootStage(name, ParseReplaceRoot(value, options.Variables)),
+            "$replaceWith" => new ReplaceRootStage(name, ExpressionParser.Parse(value, options.Variables)),
+            "$sortByCount" => new SortByCountStage(ParseSortByCount(value, options.Variables)),
             "$lookup" => LookupStage.Parse(value, options),
             "$unionWith" => UnionWithStage.Parse(value, options),
             "$facet" => FacetStage.Parse(value, options),
-            "$bucket" => BucketStage.Parse(value),
+            "$bucket" => BucketStage.Parse(value, options.Variables),
             _ => throw new CommandException(ServerErrorCode.Location40324, $"Unrecognized pipeline stage name: '{name}'"),
         };
     }
@@ -276,7 +276,7 @@ public sealed class AggregationPipeline
         return size ?? throw new CommandException(28749, "$sample stage must specify a size");
     }
 
-    private static Expression ParseReplaceRoot(RawBsonValue value)
+    private static Expression ParseReplaceRoot(RawBsonValue value, VariableScope? scope)
     {
         var spec = ExpectDocument(value, $"expected an object as specification for $replaceRoot stage, got {BsonValues.TypeName(value.Type)}", 40229);
         Expression? newRoot = null;
@@ -287,13 +287,13 @@ public sealed class AggregationPipeline
                 throw new CommandException(40415, $"BSON field '$replaceRoot.{element.Name}' is an unknown field.");
             }
 
-            newRoot = ExpressionParser.Parse(element.Value);
+            newRoot = ExpressionParser.Parse(element.Value, scope);
         }
 
         return newRoot ?? throw new CommandException(40414, "BSON field '$replaceRoot.newRoot' is missing but a required field");
     }
 
-    private static Expression ParseSortByCount(RawBsonValue value)
+    private static Expression ParseSortByCount(RawBsonValue value, VariableScope? scope)
     {
         var valid = (value.Type == BsonTypeCode.String && value.AsString.StartsWith('$'))
             || (value.Type == BsonTypeCode.Document && value.AsDocument.TryGetFirst(out var first) && first.Name.StartsWith('$'));
@@ -302,7 +302,7 @@ public sealed class AggregationPipeline
             throw new CommandException(40148, "the sortByCount field must be defined as a $-prefixed path or an expression");
         }
 
-        return ExpressionParser.Parse(value);
+        return ExpressionParser.Parse(value, scope);
     }
 
     /// <summary>$sortByCount: {$group: {_id: expr, count: {$sum: 1}}} then {$sort: {count: -1}}.</summary>

@@ -13,7 +13,7 @@ internal sealed class BucketStage(GroupStage group, IReadOnlyList<RawBsonValue> 
 {
     public override string Name => "$bucket";
 
-    public static BucketStage Parse(RawBsonValue value)
+    public static BucketStage Parse(RawBsonValue value, VariableScope? scope)
     {
         if (value.Type != BsonTypeCode.Document)
         {
@@ -50,8 +50,8 @@ internal sealed class BucketStage(GroupStage group, IReadOnlyList<RawBsonValue> 
             groupSpec.Element(element);
         }
 
-        var group = GroupStage.Parse(groupSpec.End().ToDocument().AsValue())
-            .WithId(new BucketKey(ExpressionParser.Parse(groupBy), boundaries, fallback));
+        var group = GroupStage.Parse(groupSpec.End().ToDocument().AsValue(), scope)
+            .WithId(new BucketKey(ExpressionParser.Parse(groupBy, scope), boundaries, fallback));
         return new BucketStage(group, boundaries);
     }
 

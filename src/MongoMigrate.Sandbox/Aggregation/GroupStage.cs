@@ -64,7 +64,7 @@ internal sealed class GroupStage(Expression id, IReadOnlyList<(string Field, str
     public GroupStage WithId(Expression newId) => new(newId, accumulators);
 
     /// <summary>Parses {_id: expr, field: {$acc: expr}, ...}.</summary>
-    public static GroupStage Parse(RawBsonValue specification)
+    public static GroupStage Parse(RawBsonValue specification, VariableScope? scope = null)
     {
         if (specification.Type != BsonTypeCode.Document)
         {
@@ -78,7 +78,7 @@ internal sealed class GroupStage(Expression id, IReadOnlyList<(string Field, str
             var name = element.Name;
             if (name == "_id")
             {
-                id = ExpressionParser.Parse(element.Value);
+                id = ExpressionParser.Parse(element.Value, scope);
                 continue;
             }
 
@@ -127,7 +127,7 @@ internal sealed class GroupStage(Expression id, IReadOnlyList<(string Field, str
                     throw new CommandException(40237, $"The {op} accumulator is a unary operator");
                 }
 
-                argument = ExpressionParser.Parse(accumulator.Value);
+                argument = ExpressionParser.Parse(accumulator.Value, scope);
             }
 
             accumulators.Add((name, op, argument));

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 using MongoMigrate.Sandbox.Query;
 
 namespace MongoMigrate.Sandbox.Aggregation;
@@ -7,8 +8,8 @@ namespace MongoMigrate.Sandbox.Aggregation;
 /// <summary>
 /// $lookup as mongod runs it: each input document gets, under "as", the documents of "from" whose foreignField
 /// equals its localField (an array on either side matches by any element; a missing localField matches null or
-/// missing), then passed through the optional "pipeline". "let" variables are refused: the sandbox's expressions
-/// know no user variables.
+/// missing), then passed through the optional "pipeline". "let" binds variables for the pipeline from each input
+/// document: the pipeline is compiled again for each one with those values in scope.
 /// </summary>
 internal sealed class LookupStage : PipelineStage
 {
@@ -17,14 +18,16 @@ internal sealed class LookupStage : PipelineStage
     private readonly string? _foreignField;
     private readonly AggregationPipeline? _pipeline;
     private readonly string _as;
+    private readonly LetBinding? _let;
 
-    private LookupStage(Func<IReadOnlyList<RawDocument>> foreign, FieldPath? localField, string? foreignField, AggregationPipeline? pipeline, string @as)
+    private LookupStage(Func<IReadOnlyList<RawDocument>> foreign, FieldPath? localField, string? foreignField, AggregationPipeline? pipeline, string @as, LetBinding? let)
     {
         _foreign = foreign;
         _localField = localField;
         _foreignField = foreignField;
         _pipeline = pipeline;
         _as = @as;
+        _let = let;
     }
 
     public override string Name => "$lookup";
@@ -45,9 +48,21 @@ internal sealed class LookupStage : PipelineStage
         }
 
         var @as = Text("as") ?? throw new CommandException(ServerErrorCode.FailedToParse, "must specify 'as' field for a $lookup");
-        if (spec.Contains("let"))
+        var variables = new List<(string Name, Expression Value)>();
+        var pipelineScope = options.Variables;
+        if (spec.TryGetValue("let", out var letValue))
         {
-            throw new CommandException(ServerErrorCode.FailedToParse, "$lookup with 'let' is not supported by the sandbox (its expressions know no user variables); use localField/foreignField");
+            if (letValue.Type != BsonTypeCode.Document)
+            {
+                throw new CommandException(ServerErrorCode.FailedToParse, "$lookup argument 'let' must be an object, is type " + BsonValues.TypeName(letValue.Type));
+            }
+
+            foreach (var element in letValue.AsDocument)
+            {
+                VariableScope.ValidateUserName(element.Name);
+                variables.Add((element.Name, ExpressionParser.Parse(element.Value, options.Variables)));
+                pipelineScope = new VariableScope(element.Name, pipelineScope);
+            }
         }
 
         var localField = Text("localField");
@@ -58,9 +73,17 @@ internal sealed class LookupStage : PipelineStage
         }
 
         AggregationPipeline? pipeline = null;
+        LetBinding? let = null;
         if (spec.TryGetValue("pipeline", out var stages) && stages.Type == BsonTypeCode.Array)
         {
-            pipeline = AggregationPipeline.Compile(stages.AsDocument.Values().Select(s => s.AsDocument).ToList(), options);
+            // Compiled once with the let names in scope, so that a bad pipeline fails before any document is read.
+            var stageList = stages.AsDocument.Values().Select(s => s.AsDocument).ToList();
+            pipeline = AggregationPipeline.Compile(stageList, options.WithVariables(pipelineScope));
+            let = variables.Count == 0 ? null : new LetBinding(variables, stageList, options);
+        }
+        else if (variables.Count > 0)
+        {
+            throw new CommandException(ServerErrorCode.FailedToParse, "$lookup with 'let' must also specify 'pipeline'");
         }
         else if (localField is null)
         {
@@ -70,7 +93,7 @@ internal sealed class LookupStage : PipelineStage
         var reader = options.ReadCollection ?? throw new ServerStageException("$lookup", 0);
         var database = options.Database;
         var name = from ?? throw new CommandException(ServerErrorCode.FailedToParse, "must specify 'from' field for a $lookup");
-        return new LookupStage(() => reader(database, name), localField is null ? null : FieldPath.Parse(localField), foreignField, pipeline, @as);
+        return new LookupStage(() => reader(database, name), localField is null ? null : FieldPath.Parse(localField), foreignField, pipeline, @as, let);
     }
 
     public override IEnumerable<RawDocument> Apply(IEnumerable<RawDocument> input)
@@ -86,7 +109,11 @@ internal sealed class LookupStage : PipelineStage
                 matches = foreign.Where(filter.Matches);
             }
 
-            if (_pipeline is not null)
+            if (_let is not null)
+            {
+                matches = _let.PipelineFor(document).Execute(matches);
+            }
+            else if (_pipeline is not null)
             {
                 matches = _pipeline.Execute(matches);
             }
@@ -108,6 +135,23 @@ internal sealed class LookupStage : PipelineStage
             }
 
             yield return builder.End().End().ToDocument();
+        }
+    }
+
+    /// <summary>The let variables and the pipeline they are bound in.</summary>
+    private sealed class LetBinding(IReadOnlyList<(string Name, Expression Value)> variables, IReadOnlyList<RawDocument> stages, AggregationOptions options)
+    {
+        /// <summary>The pipeline with the variables' values for <paramref name="document"/> in scope.</summary>
+        public AggregationPipeline PipelineFor(RawDocument document)
+        {
+            var context = EvaluationContext.ForDocument(document);
+            var scope = options.Variables;
+            foreach (var (name, value) in variables)
+            {
+                scope = new VariableScope(name, scope, value.Evaluate(context));
+            }
+
+            return AggregationPipeline.Compile(stages, options.WithVariables(scope));
         }
     }
 

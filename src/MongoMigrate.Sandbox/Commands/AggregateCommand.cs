@@ -8,7 +8,8 @@ namespace MongoMigrate.Sandbox.Commands;
 
 /// <summary>
 /// aggregate: a pipeline over a collection (or aggregate: 1 over the database). Stages that need the
-/// server itself are handled here: $changeStream (a change stream cursor) and $collStats (statistics).
+/// server itself are handled here: $changeStream (a change stream cursor), $collStats (statistics), and $out and
+/// $merge as the last stage (writes into another collection).
 /// </summary>
 internal sealed class AggregateCommand : CommandHandler
 {
@@ -54,9 +55,18 @@ internal sealed class AggregateCommand : CommandHandler
 
         var ns = isDatabaseLevel ? new Namespace(context.Database, "$cmd.aggregate") : context.CollectionNamespace();
         Namespace? output = null;
-        if (stages.Count > 0 && stages[^1].TryGetFirst(out var last) && last.NameEquals("$out"u8))
+        MergeOutput? merge = null;
+        if (stages.Count > 0 && stages[^1].TryGetFirst(out var last) && (last.NameEquals("$out"u8) || last.NameEquals("$merge"u8)))
         {
-            output = OutputNamespace(context.Database, last.Value);
+            if (last.NameEquals("$out"u8))
+            {
+                output = OutputNamespace(context.Database, last.Value);
+            }
+            else
+            {
+                merge = MergeOutput.Parse(context.Database, last.Value);
+            }
+
             stages = stages.Take(stages.Count - 1).ToList();
             first = stages.Count > 0 && stages[0].TryGetFirst(out var f2) ? f2 : default;
         }
@@ -95,6 +105,11 @@ internal sealed class AggregateCommand : CommandHandler
             if (output is { } destination)
             {
                 WriteOut(context, destination, computed);
+                computed = [];
+            }
+            else if (merge is not null)
+            {
+                merge.Write(context, computed, context.GetBoolean("bypassDocumentValidation", false));
                 computed = [];
             }
 

@@ -41,6 +41,8 @@ public static class ExpressionParser
     /// <summary>Parses the argument of $expr (the same as any expression).</summary>
     public static Expression ParseTopLevel(RawBsonValue value) => Parse(value);
 
+    internal static Expression ParseTopLevel(RawBsonValue value, VariableScope? scope) => Parse(value, scope);
+
     private static Expression ParseDocument(RawBsonValue value, VariableScope? scope)
     {
         var document = value.AsDocument;
@@ -147,11 +149,11 @@ public static class ExpressionParser
                 case "":
                     throw new CommandException(ServerErrorCode.FailedToParse, "empty variable names are not allowed");
                 default:
-                    if (VariableScope.Defines(scope, name))
+                    if (VariableScope.Find(scope, name) is { } definition)
                     {
                         var path = FieldPath.Parse(variable);
                         ValidatePath(path, text);
-                        return new VariableExpression(name, path);
+                        return new VariableExpression(name, path, definition.Bound);
                     }
 
                     throw new CommandException(17276, $"Use of undefined variable: {name}");

@@ -9,7 +9,7 @@ internal static class FilterParser
 {
     private const int MaxDepth = 100;
 
-    public static MatchNode ParseDocument(RawDocument filter, int depth)
+    public static MatchNode ParseDocument(RawDocument filter, int depth, VariableScope? scope = null)
     {
         if (depth > MaxDepth)
         {
@@ -22,7 +22,7 @@ internal static class FilterParser
             var name = element.Name;
             if (name.StartsWith('$'))
             {
-                var node = ParseTopLevelOperator(name, element.Value, depth);
+                var node = ParseTopLevelOperator(name, element.Value, depth, scope);
                 if (node is not null)
                 {
                     children.Add(node);
@@ -42,20 +42,20 @@ internal static class FilterParser
         };
     }
 
-    private static MatchNode? ParseTopLevelOperator(string name, RawBsonValue value, int depth)
+    private static MatchNode? ParseTopLevelOperator(string name, RawBsonValue value, int depth, VariableScope? scope)
     {
         switch (name)
         {
             case "$and":
-                return new AndNode(ParseClauses(name, value, depth));
+                return new AndNode(ParseClauses(name, value, depth, scope));
             case "$or":
-                return new OrNode(ParseClauses(name, value, depth));
+                return new OrNode(ParseClauses(name, value, depth, scope));
             case "$nor":
-                return new NorNode(ParseClauses(name, value, depth));
+                return new NorNode(ParseClauses(name, value, depth, scope));
             case "$comment":
                 return null;
             case "$expr":
-                return new ExprNode(ExpressionParser.ParseTopLevel(value));
+                return new ExprNode(ExpressionParser.ParseTopLevel(value, scope));
             case "$alwaysTrue":
             case "$alwaysFalse":
                 if (!value.IsNumeric || value.ToDouble() != 1)
@@ -74,7 +74,7 @@ internal static class FilterParser
         }
     }
 
-    private static MatchNode[] ParseClauses(string name, RawBsonValue value, int depth)
+    private static MatchNode[] ParseClauses(string name, RawBsonValue value, int depth, VariableScope? scope)
     {
         if (value.Type != BsonTypeCode.Array)
         {
@@ -89,7 +89,7 @@ internal static class FilterParser
                 throw new CommandException(ServerErrorCode.BadValue, "$or/$and/$nor entries need to be full objects");
             }
 
-            clauses.Add(ParseDocument(element.Value.AsDocument, depth + 1));
+            clauses.Add(ParseDocument(element.Value.AsDocument, depth + 1, scope));
         }
 
         if (clauses.Count == 0)

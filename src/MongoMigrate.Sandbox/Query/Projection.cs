@@ -47,27 +47,30 @@ public sealed class Projection
             return Identity;
         }
 
-        return new Parser(findOperators: true).Parse(projection);
+        return new Parser(findOperators: true, null).Parse(projection);
     }
 
     /// <summary>An aggregation $project stage's specification (no find operators; empty is an error).</summary>
-    public static Projection CompileForAggregation(RawDocument projection)
+    public static Projection CompileForAggregation(RawDocument projection) => CompileForAggregation(projection, null);
+
+    /// <summary>A $project whose expressions may read the user variables in <paramref name="scope"/>.</summary>
+    internal static Projection CompileForAggregation(RawDocument projection, VariableScope? scope)
     {
         if (projection.IsEmpty)
         {
             throw new CommandException(51272, "Invalid $project :: caused by :: projection specification must have at least one field");
         }
 
-        return new Parser(findOperators: false).Parse(projection);
+        return new Parser(findOperators: false, scope).Parse(projection);
     }
 
     /// <summary>An $addFields/$set specification: computed fields set on the whole document.</summary>
-    internal static Projection CompileAddFields(RawDocument fields)
+    internal static Projection CompileAddFields(RawDocument fields, VariableScope? scope = null)
     {
         var root = new ProjectionNode(string.Empty);
         foreach (var element in fields)
         {
-            Parser.AddComputed(root, element.Name, element.Value);
+            Parser.AddComputed(root, element.Name, element.Value, scope);
         }
 
         return new Projection(root, ProjectionKind.AddFields, true, fields);
@@ -96,7 +99,7 @@ public sealed class Projection
         return output.ToDocument();
     }
 
-    private sealed class Parser(bool findOperators)
+    private sealed class Parser(bool findOperators, VariableScope? scope)
     {
         private ProjectionKind? _kind;
         private bool _includeId = true;
@@ -188,7 +191,7 @@ public sealed class Projection
                             }
 
                             SetKind(ProjectionKind.Inclusion, elementName);
-                            node.AddExpression(name, ExpressionParser.Parse(value), elementName);
+                            node.AddExpression(name, ExpressionParser.Parse(value, scope), elementName);
                             return;
                         }
 
@@ -219,7 +222,7 @@ public sealed class Projection
                     }
 
                     SetKind(ProjectionKind.Inclusion, elementName);
-                    node.AddExpression(name, ExpressionParser.Parse(value), elementName);
+                    node.AddExpression(name, ExpressionParser.Parse(value, scope), elementName);
                     return;
             }
         }
@@ -336,7 +339,7 @@ public sealed class Projection
         }
 
         /// <summary>Adds one $addFields entry ("a.b" or a nested {a: {b: ...}} specification).</summary>
-        public static void AddComputed(ProjectionNode node, string name, RawBsonValue value)
+        public static void AddComputed(ProjectionNode node, string name, RawBsonValue value, VariableScope? scope)
         {
             ExpressionParser.ValidateFieldName(name.Split('.')[0]);
             var dot = name.IndexOf('.', StringComparison.Ordinal);
@@ -344,7 +347,7 @@ public sealed class Projection
             {
                 var head = name[..dot];
                 var child = node.GetOrAddChild(head, name);
-                AddComputed(child, name[(dot + 1)..], value);
+                AddComputed(child, name[(dot + 1)..], value, scope);
                 node.NoteComputedChild(head);
                 return;
             }
@@ -355,14 +358,14 @@ public sealed class Projection
                 var child = node.GetOrAddChild(name, name);
                 foreach (var element in value.AsDocument)
                 {
-                    AddComputed(child, element.Name, element.Value);
+                    AddComputed(child, element.Name, element.Value, scope);
                 }
 
                 node.NoteComputedChild(name);
                 return;
             }
 
-            node.AddExpression(name, ExpressionParser.Parse(value), name);
+            node.AddExpression(name, ExpressionParser.Parse(value, scope), name);
         }
     }
 }

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Sandbox.Documents;
+using MongoMigrate.Sandbox.Expressions;
 
 namespace MongoMigrate.Sandbox.Query;
 
@@ -27,14 +28,17 @@ public sealed class QueryFilter
     public bool IsMatchAll => _root is ConstantNode { Result: true };
 
     /// <summary>Parses a filter; throws <see cref="CommandException"/> (code 2 mostly) for what the server rejects.</summary>
-    public static QueryFilter Compile(RawDocument filter)
+    public static QueryFilter Compile(RawDocument filter) => Compile(filter, null);
+
+    /// <summary>A filter whose $expr may read the user variables in <paramref name="scope"/> (a $lookup's <c>let</c>).</summary>
+    internal static QueryFilter Compile(RawDocument filter, VariableScope? scope)
     {
         if (filter.IsEmpty)
         {
             return MatchAll;
         }
 
-        return new QueryFilter(filter, FilterParser.ParseDocument(filter, 0));
+        return new QueryFilter(filter, FilterParser.ParseDocument(filter, 0, scope));
     }
 
     public bool Matches(RawDocument document) => _root.Matches(document);

@@ -43,23 +43,30 @@ public class AggregationStageTests(MongoServerFixture server) : IClassFixture<Mo
     }
 
     [Fact]
-    public async Task Lookup_with_let_variables_runs_on_a_server_and_is_refused_by_the_sandbox()
+    public async Task Lookup_with_let_binds_each_orders_values_for_the_pipeline_as_mongod_does()
     {
         var database = NewDatabase();
         var orders = database.GetCollection<BsonDocument>("orders");
-        await orders.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "item", "a" } }, cancellationToken: Ct);
-        await database.GetCollection<BsonDocument>("items").InsertOneAsync(new BsonDocument("_id", "a"), cancellationToken: Ct);
-        const string stage = """{ $lookup: { from: "items", let: { wanted: "$item" }, pipeline: [ { $match: { $expr: { $eq: [ "$_id", "$$wanted" ] } } } ], as: "found" } }""";
+        await orders.InsertManyAsync(
+            [new BsonDocument { { "_id", 1 }, { "item", "a" }, { "qty", 5 } }, new BsonDocument { { "_id", 2 }, { "item", "b" }, { "qty", 1 } }, new BsonDocument { { "_id", 3 }, { "item", "z" }, { "qty", 9 } }],
+            cancellationToken: Ct);
+        await database.GetCollection<BsonDocument>("stock").InsertManyAsync(
+            [new BsonDocument { { "_id", 10 }, { "sku", "a" }, { "instock", 3 } }, new BsonDocument { { "_id", 11 }, { "sku", "a" }, { "instock", 10 } }, new BsonDocument { { "_id", 12 }, { "sku", "b" }, { "instock", 2 } }],
+            cancellationToken: Ct);
+        // The example of MongoDB's $lookup page: join on two conditions, one of them a let variable compared in $expr.
+        const string stage = """
+            { $lookup: { from: "stock", let: { item: "$item", ordered: "$qty" }, pipeline: [
+                { $match: { $expr: { $and: [ { $eq: [ "$sku", "$$item" ] }, { $gte: [ "$instock", "$$ordered" ] } ] } } },
+                { $project: { _id: 1, spare: { $subtract: [ "$instock", "$$ordered" ] } } } ], as: "available" } }
+            """;
 
-        if (server.IsSandbox)
-        {
-            var refused = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(orders, stage));
-            Assert.Contains("'let' is not supported by the sandbox", refused.ErrorMessage, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Single((await Aggregate(orders, stage))[0]["found"].AsBsonArray);
-        }
+        var result = await Aggregate(orders, stage, """{ $sort: { _id: 1 } }""");
+
+        Assert.Equal("[{ \"_id\" : 11, \"spare\" : 5 }]", result[0]["available"].ToJson());
+        Assert.Equal("[{ \"_id\" : 12, \"spare\" : 1 }]", result[1]["available"].ToJson());
+        Assert.Empty(result[2]["available"].AsBsonArray);
+        var undefined = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(orders, """{ $lookup: { from: "stock", let: { item: "$item" }, pipeline: [ { $match: { $expr: { $eq: [ "$sku", "$$other" ] } } } ], as: "x" } }"""));
+        Assert.Equal(17276, undefined.Code);
     }
 
     [Fact]
@@ -110,21 +117,57 @@ public class AggregationStageTests(MongoServerFixture server) : IClassFixture<Mo
     }
 
     [Fact]
-    public async Task Merge_runs_on_a_server_and_is_refused_by_the_sandbox_by_name()
+    public async Task Merge_inserts_new_results_and_merges_matched_ones_by_id_by_default()
     {
-        var collection = await NumbersAsync(1, 2);
-        const string stage = """{ $merge: { into: "merged" } }""";
+        var database = NewDatabase();
+        var source = database.GetCollection<BsonDocument>("source");
+        var merged = database.GetCollection<BsonDocument>("merged");
+        await source.InsertManyAsync([new BsonDocument { { "_id", 1 }, { "total", 10 } }, new BsonDocument { { "_id", 2 }, { "total", 20 } }], cancellationToken: Ct);
+        await merged.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "total", 0 }, { "kept", true } }, cancellationToken: Ct);
 
-        if (server.IsSandbox)
-        {
-            var refused = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(collection, stage));
-            Assert.Contains("does not support the $merge stage", refused.ErrorMessage, StringComparison.Ordinal);
-        }
-        else
-        {
-            await Aggregate(collection, stage);
-            Assert.Equal(2, await collection.Database.GetCollection<BsonDocument>("merged").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
-        }
+        await Aggregate(source, """{ $merge: { into: "merged" } }""");
+
+        var stored = await merged.Find(FilterDefinition<BsonDocument>.Empty).Sort("{ _id: 1 }").ToListAsync(Ct);
+        Assert.Equal("""[{ "_id" : 1, "total" : 10, "kept" : true }, { "_id" : 2, "total" : 20 }]""", new BsonArray(stored).ToJson());
+    }
+
+    [Fact]
+    public async Task Merge_replaces_keeps_or_fails_on_a_match_and_discards_or_fails_without_one()
+    {
+        var database = NewDatabase();
+        var source = database.GetCollection<BsonDocument>("source");
+        var target = database.GetCollection<BsonDocument>("target");
+        await source.InsertManyAsync([new BsonDocument { { "_id", 1 }, { "v", "new" } }, new BsonDocument { { "_id", 2 }, { "v", "new" } }], cancellationToken: Ct);
+        await target.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "v", "old" }, { "extra", 1 } }, cancellationToken: Ct);
+
+        await Aggregate(source, """{ $merge: { into: "target", whenMatched: "keepExisting", whenNotMatched: "discard" } }""");
+        Assert.Equal("""[{ "_id" : 1, "v" : "old", "extra" : 1 }]""", new BsonArray(await target.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Ct)).ToJson());
+
+        await Aggregate(source, """{ $merge: { into: "target", whenMatched: "replace", whenNotMatched: "discard" } }""");
+        Assert.Equal("""[{ "_id" : 1, "v" : "new" }]""", new BsonArray(await target.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Ct)).ToJson());
+
+        var matched = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(source, """{ $merge: { into: "target", whenMatched: "fail" } }"""));
+        Assert.Equal(11000, matched.Code);
+        var unmatched = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(source, """{ $merge: { into: "target", whenMatched: "keepExisting", whenNotMatched: "fail" } }"""));
+        Assert.Equal(13113, unmatched.Code);
+    }
+
+    [Fact]
+    public async Task Merge_on_other_fields_needs_a_unique_index_on_exactly_them()
+    {
+        var database = NewDatabase();
+        var source = database.GetCollection<BsonDocument>("source");
+        var target = database.GetCollection<BsonDocument>("target");
+        await source.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "sku", "a" }, { "qty", 5 } }, cancellationToken: Ct);
+        await target.InsertOneAsync(new BsonDocument { { "_id", 9 }, { "sku", "a" }, { "qty", 1 } }, cancellationToken: Ct);
+
+        var refused = await Assert.ThrowsAsync<MongoCommandException>(() => Aggregate(source, """{ $project: { _id: 0 } }""", """{ $merge: { into: "target", on: "sku" } }"""));
+        Assert.Equal(51183, refused.Code);
+
+        await target.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{ sku: 1 }", new CreateIndexOptions { Unique = true }), cancellationToken: Ct);
+        await Aggregate(source, """{ $project: { _id: 0 } }""", """{ $merge: { into: "target", on: "sku" } }""");
+
+        Assert.Equal("""[{ "_id" : 9, "sku" : "a", "qty" : 5 }]""", new BsonArray(await target.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Ct)).ToJson());
     }
 
     [Fact]
