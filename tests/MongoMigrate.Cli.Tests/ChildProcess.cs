@@ -53,25 +53,37 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Runs mongomigrate through a launcher such as ["prlimit", "--nofile=200"].</summary>
     public static ChildProcess StartUnder(IReadOnlyList<string> launcher, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
+        var arguments = launcher.Skip(1).ToList();
+        if (launcher.Count > 0)
+        {
+            arguments.Add("dotnet");
+        }
+
+        arguments.Add(CliPath);
+        arguments.AddRange(args);
+        return StartCommand(launcher.Count > 0 ? launcher[0] : "dotnet", arguments, environment);
+    }
+
+    /// <summary>
+    /// Runs mongomigrate on a terminal of its own (a pseudo-terminal through util-linux `script`), as a user at a keyboard
+    /// does: the live display and its keys; what is written with <see cref="SendKeysAsync"/> arrives as key presses.
+    /// </summary>
+    public static ChildProcess StartInTerminal(IReadOnlyList<string> args)
+    {
+        var command = string.Join(' ', new[] { "dotnet", CliPath }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return StartCommand("script", ["-qfec", $"stty cols 160 rows 50; exec {command}", "/dev/null"], new Dictionary<string, string> { ["TERM"] = "xterm-256color" });
+    }
+
+    private static ChildProcess StartCommand(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in launcher.Skip(1))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        if (launcher.Count > 0)
-        {
-            info.ArgumentList.Add("dotnet");
-        }
-
-        info.ArgumentList.Add(CliPath);
-        foreach (var arg in args)
+        foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
         }
@@ -90,6 +102,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>Writes keys to the process's input (a terminal's keyboard when started with <see cref="StartInTerminal"/>).</summary>
+    public async Task SendKeysAsync(string keys, CancellationToken cancellationToken)
+    {
+        await _process.StandardInput.WriteAsync(keys.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
     }
 
     /// <summary>The first line the process writes to stdout (the sandbox's "listening" line).</summary>

@@ -4,9 +4,9 @@ namespace MongoMigrate.Cli.Tests;
 internal static class SandboxProcess
 {
     /// <summary>Starts one with the given <c>--replica-set</c> (a set name, or <c>none</c> for a standalone) and returns it with its URI.</summary>
-    public static async Task<(ChildProcess Process, string Uri)> StartAsync(string replicaSet, CancellationToken cancellationToken)
+    public static async Task<(ChildProcess Process, string Uri)> StartAsync(string replicaSet, CancellationToken cancellationToken, params string[] options)
     {
-        var process = ChildProcess.Start(["sandbox", "--port", "0", "--replica-set", replicaSet]);
+        var process = ChildProcess.Start(["sandbox", "--port", "0", "--replica-set", replicaSet, .. options]);
         var line = await process.FirstLineAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
         // "sandbox listening on 127.0.0.1:PORT mongodb://127.0.0.1:PORT/?..."

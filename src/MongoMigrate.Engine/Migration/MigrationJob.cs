@@ -259,7 +259,9 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             }
             catch (Exception e) when (e is MigrationException or MongoException && !cancellationToken.IsCancellationRequested)
             {
-                var reason = $"Following the source stopped: {ErrorDescription.Of(e)}. Fix the cause and carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}.";
+                var reason = e is ChangeStreams.Capture.ChangeStreamHistoryLostException lost
+                    ? $"Following the source stopped: {lost.Message}"
+                    : $"Following the source stopped: {ErrorDescription.Of(e)}. Fix the cause and carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}.";
                 await state.UpdateJobAsync(JobId, JobStatus.Failed, reason, CancellationToken.None).ConfigureAwait(false);
                 Progress.Phase = "failed";
                 return Summary(JobStatus.Failed, outcomes, skipped, existing is not null, reason) with { Rechecks = online.Rechecks };

@@ -21,6 +21,9 @@ public static class ErrorDescription
         var line = ErrorText.FirstLine(error.Message);
         var text = error switch
         {
+            // The driver's text goes on with its whole view of the cluster: what matters is that nothing answered.
+            TimeoutException when line.Contains("selecting a server", StringComparison.Ordinal)
+                => $"no server answered ({line[..line.IndexOf(" selecting a server", StringComparison.Ordinal)].Replace("A timeout occurred", "server selection timed out", StringComparison.Ordinal)}): it is down or cannot be reached",
             MigrationException or DumpFormatException => line,
             MongoCommandException command when !string.IsNullOrEmpty(command.CodeName) && !command.Message.Contains(command.CodeName, StringComparison.Ordinal)
                 => $"{line} ({command.CodeName}, code {command.Code})",

@@ -9,7 +9,7 @@ namespace MongoMigrate.Engine.ChangeStreams.Capture;
 public sealed class ChangeStreamHistoryLostException(IReadOnlyList<NamespaceName> namespaces, string position, Exception inner)
     : MigrationException(
         $"The source's change history no longer reaches back to {position} (its oplog window has passed): the changes since then to "
-        + $"{string.Join(", ", namespaces)} are lost. Copy these collections again (start the online migration anew), and give the source a larger oplog or keep capture running.",
+        + $"{string.Join(", ", namespaces)} are lost (ChangeStreamHistoryLost). Copy these collections again: start the migration anew without --resume (another --job-id), and give the source a larger oplog.",
         inner)
 {
     /// <summary>The collections whose changes were lost and that must be copied again.</summary>
