@@ -44,29 +44,18 @@ public sealed class ChangedDocumentsCheck(IMongoClient source, IMongoClient targ
         var total = new VerificationResult { SourceNamespace = sourceNs.FullName, TargetNamespace = targetNs.FullName };
         for (var start = 0; start < keys.Count; start += KeysPerRead)
         {
-            var filter = IdIn(keys, start, Math.Min(KeysPerRead, keys.Count - start));
+            var filter = IdFilter.In([.. keys.Skip(start).Take(KeysPerRead)]);
             total += await verifier.VerifyAsync(sourceNs, targetNs, filter, cancellationToken).ConfigureAwait(false);
         }
 
         return total;
     }
 
-    private static RawDocument IdIn(IReadOnlyList<RawBsonValue> keys, int start, int count)
-    {
-        var builder = new BsonBuilder(64 + (count * 32)).StartDocument().StartDocument("_id").StartArray("$in");
-        for (var i = 0; i < count; i++)
-        {
-            builder.Value(BsonBuilder.Index(i), keys[start + i]);
-        }
-
-        return builder.End().End().End().ToDocument();
-    }
-
     /// <summary>The collection's document count (0 when it does not exist).</summary>
     private static async Task<long> CountAsync(IMongoClient client, NamespaceName ns, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(client.GetDatabase(ns.Database));
-        var reply = await runner.RunAsync(new BsonBuilder(64).StartDocument().String("count", ns.Collection).End().ToDocument(), cancellationToken).ConfigureAwait(false);
-        return reply.TryGetValue("n", out var n) && n.TryGetInt64(out var count) ? count : 0;
+        var reply = await runner.RunAsync(CountCommand.Build(ns.Collection), cancellationToken).ConfigureAwait(false);
+        return Math.Max(0, CountCommand.Result(reply));
     }
 }

@@ -1,5 +1,4 @@
 using MongoDB.Driver;
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.ServerCommands;
 
 namespace MongoMigrate.Engine.Online;
@@ -30,7 +29,7 @@ public static class SourceWriteBlock
     private static async Task SetAsync(IMongoClient source, bool on, CancellationToken cancellationToken)
     {
         var runner = new RawCommandRunner(source.GetDatabase("admin"));
-        await runner.RunAsync(new BsonBuilder(64).StartDocument().Int32("setUserWriteBlockMode", 1).Boolean("global", on).End().ToDocument(), cancellationToken).ConfigureAwait(false);
+        await runner.RunAsync(SetUserWriteBlockModeCommand.Build(on), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -43,7 +42,7 @@ public static class SourceWriteBlock
         {
             var runner = new RawCommandRunner(source.GetDatabase("admin"));
             await runner.RunAsync(
-                new BsonBuilder(96).StartDocument().Int32("appendOplogNote", 1).StartDocument("data").String("mongomigrate", "cutover").End().End().ToDocument(),
+                AppendOplogNoteCommand.Build("mongomigrate", "cutover"),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (MongoCommandException)

@@ -1,5 +1,4 @@
 using MongoDB.Driver;
-using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChangeStreams.Capture;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -17,7 +16,7 @@ public static class SyncBackStart
         try
         {
             var runner = new RawCommandRunner(target.GetDatabase("admin"));
-            var reply = await runner.RunAsync(new BsonBuilder(32).StartDocument().Int32("ping", 1).End().ToDocument(), cancellationToken).ConfigureAwait(false);
+            var reply = await runner.RunAsync(PingCommand.Build(), cancellationToken).ConfigureAwait(false);
             return SourceClusterTime.Of(reply);
         }
         catch (MongoException)

@@ -1,5 +1,6 @@
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.Namespaces;
+using MongoMigrate.Engine.ServerCommands;
 
 namespace MongoMigrate.Engine.ChangeStreams.Capture;
 
@@ -31,31 +32,19 @@ public sealed class ChangeStreamScope
     public string CommandDatabase => Database ?? "admin";
 
     /// <summary>The aggregate that opens the stream at <paramref name="position"/>.</summary>
-    public RawDocument OpenCommand(CapturePosition position, int batchSize, bool showExpandedEvents)
+    public RawDocument OpenCommand(CapturePosition position, int batchSize, bool showExpandedEvents) =>
+        ChangeStreamAggregateCommand.Build(
+            allChangesForCluster: Database is null,
+            position.ResumeToken,
+            position.ResumeToken is null ? position.OperationTime ?? throw new ArgumentException("A capture position has a token or a time.", nameof(position)) : null,
+            showExpandedEvents,
+            Match(),
+            batchSize);
+
+    /// <summary>The events of these namespaces: written in them, renamed into them, or dropping their database.</summary>
+    private RawDocument Match()
     {
-        var builder = new BsonBuilder(512).StartDocument().Int32("aggregate", 1).StartArray("pipeline");
-        builder.StartDocument("0").StartDocument("$changeStream");
-        if (Database is null)
-        {
-            builder.Boolean("allChangesForCluster", true);
-        }
-
-        if (position.ResumeToken is { } token)
-        {
-            builder.Document("resumeAfter", token);
-        }
-        else
-        {
-            builder.Timestamp("startAtOperationTime", position.OperationTime ?? throw new ArgumentException("A capture position has a token or a time.", nameof(position)));
-        }
-
-        if (showExpandedEvents)
-        {
-            builder.Boolean("showExpandedEvents", true);
-        }
-
-        builder.End().End();
-        builder.StartDocument("1").StartDocument("$match").StartArray("$or");
+        var builder = new BsonBuilder(256 + (Namespaces.Count * 64)).StartDocument().StartArray("$or");
         var index = 0;
         foreach (var group in Namespaces.GroupBy(n => n.Database, StringComparer.Ordinal))
         {
@@ -64,9 +53,7 @@ public sealed class ChangeStreamScope
             builder.StartDocument(BsonBuilder.Index(index++)).String("ns.db", group.Key).String("operationType", "dropDatabase").End();
         }
 
-        builder.End().End().End();
-        builder.End().StartDocument("cursor").Int32("batchSize", batchSize).End();
-        return builder.End().ToDocument();
+        return builder.End().End().ToDocument();
     }
 
     private static void AppendNamespaceClause(BsonBuilder builder, int index, string field, string database, IEnumerable<NamespaceName> namespaces)
