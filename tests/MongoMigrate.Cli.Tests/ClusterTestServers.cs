@@ -4,7 +4,7 @@ namespace MongoMigrate.Cli.Tests;
 
 /// <summary>
 /// Two `mongomigrate sandbox` processes for the cluster's process test, the source filled once: the demo shop and
-/// padded documents, about 90 chunks of 1 MB, enough that a job outlives a worker's death and another's arrival.
+/// padded documents, about 150 chunks of 1 MB, enough that a job outlives a worker's death and another's arrival.
 /// </summary>
 public sealed class ClusterTestServers() : SandboxServers("none")
 {
@@ -17,7 +17,7 @@ public sealed class ClusterTestServers() : SandboxServers("none")
         IReadOnlyList<CollectionSpec> specs =
         [
             .. DemoDataset.Create(10_000, 3),
-            new CollectionSpec { Name = "padded", Documents = 80_000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000) },
+            new CollectionSpec { Name = "padded", Documents = 150_000, Ids = IdKind.Int64, Body = DocumentShapes.Padded(1000) },
         ];
         await new DatasetWriter(SourceClient).WriteAllAsync(Database, specs, seed: 2027, progress: null, cancellationToken);
         Documents = specs.Sum(s => s.Documents);
