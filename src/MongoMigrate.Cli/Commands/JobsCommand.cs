@@ -20,7 +20,7 @@ internal static class JobsCommand
             var folder = CommonOptions.Path(parse.GetValue(workDir), "--work-dir")!;
             if (parse.GetResult(cluster) is not null)
             {
-                return await ClusterJobsListing.RunAsync(environment, parse.GetValue(cluster), folder, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+                return await ClusterJobsListing.RunAsync(environment, parse.GetValue(cluster), folder, parse.GetValue(json), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
             }
 
             if (File.Exists(folder))

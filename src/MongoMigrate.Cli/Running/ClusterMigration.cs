@@ -1,4 +1,3 @@
-using System.Globalization;
 using MongoMigrate.Cli.Output;
 using MongoMigrate.Cluster.Hosting;
 using MongoMigrate.Cluster.Jobs;
@@ -73,7 +72,7 @@ internal static class ClusterMigration
                 jobId,
                 s =>
                 {
-                    var line = Line(s);
+                    var line = ClusterJobListWriter.Line(s);
                     if (line != shown)
                     {
                         shown = line;
@@ -97,9 +96,4 @@ internal static class ClusterMigration
 
         throw new MigrationException($"Job {jobId} failed: {status.Error}");
     }
-
-    /// <summary>One line per change: chunks by phase, documents, leases by worker.</summary>
-    public static string Line(ClusterJobStatus status) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{status.JobId} {status.Phase.ToString().ToUpperInvariant()}: chunks {status.Done}/{status.Chunks} done, {status.Leased} leased, {status.Pending} pending{(status.Failed > 0 ? $", {status.Failed} failed" : string.Empty)}; {ProgressText.Number(status.Documents)} documents; workers {status.DumpWorkers} dump, {status.RestoreWorkers} restore");
 }

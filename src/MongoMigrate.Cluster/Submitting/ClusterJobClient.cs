@@ -24,6 +24,16 @@ public sealed class ClusterJobClient(IGrainFactory grains, TimeProvider? timePro
     }
 
     /// <summary>
+    /// Every silo the membership table knows (ToParsableString, as jobs name them), with its status in lower case:
+    /// active, joining, shuttingdown, stopping, dead. A silo killed without leaving shows dead once the others declared it so.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> SiloStatusesAsync()
+    {
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).ConfigureAwait(false);
+        return hosts.ToDictionary(h => h.Key.ToParsableString(), h => h.Value.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Follows a job until it ends, telling <paramref name="onStatus"/> each status seen: woken by the job grain's news,
     /// and asking again every <paramref name="recheck"/> (news is lost when the grain moves to another silo).
     /// </summary>
