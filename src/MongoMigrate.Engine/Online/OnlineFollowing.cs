@@ -151,13 +151,18 @@ public sealed class OnlineFollowing : IAsyncDisposable
 
                 var (request, reply) = await next.ConfigureAwait(false);
                 var result = await CutOverAsync(request, done.Token).ConfigureAwait(false);
+                if (!result.CutOver)
+                {
+                    // The phase goes back before the answer, in the job state too: whoever asked reads `jobs` next.
+                    SetPhase(catchingUp.IsCompletedSuccessfully ? OnlinePhase.Following : OnlinePhase.CatchingUp);
+                    await SaveStatusAsync(done.Token).ConfigureAwait(false);
+                }
+
                 reply.TrySetResult(result);
                 if (result.CutOver)
                 {
                     return result;
                 }
-
-                SetPhase(catchingUp.IsCompletedSuccessfully ? OnlinePhase.Following : OnlinePhase.CatchingUp);
             }
         }
         finally

@@ -16,7 +16,7 @@ public sealed class DashboardPageTests(MongoServerFixture server)
         if (server.Sandbox is { } sandbox)
         {
             // Slow enough to watch: every command waits a little.
-            sandbox.Faults.Latency = TimeSpan.FromMilliseconds(60);
+            sandbox.Faults.Latency = TimeSpan.FromMilliseconds(150);
         }
 
         try
@@ -48,6 +48,14 @@ public sealed class DashboardPageTests(MongoServerFixture server)
             var before = await page.Locator("#documents").TextContentAsync();
             await Expect(page.Locator("#documents")).Not.ToHaveTextAsync(before!, new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
 
+            // Pause asks first; confirmed, the engine pauses. The rest is steered while paused, so a fast machine cannot
+            // finish the job before the test has looked at it.
+            await page.ClickAsync("#pause");
+            await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+            await page.ClickAsync("#confirm-ok");
+            await Expect(page.Locator("#state")).ToHaveTextAsync("paused");
+            Assert.True(migration.Job.Steering.IsPaused);
+
             // + on the restore pool: the page and the engine follow.
             await page.ClickAsync("#restore-plus");
             await Expect(page.Locator("#restore-count")).ToHaveTextAsync("2");
@@ -64,12 +72,7 @@ public sealed class DashboardPageTests(MongoServerFixture server)
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
             TestContext.Current.SendDiagnosticMessage($"screenshot: {screenshot}");
 
-            // Pause asks first; confirmed, the engine pauses. Then unpause and let it finish.
-            await page.ClickAsync("#pause");
-            await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
-            await page.ClickAsync("#confirm-ok");
-            await Expect(page.Locator("#state")).ToHaveTextAsync("paused");
-            Assert.True(migration.Job.Steering.IsPaused);
+            // Unpause and let it finish.
             await page.ClickAsync("#unpause");
             await Expect(page.Locator("#state")).Not.ToHaveTextAsync("paused");
             Assert.False(migration.Job.Steering.IsPaused);
