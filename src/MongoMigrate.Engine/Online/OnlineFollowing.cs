@@ -80,6 +80,8 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 Target = settings.Target,
                 Namespaces = [.. settings.Collections.Select(c => c.Source)],
                 TargetOf = TargetMap(settings.Collections),
+                Selection = settings.Selection,
+                LeftOut = settings.LeftOut,
                 SpoolFolder = Path.Combine(settings.JobDirectory, "changes"),
                 Checkpoints = settings.Store,
                 Pools = settings.Pools,
@@ -299,13 +301,13 @@ public sealed class OnlineFollowing : IAsyncDisposable
     {
         CutOver = true,
         ClusterTime = at,
-        Collections = _settings.Collections.Count,
+        Collections = _follower.Collections.Count,
         WritesBlocked = blocked,
         WriteBlockNote = blockNote,
         Elapsed = elapsed,
         Repaired = repaired,
         Rechecks = _verification?.Status,
-        Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_settings.Collections.Count} collections; lag 0. "
+        Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_follower.Collections.Count} collections; lag 0. "
             + (_verification is null ? string.Empty : $"The continuous verification rechecked every change up to T: no mismatch. ")
             + (repaired > 0 ? $"{repaired} document(s) still differed once their changes were applied and were copied again from the source by _id before the last check. " : string.Empty)
             + (blocked
@@ -317,7 +319,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
     {
         CutOver = false,
         ClusterTime = at,
-        Collections = _settings.Collections.Count,
+        Collections = _follower.Collections.Count,
         Elapsed = elapsed,
         Message = message,
     };
