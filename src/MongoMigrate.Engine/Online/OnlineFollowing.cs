@@ -165,6 +165,12 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 {
                     return result;
                 }
+
+                if (_follower.Completion.IsCompleted)
+                {
+                    // Stopped for the cutover's last step, which failed: the job ends with its reason.
+                    throw new MigrationException(result.Message);
+                }
             }
         }
         finally
@@ -270,10 +276,21 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 };
             }
 
+            // Following stops before the target's indexes get their uniqueness and expiry back: a change replayed after
+            // that could trip a unique index on a state the source never had at once.
+            await _follower.StopAsync().ConfigureAwait(false);
+            var indexProblems = await new IndexRestoration(_settings.Source, _settings.Target, _settings.Logger)
+                .RestoreAsync(_follower.Collections, _follower.RefreshAsync, linked.Token).ConfigureAwait(false);
+            if (indexProblems.Count > 0)
+            {
+                await UnblockAsync(blocked).ConfigureAwait(false);
+                SetPhase(before);
+                return NotCutOver(at, $"not cut over: every change up to {CutoverResult.Describe(at)} is applied and checked, but {string.Join("; ", indexProblems)}. Following has stopped; once fixed, compare the two sides with mongomigrate verify.", _settings.TimeProvider.GetElapsedTime(started));
+            }
+
             SetPhase(OnlinePhase.CutOver);
             Interlocked.Exchange(ref _cutoverTime, unchecked((long)at));
             Interlocked.Exchange(ref _targetTime, unchecked((long)(targetTime ?? 0)));
-            await _follower.StopAsync().ConfigureAwait(false);
             await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
             return Success(at, blocked, blockNote, elapsed, repaired);
         }
@@ -324,22 +341,7 @@ public sealed class OnlineFollowing : IAsyncDisposable
         Message = message,
     };
 
-    private async Task UnblockAsync(bool blocked)
-    {
-        if (!blocked)
-        {
-            return;
-        }
-
-        try
-        {
-            await SourceWriteBlock.UnblockAsync(_settings.Source, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (MongoException e)
-        {
-            _settings.Logger.LogError("Could not unblock writes on the source after a failed cutover: {Reason}. Run db.adminCommand({{setUserWriteBlockMode: 1, global: false}}) on it.", e.Message);
-        }
-    }
+    private Task UnblockAsync(bool blocked) => blocked ? SourceWriteBlock.UnblockOrLogAsync(_settings.Source, _settings.Logger) : Task.CompletedTask;
 
     private void SetPhase(string phase)
     {

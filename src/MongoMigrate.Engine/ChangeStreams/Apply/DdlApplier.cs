@@ -1,6 +1,7 @@
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 using MongoMigrate.Engine.ChangeStreams.Capture;
+using MongoMigrate.Engine.Indexes;
 using MongoMigrate.Engine.Namespaces;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -10,7 +11,7 @@ namespace MongoMigrate.Engine.ChangeStreams.Apply;
 /// Collection and database changes, applied at a barrier (every change before them applied, none after started): a
 /// create (with its options) and a drop are applied to the target; a rename within the selection is applied as a rename
 /// (out of it, as a drop); a dropDatabase needs nothing more (its collections' drops came first); index creations and
-/// drops are applied. The others (a view or time-series collection replacing a followed one, option changes) stop
+/// drops are applied (unique and TTL indexes relaxed until cutover). The others (a view or time-series collection replacing a followed one, option changes) stop
 /// following with the reason.
 /// </summary>
 internal sealed class DdlApplier(IMongoClient target, FollowedNamespaces followed, NamespaceGate gate)
@@ -31,8 +32,19 @@ internal sealed class DdlApplier(IMongoClient target, FollowedNamespaces followe
                 return;
             case "dropDatabase":
                 return;
-            case "createIndexes" when Indexes(change) is { } indexes && indexes.All(IsPlainIndex):
-                await runner.RunAsync(CreateIndexesCommand.Build(targetNamespace.Collection, indexes), cancellationToken).ConfigureAwait(false);
+            case "createIndexes" when Indexes(change) is { } indexes:
+                // Unique and TTL ones relaxed until cutover, which gives them back their own.
+                await runner.RunAsync(CreateIndexesCommand.Build(targetNamespace.Collection, [.. indexes.Select(IndexSpecification.ForFollowing)]), cancellationToken).ConfigureAwait(false);
+                return;
+            case "modify" when IndexChange(change) is { } index:
+                // An index's expiry or uniqueness changed on the source: the cutover gives the target the source's then.
+                if (index.TryGetValue("hidden", out var hidden) && hidden.Type == BsonTypeCode.Boolean && index.TryGetValue("name", out var name) && name.Type == BsonTypeCode.String)
+                {
+                    var command = new BsonBuilder(128).StartDocument().String("collMod", targetNamespace.Collection)
+                        .StartDocument("index").String("name", name.AsString).Boolean("hidden", hidden.AsBoolean).End().End().ToDocument();
+                    await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             case "dropIndexes" when Indexes(change) is { } dropped:
                 foreach (var index in dropped)
@@ -80,6 +92,28 @@ internal sealed class DdlApplier(IMongoClient target, FollowedNamespaces followe
         && description.AsDocument.TryGetValue("dropTarget", out var dropTarget) && dropTarget.Type is not BsonTypeCode.Null and not BsonTypeCode.Undefined
         && (dropTarget.Type != BsonTypeCode.Boolean || dropTarget.IsTruthy);
 
+    /// <summary>A collMod's index change ({name | keyPattern, hidden | expireAfterSeconds | prepareUnique | unique}) when it changed nothing else.</summary>
+    private static RawDocument? IndexChange(ChangeEvent change)
+    {
+        if (!change.Document.TryGetValue("operationDescription", out var description) || description.Type != BsonTypeCode.Document)
+        {
+            return null;
+        }
+
+        RawDocument? index = null;
+        foreach (var element in description.AsDocument)
+        {
+            if (!element.NameEquals("index") || element.Type != BsonTypeCode.Document)
+            {
+                return null;
+            }
+
+            index = element.Value.AsDocument;
+        }
+
+        return index;
+    }
+
     /// <summary>The index specifications of an index event, or null when it has none.</summary>
     private static List<RawDocument>? Indexes(ChangeEvent change)
     {
@@ -91,13 +125,6 @@ internal sealed class DdlApplier(IMongoClient target, FollowedNamespaces followe
 
         return [.. indexes.AsDocument.Values().Select(v => v.AsDocument)];
     }
-
-    /// <summary>
-    /// An index that replaying older states cannot trip: a unique one could refuse a value that moved from one
-    /// document to another, and a TTL one would delete documents the source still holds, until cutover.
-    /// </summary>
-    private static bool IsPlainIndex(RawDocument index) =>
-        !(index.TryGetValue("unique", out var unique) && unique.IsTruthy) && !index.Contains("expireAfterSeconds");
 
     /// <summary>
     /// The create's options (what operationDescription shows, but its _id index, which the target makes itself), or null

@@ -38,14 +38,15 @@ public sealed class ChangeStreamScope
     public string CommandDatabase => Database ?? "admin";
 
     /// <summary>The aggregate that opens the stream at <paramref name="position"/>.</summary>
-    public RawDocument OpenCommand(CapturePosition position, int batchSize, bool showExpandedEvents) =>
+    public RawDocument OpenCommand(CapturePosition position, int batchSize, bool showExpandedEvents, bool splitLargeEvents = false) =>
         ChangeStreamAggregateCommand.Build(
             allChangesForCluster: Database is null,
             position.ResumeToken,
             position.ResumeToken is null ? position.OperationTime ?? throw new ArgumentException("A capture position has a token or a time.", nameof(position)) : null,
             showExpandedEvents,
             Match(),
-            batchSize);
+            batchSize,
+            splitLargeEvents);
 
     /// <summary>The events of these namespaces: written in them, renamed into them, or dropping their database.</summary>
     private RawDocument Match()
