@@ -105,8 +105,44 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         var (textCode, text, textError) = await CliRunner.RunAsync([.. args, "--drop-target", "--sample", "0.5"]);
 
         Assert.True(textCode == 0, textError);
-        Assert.Contains($"Verified a sample only: {(int)Math.Ceiling(chunks * 0.5)} of {chunks} chunks compared", text, StringComparison.Ordinal);
+        Assert.Contains($"Verified a sample only (--sample 0.5): {(int)Math.Ceiling(chunks * 0.5)} of {chunks} chunks compared", text, StringComparison.Ordinal);
         Assert.Contains($"(sample: {(int)Math.Ceiling(chunks * 0.5)} of {chunks} chunks)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sampled_job_resumed_without_verify_options_verifies_its_sample_again_and_says_its_share()
+    {
+        using (var client = new MongoClient(_source.ConnectionString))
+        {
+            var padding = new string('x', 1000);
+            await client.GetDatabase("big").GetCollection<BsonDocument>("items").InsertManyAsync(
+                Enumerable.Range(0, 4000).Select(i => new BsonDocument { { "_id", i }, { "pad", padding } }),
+                cancellationToken: Ct);
+        }
+
+        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "big.items", "--chunk-size", "1MB", "--job-id", "sampled", "--json"];
+        var (code, _, error) = await CliRunner.RunAsync([.. args, "--sample", "0.5"]);
+        Assert.True(code == 0, error);
+
+        var (resumedCode, output, resumedError) = await CliRunner.RunAsync([.. args, "--resume"]);
+
+        Assert.True(resumedCode == 0, resumedError);
+        using var json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("verifiedAgain").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Equal("sample", json.RootElement.GetProperty("verification").GetString());
+        Assert.Equal(0.5, json.RootElement.GetProperty("sampleFraction").GetDouble());
+        var collection = Assert.Single(json.RootElement.GetProperty("collections").EnumerateArray());
+        var chunks = collection.GetProperty("chunks").GetInt32();
+        Assert.True(chunks >= 3, $"{chunks} chunks");
+        Assert.Equal((int)Math.Ceiling(chunks * 0.5), collection.GetProperty("verification").GetProperty("chunksCompared").GetInt32());
+
+        var (fullCode, full, fullError) = await CliRunner.RunAsync([.. args[..^1], "--resume", "--verify", "full"]);
+
+        Assert.True(fullCode == 0, fullError);
+        Assert.DoesNotContain("(sample:", full, StringComparison.Ordinal);
+        Assert.DoesNotContain("Verified a sample", full, StringComparison.Ordinal);
+        Assert.Contains("verified: 4,000 identical", full, StringComparison.Ordinal);
     }
 
     [Fact]

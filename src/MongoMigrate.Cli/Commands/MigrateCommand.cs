@@ -76,7 +76,8 @@ internal static class MigrateCommand
                 Online = parse.GetValue(online),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout)),
                 ResumeOverrides = Given(parse, (method, JobSettings.Method), (dumpWorkers, JobSettings.DumpWorkers), (restoreWorkers, JobSettings.RestoreWorkers),
-                    (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget)),
+                    (insertionWorkers, JobSettings.InsertionWorkers), (chunkSize, JobSettings.ChunkSize), (gzip, JobSettings.Gzip), (diskBudget, JobSettings.DiskBudget),
+                    (verify, JobSettings.Verify), (sample, JobSettings.Verify), (noVerify, JobSettings.Verify)),
             };
             if (options.Resume && options.JobId is null)
             {

@@ -53,8 +53,9 @@ internal static class SummaryWriter
         if (summary.VerifiedSample)
         {
             var (compared, total) = summary.VerifiedChunks;
+            var share = summary.VerifySample < 1 ? string.Create(CultureInfo.InvariantCulture, $" (--sample {summary.VerifySample})") : string.Empty;
             await output.WriteLineAsync(
-                $"Verified a sample only: {compared} of {total} chunks compared byte for byte; the documents of the other chunks were not compared (--verify full compares them all).").ConfigureAwait(false);
+                $"Verified a sample only{share}: {compared} of {total} chunks compared byte for byte; the documents of the other chunks were not compared (--verify full compares them all).").ConfigureAwait(false);
         }
 
         var earlier = summary.Documents - summary.DocumentsThisRun;
@@ -95,6 +96,11 @@ internal static class SummaryWriter
         JsonOutput.Rates(json, summary.DocumentsPerSecond, summary.BytesPerSecond);
         json.WriteBoolean("verified", summary.Verified);
         json.WriteString("verification", summary.VerifiedSample ? "sample" : summary.Collections.Any(c => c.Verification is not null) ? "full" : "none");
+        if (summary.VerifiedSample && summary.VerifySample < 1)
+        {
+            json.WriteNumber("sampleFraction", summary.VerifySample);
+        }
+
         if (summary.CompletedAt is { } completedAt)
         {
             json.WriteString("completedAt", completedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));

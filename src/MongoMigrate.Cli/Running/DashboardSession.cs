@@ -62,7 +62,7 @@ internal static class DashboardSession
             Kind = "migrate",
             StatePath = JobFolder.StatePath(migration.JobDirectory),
             Method = migration.Options.Method == CopyMethod.Direct ? "direct" : "dump-restore",
-            Verification = migration.Options.Verify ? "full" : "none",
+            Verification = !migration.Options.Verify ? "none" : migration.Options.VerifySample < 1 ? "sample" : "full",
         },
         RestoreJob restore => new LiveJobInfo { Kind = "restore", StatePath = JobFolder.StatePath(restore.JobDirectory) },
         DumpJob => new LiveJobInfo { Kind = "dump" },

@@ -44,8 +44,8 @@ internal sealed class LeasedChunkStore(IJobStateStore local, IClusterJobGrain jo
     public Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken) =>
         local.RecordChunkVerificationsAsync(jobId, sourceNamespace, results, cancellationToken);
 
-    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken) =>
-        local.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, cancellationToken);
+    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, int? verifiedChunks, CancellationToken cancellationToken) =>
+        local.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, verifiedChunks, cancellationToken);
 
     public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) => local.GetChunksAsync(jobId, sourceNamespace, cancellationToken);
 

@@ -41,8 +41,14 @@ public sealed record JobDefinition
     /// <summary>The job follows the source's changes (--online); a resumed job keeps it.</summary>
     public bool Online { get; init; }
 
-    /// <summary>For a verification: the share of each collection's _id ranges it compares (null: all, or not a verification).</summary>
+    /// <summary>
+    /// For a verification, the share of each collection's _id ranges it compares; for a migration verified by a sample
+    /// (--verify sample), the share of each collection's chunks. Null: all of them, or no verification.
+    /// </summary>
     public double? SampleFraction { get; init; }
+
+    /// <summary>A migration's verification: "full", "sample" or "none"; null in definitions written before it was stored.</summary>
+    public string? Verify { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

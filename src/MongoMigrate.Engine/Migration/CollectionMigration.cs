@@ -38,7 +38,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 progress.SetPhase(CollectionPhase.Done);
                 context.CollectionCopied?.Invoke(collection.Namespace);
-                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null).ConfigureAwait(false);
+                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null, record.VerifiedChunks).ConfigureAwait(false);
             }
 
             if (planned.Problem is { } problem)
@@ -113,7 +113,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
                     }
                 }
 
-                await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, cancellationToken).ConfigureAwait(false);
+                await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, compared, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Done);
                 context.CollectionCopied?.Invoke(collection.Namespace);
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null, compared).ConfigureAwait(false);
@@ -214,7 +214,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         var indexErrors = Lines(planned.Record.IndexErrors);
         if (check.IsEqual)
         {
-            await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, cancellationToken).ConfigureAwait(false);
+            await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, check.ComparedChunks, cancellationToken).ConfigureAwait(false);
             progress.SetPhase(CollectionPhase.Done);
             return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, check.Total, null, check.ComparedChunks).ConfigureAwait(false);
         }
@@ -267,13 +267,13 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         {
             var record = records.GetValueOrDefault(planned.Record.SourceNamespace) ?? planned.Record;
             var verification = record.Status == CollectionStatus.Completed ? StoredVerification(record) : null;
-            outcomes.Add(await OutcomeAsync(state, planned with { Record = record }, before.GetValueOrDefault(record.SourceNamespace), record.Status, [], Lines(record.IndexErrors), verification, record.Error).ConfigureAwait(false));
+            outcomes.Add(await OutcomeAsync(state, planned with { Record = record }, before.GetValueOrDefault(record.SourceNamespace), record.Status, [], Lines(record.IndexErrors), verification, record.Error, record.VerifiedChunks).ConfigureAwait(false));
         }
 
         return outcomes;
     }
 
-    /// <summary>What an earlier run's verification found, so a resumed summary still shows the proof.</summary>
+    /// <summary>What an earlier run's verification found, so a resumed summary still shows the proof (a sample's with its chunk count, <see cref="CollectionRecord.VerifiedChunks"/>).</summary>
     private static VerificationResult? StoredVerification(CollectionRecord record) => record.VerifiedDocuments is { } identical
         ? new VerificationResult { SourceNamespace = record.SourceNamespace, TargetNamespace = record.TargetNamespace, SourceDocuments = identical, TargetDocuments = identical, Identical = identical }
         : null;

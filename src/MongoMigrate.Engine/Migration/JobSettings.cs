@@ -12,5 +12,8 @@ public enum JobSettings
     ChunkSize = 16,
     Gzip = 32,
     DiskBudget = 64,
-    All = Method | DumpWorkers | RestoreWorkers | InsertionWorkers | ChunkSize | Gzip | DiskBudget,
+
+    /// <summary>The verification: full, a sample (with its share) or none.</summary>
+    Verify = 128,
+    All = Method | DumpWorkers | RestoreWorkers | InsertionWorkers | ChunkSize | Gzip | DiskBudget | Verify,
 }

@@ -217,6 +217,8 @@ internal sealed class JobSetup(MigrationContext context, MongoEndpoint sourceEnd
         DiskBudgetBytes = context.Options.DiskBudgetBytes,
         DropTarget = context.Options.DropTarget,
         Online = context.Options.Online,
+        Verify = !context.Options.Verify ? "none" : context.Options.VerifySample < 1 ? "sample" : "full",
+        SampleFraction = context.Options.Verify && context.Options.VerifySample < 1 ? context.Options.VerifySample : null,
     };
 
     /// <summary>Source and target may be one deployment only when the job writes no namespace it reads (a rename).</summary>

@@ -311,6 +311,7 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
     {
         CompletedAt = _completedAt,
         VerifiedAgain = _completedAt is null ? null : _options.Verify,
+        VerifySample = _options.Verify ? _options.VerifySample : 1,
         JobId = JobId,
         Status = status,
         Elapsed = Progress.Elapsed,

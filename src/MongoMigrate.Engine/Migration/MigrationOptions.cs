@@ -42,7 +42,8 @@ public sealed record MigrationOptions
 
     /// <summary>
     /// On resume, the settings taken from these options; the others come from the job: its method, chunk
-    /// size, gzip and disk budget as first given, and the worker counts it last ran with (changed live or not).
+    /// size, gzip, disk budget and verification (full, a sample and its share, or none) as first given, and the
+    /// worker counts it last ran with (changed live or not).
     /// The command line names the options it was given; a library caller gets every setting it passes.
     /// </summary>
     public JobSettings ResumeOverrides { get; init; } = JobSettings.All;

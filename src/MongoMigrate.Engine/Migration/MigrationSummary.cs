@@ -48,6 +48,9 @@ public sealed record MigrationSummary
     /// <summary>Some collection was verified by a sample of its chunks only (--verify sample).</summary>
     public bool VerifiedSample => Collections.Any(c => c.VerifiedSample);
 
+    /// <summary>The share of each collection's chunks this run's verification compares (1: all); a resumed job keeps its own.</summary>
+    public double VerifySample { get; init; } = 1;
+
     /// <summary>Chunks compared and chunks in all, over the collections verified.</summary>
     public (int Compared, int Total) VerifiedChunks => (
         Collections.Where(c => c.Verification is not null).Sum(c => c.ChunksVerified),

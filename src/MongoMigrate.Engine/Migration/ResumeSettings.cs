@@ -51,6 +51,12 @@ internal static class ResumeSettings
             merged = merged with { DiskBudgetBytes = stored.DiskBudgetBytes };
         }
 
+        // A job verified by a sample stays one: a resume that does not say otherwise must not call its proof full.
+        if (keep.HasFlag(JobSettings.Verify) && stored.Verify is { } verify)
+        {
+            merged = merged with { Verify = verify != "none", VerifySample = verify == "sample" ? stored.SampleFraction ?? 1 : 1 };
+        }
+
         return merged;
     }
 }

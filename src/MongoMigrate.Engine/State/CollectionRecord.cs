@@ -23,6 +23,12 @@ public sealed record CollectionRecord
     /// <summary>Documents found identical on both sides when the collection was verified; null when it was not verified.</summary>
     public long? VerifiedDocuments { get; init; }
 
+    /// <summary>
+    /// The chunks that verification compared: fewer than the collection's for a sample (--verify sample), so a resumed
+    /// run still calls its proof a sample; null when every chunk was compared (or for older jobs, which had no sample).
+    /// </summary>
+    public int? VerifiedChunks { get; init; }
+
     /// <summary>The source collection's UUID when the job found it; null when the server does not report one (or for older jobs).</summary>
     public Guid? SourceUuid { get; init; }
 

@@ -46,8 +46,11 @@ public interface IJobStateStore : IAsyncDisposable
     /// </summary>
     Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken);
 
-    /// <summary>Marks a collection Completed, with its index problems and what verification found identical (null: not verified).</summary>
-    Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks a collection Completed, with its index problems, what verification found identical (null: not verified)
+    /// and how many of its chunks that verification compared (null: all of them; fewer for a sample).
+    /// </summary>
+    Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, int? verifiedChunks, CancellationToken cancellationToken);
 
     /// <summary>A collection's chunks in index order.</summary>
     Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken);

@@ -22,13 +22,14 @@ internal sealed class SqliteCollectionProgress(SqliteStateRunner db)
         SqliteStateRunner.EnsureChanged(changed, $"collection {sourceNamespace}");
     }
 
-    public async Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken)
+    public async Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, int? verifiedChunks, CancellationToken cancellationToken)
     {
         var changed = await db.ExecuteAsync(
-            "UPDATE collections SET status = 'Completed', error = NULL, index_errors = $indexErrors, verified_documents = $verified WHERE job_id = $job AND source_ns = $ns",
+            "UPDATE collections SET status = 'Completed', error = NULL, index_errors = $indexErrors, verified_documents = $verified, verified_chunks = $verifiedChunks WHERE job_id = $job AND source_ns = $ns",
             cancellationToken,
             ("$indexErrors", indexErrors),
             ("$verified", verifiedDocuments),
+            ("$verifiedChunks", verifiedDocuments is null ? null : verifiedChunks),
             ("$job", jobId),
             ("$ns", sourceNamespace)).ConfigureAwait(false);
         SqliteStateRunner.EnsureChanged(changed, $"collection {sourceNamespace}");

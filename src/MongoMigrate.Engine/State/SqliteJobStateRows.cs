@@ -8,7 +8,7 @@ internal static class SqliteJobStateRows
 {
     public const string ChunkColumns = "chunk_index, filter, description, status, attempts, documents, bytes, file, checksum, error, verified_documents, replace_range, source_digest";
 
-    public const string CollectionColumns = "source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error, verified_documents, source_uuid, target_uuid";
+    public const string CollectionColumns = "source_ns, target_ns, status, estimated_count, estimated_bytes, chunk_count, index_errors, error, verified_documents, source_uuid, target_uuid, verified_chunks";
 
     public const string JobColumns = "job_id, definition, status, created_at, updated_at, error";
 
@@ -43,6 +43,7 @@ internal static class SqliteJobStateRows
         VerifiedDocuments = r.IsDBNull(8) ? null : r.GetInt64(8),
         SourceUuid = r.IsDBNull(9) ? null : Guid.Parse(r.GetString(9), CultureInfo.InvariantCulture),
         TargetUuid = r.IsDBNull(10) ? null : Guid.Parse(r.GetString(10), CultureInfo.InvariantCulture),
+        VerifiedChunks = r.IsDBNull(11) ? null : r.GetInt32(11),
     };
 
     public static JobRecord Job(SqliteDataReader r) => new()
@@ -70,16 +71,17 @@ internal static class SqliteJobStateRows
         ("$verified", collection.VerifiedDocuments),
         ("$sourceUuid", collection.SourceUuid?.ToString()),
         ("$targetUuid", collection.TargetUuid?.ToString()),
+        ("$verifiedChunks", collection.VerifiedChunks),
     ];
 
     public const string UpsertCollection =
         $"""
         INSERT INTO collections (job_id, {CollectionColumns})
-        VALUES ($job, $ns, $target, $status, $count, $bytes, $chunks, $indexErrors, $error, $verified, $sourceUuid, $targetUuid)
+        VALUES ($job, $ns, $target, $status, $count, $bytes, $chunks, $indexErrors, $error, $verified, $sourceUuid, $targetUuid, $verifiedChunks)
         ON CONFLICT (job_id, source_ns) DO UPDATE SET
             target_ns = excluded.target_ns, status = excluded.status, estimated_count = excluded.estimated_count,
             estimated_bytes = excluded.estimated_bytes, chunk_count = excluded.chunk_count,
             index_errors = excluded.index_errors, error = excluded.error, verified_documents = excluded.verified_documents,
-            source_uuid = excluded.source_uuid, target_uuid = excluded.target_uuid
+            source_uuid = excluded.source_uuid, target_uuid = excluded.target_uuid, verified_chunks = excluded.verified_chunks
         """;
 }

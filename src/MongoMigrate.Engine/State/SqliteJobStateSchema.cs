@@ -5,7 +5,7 @@ namespace MongoMigrate.Engine.State;
 /// <summary>The tables of the SQLite job state, and the upgrade of a state file written by an earlier version.</summary>
 internal static class SqliteJobStateSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>WAL with full sync: a commit is on disk before the call returns, and readers never block the writer.</summary>
     public const string Pragmas =
@@ -44,6 +44,7 @@ internal static class SqliteJobStateSchema
             verified_documents INTEGER,
             source_uuid TEXT,
             target_uuid TEXT,
+            verified_chunks INTEGER,
             PRIMARY KEY (job_id, source_ns));
         CREATE TABLE IF NOT EXISTS chunks (
             job_id TEXT NOT NULL,
@@ -166,8 +167,9 @@ internal static class SqliteJobStateSchema
             // version 3 no change stream checkpoints, version 4 no ranges of verification jobs, version 5 no online status
             // and version 6 no recheck queue of the continuous verification (tables, created above with the others: an
             // older file gains them empty, and its jobs are read as they were); version 7 no sync-back (its checkpoint and
-            // status tables, and the target's cluster time at the cutover in the online status). A column
-            // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy.
+            // status tables, and the target's cluster time at the cutover in the online status); version 8 no count of the
+            // chunks a collection's verification compared (a sample's proof read back after a resume as a full one). A column
+            // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy, a proof of every chunk.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");
             AddColumn(connection, transaction, "collections", "target_uuid", "TEXT");
@@ -175,6 +177,7 @@ internal static class SqliteJobStateSchema
             AddColumn(connection, transaction, "chunks", "replace_range", "INTEGER NOT NULL DEFAULT 0");
             AddColumn(connection, transaction, "chunks", "source_digest", "INTEGER");
             AddColumn(connection, transaction, "online_status", "target_time", "INTEGER");
+            AddColumn(connection, transaction, "collections", "verified_chunks", "INTEGER");
         }
 
         if (version != Version)

@@ -168,8 +168,8 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
     public Task UpdateCollectionAsync(string jobId, string sourceNamespace, CollectionStatus status, string? error, string? indexErrors, CancellationToken cancellationToken) =>
         _collections.UpdateCollectionAsync(jobId, sourceNamespace, status, error, indexErrors, cancellationToken);
 
-    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken) =>
-        _collections.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, cancellationToken);
+    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, int? verifiedChunks, CancellationToken cancellationToken) =>
+        _collections.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, verifiedChunks, cancellationToken);
 
     public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) =>
         _chunks.GetChunksAsync(jobId, sourceNamespace, cancellationToken);

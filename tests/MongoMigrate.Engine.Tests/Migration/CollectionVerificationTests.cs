@@ -199,6 +199,48 @@ public sealed class CollectionVerificationTests : IAsyncLifetime
         Assert.InRange(collection.Verification.SourceDocuments, 1, 3999);
     }
 
+    [Theory]
+    [InlineData("UpdateJob(Completed)")]
+    [InlineData("CompleteCollection")]
+    public async Task A_sampled_job_killed_and_resumed_without_verify_options_keeps_its_sample_and_says_so(string killedAt)
+    {
+        var jobId = $"sample-resumed-{killedAt.Length}";
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        CrashingJobStateStore? store = null;
+        var first = Job(Options(CopyMethod.Direct, jobId) with { VerifySample = 0.25 }, inner => store = new CrashingJobStateStore(inner, _targetClient, 0, () => _ = kill.CancelAsync()) { CrashOn = killedAt });
+        await Assert.ThrowsAnyAsync<Exception>(() => first.RunAsync(kill.Token));
+        Assert.Equal(killedAt, store!.CrashedAt);
+
+        // As `migrate --resume` with no --verify nor --sample: the job's own settings.
+        var resumed = await Job(Options(CopyMethod.Direct, jobId) with { Resume = true, ResumeOverrides = JobSettings.None }).RunAsync(Ct);
+
+        var chunks = await ChunksAsync(jobId);
+        var collection = Assert.Single(resumed.Collections);
+        Assert.True(chunks.Count >= 4, $"{chunks.Count} chunks");
+        Assert.Equal(JobStatus.Completed, resumed.Status);
+        Assert.True(collection.VerifiedSample);
+        Assert.Equal(RangeSample.Pick(chunks.Count, 0.25).Count, collection.ChunksVerified);
+        Assert.True(resumed.VerifiedSample);
+        Assert.False(resumed.Verified);
+        Assert.Equal(0.25, resumed.VerifySample);
+    }
+
+    [Fact]
+    public async Task A_sampled_job_resumed_with_verify_full_compares_every_chunk_left_but_keeps_the_sample_of_a_collection_already_proven()
+    {
+        const string jobId = "sample-then-full";
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var first = Job(Options(CopyMethod.Direct, jobId) with { VerifySample = 0.25 }, inner => new CrashingJobStateStore(inner, _targetClient, 0, () => _ = kill.CancelAsync()) { CrashOn = "CompleteCollection" });
+        await Assert.ThrowsAnyAsync<Exception>(() => first.RunAsync(kill.Token));
+
+        var resumed = await Job(Options(CopyMethod.Direct, jobId) with { Resume = true, ResumeOverrides = JobSettings.Verify }).RunAsync(Ct);
+
+        var collection = Assert.Single(resumed.Collections);
+        Assert.False(collection.VerifiedSample);
+        Assert.Equal(collection.Chunks, collection.ChunksVerified);
+        Assert.True(resumed.Verified);
+    }
+
     private MigrationOptions Options(CopyMethod method, string jobId) => new()
     {
         JobId = jobId,
@@ -212,13 +254,12 @@ public sealed class CollectionVerificationTests : IAsyncLifetime
     };
 
     private MigrationJob Job(MigrationOptions options, Func<string, int, Task>? onChange = null) =>
+        Job(options, inner => onChange is null ? inner : new CrashingJobStateStore(inner, _targetClient, 0, null) { OnChangeAsync = onChange });
+
+    private MigrationJob Job(MigrationOptions options, Func<IJobStateStore, IJobStateStore> wrap) =>
         new(MongoEndpoint.Parse("source", _source.ConnectionString), MongoEndpoint.Parse("target", _target.ConnectionString), options, _coordinator, NullLoggerFactory.Instance)
         {
-            StateStoreFactory = async (path, token) =>
-            {
-                var inner = await SqliteJobStateStore.OpenAsync(path, cancellationToken: token);
-                return onChange is null ? inner : new CrashingJobStateStore(inner, _targetClient, 0, null) { OnChangeAsync = onChange };
-            },
+            StateStoreFactory = async (path, token) => wrap(await SqliteJobStateStore.OpenAsync(path, cancellationToken: token)),
         };
 
     private async Task<IReadOnlyList<ChunkRecord>> ChunksAsync(string jobId)

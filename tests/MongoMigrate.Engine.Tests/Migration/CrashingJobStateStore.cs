@@ -67,8 +67,8 @@ internal sealed class CrashingJobStateStore(IJobStateStore inner, IMongoClient t
     public Task RecordChunkVerificationsAsync(string jobId, string sourceNamespace, IReadOnlyList<ChunkVerification> results, CancellationToken cancellationToken) =>
         ChangeAsync(nameof(RecordChunkVerificationsAsync), () => inner.RecordChunkVerificationsAsync(jobId, sourceNamespace, results, cancellationToken));
 
-    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, CancellationToken cancellationToken) =>
-        ChangeAsync(nameof(CompleteCollectionAsync), () => inner.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, cancellationToken));
+    public Task CompleteCollectionAsync(string jobId, string sourceNamespace, string? indexErrors, long? verifiedDocuments, int? verifiedChunks, CancellationToken cancellationToken) =>
+        ChangeAsync(nameof(CompleteCollectionAsync), () => inner.CompleteCollectionAsync(jobId, sourceNamespace, indexErrors, verifiedDocuments, verifiedChunks, cancellationToken));
 
     public Task<IReadOnlyList<ChunkRecord>> GetChunksAsync(string jobId, string sourceNamespace, CancellationToken cancellationToken) => Read(() => inner.GetChunksAsync(jobId, sourceNamespace, cancellationToken));
 

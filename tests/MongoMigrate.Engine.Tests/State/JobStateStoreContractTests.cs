@@ -233,7 +233,7 @@ public abstract class JobStateStoreContractTests : IAsyncLifetime
         Assert.Equal("index a_1: bad", copying.IndexErrors);
         Assert.Null(copying.VerifiedDocuments);
 
-        await store.CompleteCollectionAsync(JobId, Orders, null, 5000, Ct);
+        await store.CompleteCollectionAsync(JobId, Orders, null, 5000, null, Ct);
         var completed = (await store.GetCollectionsAsync(JobId, Ct)).Single(c => c.SourceNamespace == Orders);
         Assert.Equal(CollectionStatus.Completed, completed.Status);
         Assert.Equal(5000, completed.VerifiedDocuments);

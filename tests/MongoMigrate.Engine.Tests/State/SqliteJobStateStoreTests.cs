@@ -42,7 +42,7 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
 
         var collection = Assert.Single(await store.GetCollectionsAsync("old", Ct));
         Assert.Equal(CollectionStatus.Copying, collection.Status);
-        await store.CompleteCollectionAsync("old", "a.b", null, 10, Ct);
+        await store.CompleteCollectionAsync("old", "a.b", null, 10, null, Ct);
         Assert.Equal(10, (await store.GetCollectionsAsync("old", Ct))[0].VerifiedDocuments);
         await store.SavePoolSettingsAsync("old", new PoolSettings(1, 2, 3), Ct);
     }
@@ -130,7 +130,7 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT version FROM schema_version";
-            Assert.Equal(8L, await command.ExecuteScalarAsync(Ct));
+            Assert.Equal(9L, await command.ExecuteScalarAsync(Ct));
         }
     }
 
@@ -177,6 +177,40 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
         Assert.Equal(("following", 9L, (double?)0.5), (await store.SyncBack.GetOnlineStatusAsync("j", Ct)) is { } s ? (s.Phase, s.EventsApplied, s.LagSeconds) : default);
         Assert.Equal("cut over", (await store.GetOnlineStatusAsync("j", Ct))?.Phase);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SyncBack.SaveChangeStreamCheckpointAsync(new ChangeStreamCheckpoint { JobId = "none", StartTime = 1 }, Ct));
+    }
+
+    [Fact]
+    public async Task A_version_8_file_reads_its_proofs_as_full_and_then_keeps_how_many_chunks_a_sample_compared()
+    {
+        await using (var created = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct))
+        {
+            await created.CreateJobAsync(
+                new JobRecord { JobId = "j", DefinitionJson = "{}", Status = JobStatus.Running, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() },
+                [new CollectionRecord { SourceNamespace = "a.old", TargetNamespace = "a.old", Status = CollectionStatus.Pending }, new CollectionRecord { SourceNamespace = "a.new", TargetNamespace = "a.new", Status = CollectionStatus.Pending }],
+                Ct);
+            await created.CompleteCollectionAsync("j", "a.old", null, 40, null, Ct);
+        }
+
+        // As version 8 left it: no count of the chunks a verification compared.
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE collections DROP COLUMN verified_chunks; UPDATE schema_version SET version = 8;";
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var store = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+        var old = (await store.GetCollectionsAsync("j", Ct)).Single(c => c.SourceNamespace == "a.old");
+        Assert.Equal((40L, (int?)null), (old.VerifiedDocuments, old.VerifiedChunks));
+
+        await store.CompleteCollectionAsync("j", "a.new", null, 12, 3, Ct);
+        await store.CompleteCollectionAsync("j", "a.old", null, null, 5, Ct);
+
+        var collections = await store.GetCollectionsAsync("j", Ct);
+        Assert.Equal((12L, (int?)3), collections.Single(c => c.SourceNamespace == "a.new") is var n ? (n.VerifiedDocuments, n.VerifiedChunks) : default);
+        // Not verified, no count of compared chunks either.
+        Assert.Equal(((long?)null, (int?)null), collections.Single(c => c.SourceNamespace == "a.old") is var o ? (o.VerifiedDocuments, o.VerifiedChunks) : default);
     }
 
     [Fact]
