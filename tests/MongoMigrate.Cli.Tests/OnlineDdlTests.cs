@@ -92,25 +92,23 @@ public sealed class OnlineDdlTests(OnlineTestServers servers) : IClassFixture<On
     public async Task A_collection_renamed_into_the_selection_from_outside_stops_the_job_with_one_line_saying_to_start_anew()
     {
         const string Database = "onlineddl_in";
-        const string Outside = "onlineddl_out";
         foreach (var client in new[] { servers.SourceClient, servers.TargetClient })
         {
             await client.DropDatabaseAsync(Database, Ct);
-            await client.DropDatabaseAsync(Outside, Ct);
         }
 
         await ConcurrentWriter.SeedAsync([servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a")], 20, seed: 123, Ct);
-        await servers.SourceClient.GetDatabase(Outside).GetCollection<BsonDocument>("x").InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Ct);
+        await servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("hidden_x").InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Ct);
         const string JobId = "online-ddl-in";
         await using var migrate = ChildProcess.Start(
         [
             "migrate", "--online", "--json", "--work-dir", _work, "--job-id", JobId,
-            "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*",
+            "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*", "--exclude", $"{Database}.hidden*",
         ]);
         await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "following", Ct);
 
         // Its two documents were never copied: following cannot make the target equal to the source any more.
-        await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Outside}.x" }, { "to", $"{Database}.x" } }, cancellationToken: Ct);
+        await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Database}.hidden_x" }, { "to", $"{Database}.x" } }, cancellationToken: Ct);
 
         var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(1), Ct);
         Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");
@@ -118,7 +116,7 @@ public sealed class OnlineDdlTests(OnlineTestServers servers) : IClassFixture<On
         Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
         var reason = summary.RootElement.GetProperty("reason").GetString()!;
         Assert.DoesNotContain('\n', reason);
-        Assert.Contains($"'rename' of {Outside}.x", reason, StringComparison.Ordinal);
+        Assert.Contains($"'rename' of {Database}.hidden_x", reason, StringComparison.Ordinal);
         Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
         Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
     }
