@@ -87,4 +87,37 @@ public sealed class OnlineDdlTests(OnlineTestServers servers) : IClassFixture<On
         await source.DropCollectionAsync("skipme", Ct);
         await TargetComparison.AssertEqualAsync(servers.SourceClient, servers.TargetClient, Database, Database, Ct);
     }
+
+    [Fact]
+    public async Task A_collection_renamed_into_the_selection_from_outside_stops_the_job_with_one_line_saying_to_start_anew()
+    {
+        const string Database = "onlineddl_in";
+        foreach (var client in new[] { servers.SourceClient, servers.TargetClient })
+        {
+            await client.DropDatabaseAsync(Database, Ct);
+        }
+
+        await ConcurrentWriter.SeedAsync([servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a")], 20, seed: 123, Ct);
+        await servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("hidden_x").InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Ct);
+        const string JobId = "online-ddl-in";
+        await using var migrate = ChildProcess.Start(
+        [
+            "migrate", "--online", "--json", "--work-dir", _work, "--job-id", JobId,
+            "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*", "--exclude", $"{Database}.hidden*",
+        ]);
+        await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "following", Ct);
+
+        // Its two documents were never copied: following cannot make the target equal to the source any more.
+        await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Database}.hidden_x" }, { "to", $"{Database}.x" } }, cancellationToken: Ct);
+
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(1), Ct);
+        Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");
+        using var summary = JsonDocument.Parse(migrate.Output);
+        Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
+        var reason = summary.RootElement.GetProperty("reason").GetString()!;
+        Assert.DoesNotContain('\n', reason);
+        Assert.Contains($"'rename' of {Database}.hidden_x", reason, StringComparison.Ordinal);
+        Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
+        Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
+    }
 }

@@ -268,6 +268,8 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             {
                 var reason = e is ChangeStreams.Capture.ChangeStreamHistoryLostException lost
                     ? $"Following the source stopped: {lost.Message}"
+                    : e is ChangeStreams.Apply.ChangeStreamStoppedException stopped
+                    ? stopped.Message
                     : $"Following the source stopped: {ErrorDescription.Of(e)}. Fix the cause and carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory}.";
                 await state.UpdateJobAsync(JobId, JobStatus.Failed, reason, CancellationToken.None).ConfigureAwait(false);
                 Progress.Phase = "failed";

@@ -65,6 +65,12 @@ internal sealed class DdlApplier(IMongoClient target, FollowedNamespaces followe
     /// </summary>
     private async Task RenameAsync(ChangeEvent change, NamespaceName fromTarget, NamespaceName to, CancellationToken cancellationToken)
     {
+        if (!followed.HasSelection && !followed.IsFollowed(to))
+        {
+            // Without the job's selection, whether the new name is the job's cannot be told.
+            throw new ChangeStreamStoppedException(change.OperationType, change.Namespace, change.ClusterTime);
+        }
+
         if (!followed.IsFollowed(to) && !followed.Takes(to))
         {
             var runner = new RawCommandRunner(target.GetDatabase(fromTarget.Database));

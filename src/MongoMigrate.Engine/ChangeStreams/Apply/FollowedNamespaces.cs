@@ -33,6 +33,9 @@ public sealed class FollowedNamespaces
         }
     }
 
+    /// <summary>Whether the job has a selection (collections appearing in it are followed); without one, only the planned ones are.</summary>
+    public bool HasSelection => _selection is not null;
+
     /// <summary>Every collection followed so far, in the order they were first followed.</summary>
     public IReadOnlyList<(NamespaceName Source, NamespaceName Target)> All
     {
