@@ -3,43 +3,27 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Tests;
 
 /// <summary>--dashboard on a real run of the command line, and `serve`'s usage.</summary>
-public sealed class DashboardCommandTests : IAsyncLifetime
+public sealed class DashboardCommandTests() : CommandTestBase("mm-cli-dash-")
 {
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _work = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _work = Directory.CreateTempSubdirectory("mm-cli-dash-").FullName;
-        using var client = new MongoClient(_source.ConnectionString);
-        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 3000).Select(i => new BsonDocument { { "_id", i }, { "v", new string('x', 500) } }), cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
+        using var client = new MongoClient(Source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 3000).Select(i => new BsonDocument { { "_id", i }, { "v", new string('x', 500) } }), cancellationToken: cancellationToken);
     }
 
     [Fact]
     public async Task Migrate_with_dashboard_prints_its_address_once_and_its_stop_button_stops_the_job()
     {
         // Slow, so that the job is still running when the test reaches the dashboard.
-        _target.Faults.Latency = TimeSpan.FromMilliseconds(200);
+        Target.Faults.Latency = TimeSpan.FromMilliseconds(200);
         var error = new LineWatcher("Dashboard: ");
         var output = new StringWriter();
-        var run = CliApplication.RunAsync(["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", "dash", "--dashboard"], output, error);
+        var run = CliApplication.RunAsync(["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--job-id", "dash", "--dashboard"], output, error);
 
         var line = await error.Seen.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         using var http = new HttpClient { BaseAddress = new Uri(line["Dashboard: ".Length..].Trim()) };
@@ -50,7 +34,7 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         stop.Headers.Add("X-MongoMigrate-Request", "1");
         var stopped = await http.SendAsync(stop, Ct);
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
-        _target.Faults.Clear();
+        Target.Faults.Clear();
 
         var code = await run;
 
@@ -60,7 +44,7 @@ public sealed class DashboardCommandTests : IAsyncLifetime
         // there is anything to resume. Either way, never a bare "stopped.".
         var said = output.ToString();
         var errors = error.ToString();
-        var resumeCommand = $"mongomigrate migrate --resume --job-id dash --work-dir {_work}";
+        var resumeCommand = $"mongomigrate migrate --resume --job-id dash --work-dir {Folder}";
         var summarized = said.Contains("Job dash stopped", StringComparison.Ordinal) && said.Contains("Carry on with: " + resumeCommand, StringComparison.Ordinal);
         var stoppedEarly = errors.Contains("mongomigrate: stopped before the copy went on; carry on with: " + resumeCommand, StringComparison.Ordinal)
             || errors.Contains("mongomigrate: stopped before job dash recorded anything (while connecting or discovering): there is nothing to resume; run the same command again to start it.", StringComparison.Ordinal);
@@ -72,10 +56,10 @@ public sealed class DashboardCommandTests : IAsyncLifetime
     public async Task Migrate_stopped_from_the_dashboard_while_connecting_says_there_is_nothing_to_resume()
     {
         // The source's replica set has no such member: the job waits in "connecting" until stopped.
-        var source = $"mongodb://127.0.0.1:{_source.Port}/?replicaSet=elsewhere&serverSelectionTimeoutMS=60000";
+        var source = $"mongodb://127.0.0.1:{Source.Port}/?replicaSet=elsewhere&serverSelectionTimeoutMS=60000";
         var error = new LineWatcher("Dashboard: ");
         var output = new StringWriter();
-        var run = CliApplication.RunAsync(["migrate", "--source", source, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", "early", "--connect-timeout", "60", "--dashboard"], output, error);
+        var run = CliApplication.RunAsync(["migrate", "--source", source, "--target", Target.ConnectionString, "--work-dir", Folder, "--job-id", "early", "--connect-timeout", "60", "--dashboard"], output, error);
 
         var line = await error.Seen.WaitAsync(TimeSpan.FromSeconds(60), Ct);
         using var http = new HttpClient { BaseAddress = new Uri(line["Dashboard: ".Length..].Trim()) };
@@ -97,7 +81,7 @@ public sealed class DashboardCommandTests : IAsyncLifetime
     [InlineData(new[] { "--dashboard", "--listen", "everywhere" }, "--listen 'everywhere' is not an IP address: give one such as 0.0.0.0 or 192.168.1.10.")]
     public async Task Dashboard_options_that_cannot_work_are_usage_errors(string[] options, string message)
     {
-        var (code, _, error) = await CliRunner.RunAsync(["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, .. options]);
+        var (code, _, error) = await CliRunner.RunAsync(["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, .. options]);
 
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -106,7 +90,7 @@ public sealed class DashboardCommandTests : IAsyncLifetime
     [Fact]
     public async Task Serve_of_a_folder_that_does_not_exist_is_a_usage_error()
     {
-        var (code, _, error) = await CliRunner.RunAsync("serve", "--work-dir", Path.Combine(_work, "missing"));
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--work-dir", Path.Combine(Folder, "missing"));
 
         Assert.Equal(2, code);
         Assert.Contains("does not exist: give the folder your jobs ran in", error, StringComparison.Ordinal);

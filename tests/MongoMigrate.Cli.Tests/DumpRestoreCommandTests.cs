@@ -2,36 +2,21 @@ using System.IO.Compression;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoMigrate.Sandbox;
 using MongoMigrate.Testing;
 
 namespace MongoMigrate.Cli.Tests;
 
 /// <summary>`mongomigrate dump` and `restore` as scripts use them: exit codes, one-line errors, JSON summaries, stdin and stdout.</summary>
-public sealed class DumpRestoreCommandTests : IAsyncLifetime
+public sealed class DumpRestoreCommandTests() : CommandTestBase("mm-cli-dump-")
 {
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _folder = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        var ct = TestContext.Current.CancellationToken;
-        _source = await SandboxServer.StartAsync(cancellationToken: ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: ct);
-        _folder = Directory.CreateTempSubdirectory("mm-cli-dump-").FullName;
-        using var client = new MongoClient(_source.ConnectionString);
+        using var client = new MongoClient(Source.ConnectionString);
         var app = client.GetDatabase("app");
-        await app.GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: ct);
-        await app.GetCollection<BsonDocument>("things").Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{v: 1}", new CreateIndexOptions { Unique = true }), cancellationToken: ct);
-        await app.GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        await app.GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: cancellationToken);
+        await app.GetCollection<BsonDocument>("things").Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>("{v: 1}", new CreateIndexOptions { Unique = true }), cancellationToken: cancellationToken);
+        await app.GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: cancellationToken);
     }
 
     [Theory]
@@ -42,8 +27,8 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     public async Task A_dump_restored_elsewhere_gives_the_same_collections_and_indexes(string option, string name, bool gzip)
     {
         var ct = TestContext.Current.CancellationToken;
-        var path = Path.Combine(_folder, name);
-        string[] dumpArgs = ["dump", "--source", _source.ConnectionString, option, path, "-j", "2", "--json", .. gzip ? new[] { "--gzip" } : []];
+        var path = Path.Combine(Folder, name);
+        string[] dumpArgs = ["dump", "--source", Source.ConnectionString, option, path, "-j", "2", "--json", .. gzip ? new[] { "--gzip" } : []];
         var (code, output, error) = await CliRunner.RunAsync(dumpArgs);
         Assert.True(code == 0, error);
         using (var json = JsonDocument.Parse(output))
@@ -53,13 +38,13 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
         }
 
         var input = option == "--out" ? "--dir" : "--archive";
-        (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, input, path, "--work-dir", Path.Combine(_folder, "work"), "--json");
+        (code, output, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, input, path, "--work-dir", Path.Combine(Folder, "work"), "--json");
 
         Assert.True(code == 0, error + output);
         using var summary = JsonDocument.Parse(output);
         Assert.Equal("restore", summary.RootElement.GetProperty("operation").GetString());
         Assert.Equal(501, summary.RootElement.GetProperty("documents").GetInt64());
-        using var client = new MongoClient(_target.ConnectionString);
+        using var client = new MongoClient(Target.ConnectionString);
         var things = client.GetDatabase("app").GetCollection<BsonDocument>("things");
         Assert.Equal(500, await things.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
         var indexes = await (await things.Indexes.ListAsync(ct)).ToListAsync(ct);
@@ -70,7 +55,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     public async Task A_restore_piped_from_a_dump_of_its_own_target_is_refused_before_it_drops_what_is_being_read()
     {
         var ct = TestContext.Current.CancellationToken;
-        using (var client = new MongoClient(_source.ConnectionString))
+        using (var client = new MongoClient(Source.ConnectionString))
         {
             // Big enough for the archive to be still in flight when the restore reads its prelude.
             await client.GetDatabase("victim").GetCollection<BsonDocument>("big").InsertManyAsync(
@@ -84,7 +69,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
         {
             try
             {
-                return await CliRunner.RunWithStreamsAsync(null, dumpOut, "dump", "--source", $"mongodb://127.0.0.1:{_source.Port}/", "--include", "victim.*", "--archive", "-");
+                return await CliRunner.RunWithStreamsAsync(null, dumpOut, "dump", "--source", $"mongodb://127.0.0.1:{Source.Port}/", "--include", "victim.*", "--archive", "-");
             }
             finally
             {
@@ -92,8 +77,8 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
             }
         }, ct);
 
-        var target = $"mongodb://localhost:{_source.Port}/";
-        var (code, output, error) = await CliRunner.RunWithStreamsAsync(restoreIn, null, "restore", "--target", target, "--archive", "-", "--drop", "--work-dir", Path.Combine(_folder, "work"));
+        var target = $"mongodb://localhost:{Source.Port}/";
+        var (code, output, error) = await CliRunner.RunWithStreamsAsync(restoreIn, null, "restore", "--target", target, "--archive", "-", "--drop", "--work-dir", Path.Combine(Folder, "work"));
         await pipe.Reader.CompleteAsync();
         await dump;
 
@@ -101,7 +86,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(target, line, StringComparison.Ordinal);
         Assert.Contains("victim.big", line, StringComparison.Ordinal);
-        using var check = new MongoClient(_source.ConnectionString);
+        using var check = new MongoClient(Source.ConnectionString);
         Assert.Equal(20_000, await check.GetDatabase("victim").GetCollection<BsonDocument>("big").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
     }
 
@@ -109,34 +94,34 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     public async Task A_rerun_with_the_good_archive_repairs_what_a_damaged_archive_wrote()
     {
         var ct = TestContext.Current.CancellationToken;
-        using (var source = new MongoClient(_source.ConnectionString))
+        using (var source = new MongoClient(Source.ConnectionString))
         {
             await source.GetDatabase("victim").GetCollection<BsonDocument>("c").InsertManyAsync(
                 Enumerable.Range(0, 2000).Select(i => new BsonDocument { { "_id", i }, { "name", $"customer {i:D5}" } }), cancellationToken: ct);
         }
 
-        var good = Path.Combine(_folder, "good.archive");
-        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--include", "victim.*", "--archive", good);
+        var good = Path.Combine(Folder, "good.archive");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", Source.ConnectionString, "--include", "victim.*", "--archive", good);
         Assert.True(code == 0, error);
         var bytes = await File.ReadAllBytesAsync(good, ct);
         bytes[bytes.AsSpan().IndexOf("customer 00050"u8) + 9] = (byte)'X';
-        var damaged = Path.Combine(_folder, "damaged.archive");
+        var damaged = Path.Combine(Folder, "damaged.archive");
         await File.WriteAllBytesAsync(damaged, bytes, ct);
-        var work = Path.Combine(_folder, "work");
+        var work = Path.Combine(Folder, "work");
 
-        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", damaged, "--work-dir", work);
+        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--archive", damaged, "--work-dir", work);
 
         Assert.Equal(1, code);
         Assert.Contains("CRC mismatch", output, StringComparison.Ordinal);
         Assert.Contains("document(s) were written into victim.c from the damaged part", output, StringComparison.Ordinal);
         Assert.DoesNotContain("nothing was restored from the damaged part", output, StringComparison.Ordinal);
 
-        (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", good, "--work-dir", work);
+        (code, output, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--archive", good, "--work-dir", work);
 
         Assert.True(code == 0, error + output);
         Assert.Contains("1 replaced: they differed from the dump", output, StringComparison.Ordinal);
-        using var sourceClient = new MongoClient(_source.ConnectionString);
-        using var targetClient = new MongoClient(_target.ConnectionString);
+        using var sourceClient = new MongoClient(Source.ConnectionString);
+        using var targetClient = new MongoClient(Target.ConnectionString);
         await TargetComparison.AssertEqualAsync(sourceClient, targetClient, "victim", "victim", ct);
     }
 
@@ -144,14 +129,14 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     public async Task A_finished_dump_file_may_be_restored_with_drop_into_the_deployment_it_came_from()
     {
         var ct = TestContext.Current.CancellationToken;
-        var path = Path.Combine(_folder, "backup.archive");
-        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--include", "app.*", "--archive", path);
+        var path = Path.Combine(Folder, "backup.archive");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", Source.ConnectionString, "--include", "app.*", "--archive", path);
         Assert.True(code == 0, error);
-        using var client = new MongoClient(_source.ConnectionString);
+        using var client = new MongoClient(Source.ConnectionString);
         await client.GetDatabase("app").GetCollection<BsonDocument>("things").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, ct);
 
         // Rolling back to a backup: the dump is complete, nothing of it is being read any more.
-        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", $"mongodb://localhost:{_source.Port}/", "--archive", path, "--drop", "--work-dir", Path.Combine(_folder, "work"));
+        (code, var output, error) = await CliRunner.RunAsync("restore", "--target", $"mongodb://localhost:{Source.Port}/", "--archive", path, "--drop", "--work-dir", Path.Combine(Folder, "work"));
 
         Assert.True(code == 0, error + output);
         Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
@@ -162,18 +147,18 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         using var pipe = new MemoryStream();
-        var (code, output, error) = await CliRunner.RunWithStreamsAsync(null, pipe, "dump", "--source", _source.ConnectionString, "--archive", "-", "--gzip");
+        var (code, output, error) = await CliRunner.RunWithStreamsAsync(null, pipe, "dump", "--source", Source.ConnectionString, "--archive", "-", "--gzip");
         Assert.True(code == 0, error);
         Assert.Equal(string.Empty, output);
         Assert.Contains("Dump ", error, StringComparison.Ordinal);
         Assert.Equal([0x1F, 0x8B], pipe.ToArray()[..2]);
 
         pipe.Position = 0;
-        (code, output, error) = await CliRunner.RunWithStreamsAsync(pipe, null, "restore", "--target", _target.ConnectionString, "--archive", "--work-dir", Path.Combine(_folder, "work"), "--from", "app.*", "--to", "copy.*");
+        (code, output, error) = await CliRunner.RunWithStreamsAsync(pipe, null, "restore", "--target", Target.ConnectionString, "--archive", "--work-dir", Path.Combine(Folder, "work"), "--from", "app.*", "--to", "copy.*");
 
         Assert.True(code == 0, error + output);
         Assert.Contains("app.things -> copy.things", output, StringComparison.Ordinal);
-        using var client = new MongoClient(_target.ConnectionString);
+        using var client = new MongoClient(Target.ConnectionString);
         Assert.Equal(500, await client.GetDatabase("copy").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: ct));
     }
 
@@ -182,7 +167,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     {
         var path = FixturePaths.Require("mongo-tools", "mongorestore", "testdata", "bad-format.archive");
 
-        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--archive", path, "--work-dir", Path.Combine(_folder, "work"));
+        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--archive", path, "--work-dir", Path.Combine(Folder, "work"));
 
         Assert.Equal(1, code);
         Assert.DoesNotContain("completed", output, StringComparison.Ordinal);
@@ -198,10 +183,10 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     {
         // Its own process: a stack overflow, as this once was, ends the process with a 64,000-line trace.
         var ct = TestContext.Current.CancellationToken;
-        var dump = Path.Combine(_folder, "deep");
+        var dump = Path.Combine(Folder, "deep");
         Directory.CreateDirectory(Path.Combine(dump, "db"));
         await File.WriteAllTextAsync(Path.Combine(dump, "db", "c.metadata.json"), start + string.Concat(Enumerable.Repeat(open, 20_000)) + "1" + string.Concat(Enumerable.Repeat(close, 20_000)) + end, ct);
-        await using var restore = ChildProcess.Start(["restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work")]);
+        await using var restore = ChildProcess.Start(["restore", "--target", Target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(Folder, "work")]);
 
         var code = await restore.WaitForExitAsync(TimeSpan.FromMinutes(2), ct);
 
@@ -214,11 +199,11 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_truncated_bson_file_fails_its_collection_and_the_summary_says_where()
     {
-        var file = Path.Combine(_folder, "broken", "db", "c.bson");
+        var file = Path.Combine(Folder, "broken", "db", "c.bson");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.Copy(FixturePaths.Require("mongo-tools", "bsondump", "testdata", "partial_file.bson"), file);
 
-        var (code, output, _) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", Path.Combine(_folder, "broken"), "--work-dir", Path.Combine(_folder, "work"));
+        var (code, output, _) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--dir", Path.Combine(Folder, "broken"), "--work-dir", Path.Combine(Folder, "work"));
 
         Assert.Equal(1, code);
         Assert.Contains($"failed: {file}: document at offset 164 declares 48 bytes but only 13 remain", output, StringComparison.Ordinal);
@@ -230,7 +215,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     {
         var dump = FixturePaths.Require("mongo-tools", "mongorestore", "testdata", "usersdump");
 
-        var (code, _, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work"));
+        var (code, _, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(Folder, "work"));
 
         Assert.Equal(1, code);
         Assert.Contains("admin.system.roles, admin.system.users: users and roles are never restored", error, StringComparison.Ordinal);
@@ -242,7 +227,7 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     {
         var dump = FixturePaths.Require("mongo-tools", "test", "qa-tests", "jstests", "restore", "testdata", "dump_with_oplog");
 
-        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", _target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(_folder, "work"), "--nsInclude", "test.*");
+        var (code, output, error) = await CliRunner.RunAsync("restore", "--target", Target.ConnectionString, "--dir", dump, "--work-dir", Path.Combine(Folder, "work"), "--nsInclude", "test.*");
 
         Assert.True(code == 0, error);
         Assert.Contains("test.data", output, StringComparison.Ordinal);
@@ -254,15 +239,15 @@ public sealed class DumpRestoreCommandTests : IAsyncLifetime
     public async Task An_interrupted_dump_never_leaves_a_gzip_archive_that_looks_complete()
     {
         var ct = TestContext.Current.CancellationToken;
-        var path = Path.Combine(_folder, "a.archive.gz");
-        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--archive", path, "--gzip");
+        var path = Path.Combine(Folder, "a.archive.gz");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", Source.ConnectionString, "--archive", path, "--gzip");
         Assert.True(code == 0, error);
 
         // A complete one is one gzip stream that any gzip reader opens to the end.
         await using var file = File.OpenRead(path);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
         await gzip.CopyToAsync(Stream.Null, ct);
-        Assert.Empty(Directory.EnumerateFiles(_folder, ".*partial*"));
+        Assert.Empty(Directory.EnumerateFiles(Folder, ".*partial*"));
     }
 
     [Theory]

@@ -1,39 +1,23 @@
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoMigrate.Sandbox;
 using MongoMigrate.Sandbox.Faults;
 
 namespace MongoMigrate.Cli.Tests;
 
-public sealed class JobsCommandTests : IAsyncLifetime
+public sealed class JobsCommandTests() : CommandTestBase("mm-jobs-")
 {
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _work = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _work = Directory.CreateTempSubdirectory("mm-jobs-").FullName;
-        using var client = new MongoClient(_source.ConnectionString);
-        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
+        using var client = new MongoClient(Source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: cancellationToken);
     }
 
     [Fact]
     public async Task A_work_folder_without_jobs_says_so()
     {
-        var (code, output, _) = await CliRunner.RunAsync("jobs", "--work-dir", Path.Combine(_work, "none"));
+        var (code, output, _) = await CliRunner.RunAsync("jobs", "--work-dir", Path.Combine(Folder, "none"));
 
         Assert.Equal(0, code);
         Assert.StartsWith("No jobs in", output, StringComparison.Ordinal);
@@ -43,13 +27,13 @@ public sealed class JobsCommandTests : IAsyncLifetime
     public async Task A_failed_job_is_listed_with_what_failed_and_the_command_that_retries_it_and_that_command_finishes_it()
     {
         // The target refuses every insert (13: Unauthorized), a permanent error.
-        _target.Faults.Add(new FailPoint { Commands = ["insert"], ErrorCode = 13, Times = null });
+        Target.Faults.Add(new FailPoint { Commands = ["insert"], ErrorCode = 13, Times = null });
         var (failedCode, failedOutput, _) = await CliRunner.RunAsync(Migrate("job-f"));
-        _target.Faults.Clear();
+        Target.Faults.Clear();
         Assert.Equal(1, failedCode);
         Assert.Contains("--resume --job-id job-f", failedOutput, StringComparison.Ordinal);
 
-        var (code, text, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work);
+        var (code, text, _) = await CliRunner.RunAsync("jobs", "--work-dir", Folder);
 
         Assert.Equal(0, code);
         Assert.Contains("job-f  FAILED  dump-restore", text, StringComparison.Ordinal);
@@ -57,9 +41,9 @@ public sealed class JobsCommandTests : IAsyncLifetime
         Assert.Contains("failed: app.things: 1 of 1 chunk(s) failed", text, StringComparison.Ordinal);
         Assert.Contains("after 1 attempt(s): Command insert failed: Failing command via 'failCommand' failpoint. (Unauthorized, code 13)", text, StringComparison.Ordinal);
         var retry = text.Split('\n').Single(l => l.Contains("retry the failed work: ", StringComparison.Ordinal));
-        Assert.Contains($"mongomigrate migrate --resume --job-id job-f --work-dir '{_work}' --source '{_source.ConnectionString}' --target '{_target.ConnectionString}'", retry, StringComparison.Ordinal);
+        Assert.Contains($"mongomigrate migrate --resume --job-id job-f --work-dir '{Folder}' --source '{Source.ConnectionString}' --target '{Target.ConnectionString}'", retry, StringComparison.Ordinal);
 
-        var (jsonCode, json, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work, "--json");
+        var (jsonCode, json, _) = await CliRunner.RunAsync("jobs", "--work-dir", Folder, "--json");
         Assert.Equal(0, jsonCode);
         using (var listing = JsonDocument.Parse(json))
         {
@@ -75,7 +59,7 @@ public sealed class JobsCommandTests : IAsyncLifetime
         using var summary = JsonDocument.Parse(resumed);
         Assert.True(summary.RootElement.GetProperty("resumed").GetBoolean());
         Assert.Equal(500, summary.RootElement.GetProperty("documentsThisRun").GetInt64());
-        var (_, after, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work);
+        var (_, after, _) = await CliRunner.RunAsync("jobs", "--work-dir", Folder);
         Assert.Contains("job-f  COMPLETED", after, StringComparison.Ordinal);
         Assert.DoesNotContain("--resume", after, StringComparison.Ordinal);
     }
@@ -87,13 +71,13 @@ public sealed class JobsCommandTests : IAsyncLifetime
         Assert.True(first == 0, error);
 
         var (code, output, _) = await CliRunner.RunAsync(
-            "migrate", "--resume", "--job-id", "job-w", "--work-dir", _work, "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--restore-workers", "2");
+            "migrate", "--resume", "--job-id", "job-w", "--work-dir", Folder, "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--restore-workers", "2");
 
         Assert.Equal(0, code);
         Assert.Contains("Job job-w: resuming with 6 dump and 2 restore workers (dump-restore).", output, StringComparison.Ordinal);
         Assert.Contains("completed in", output, StringComparison.Ordinal);
         Assert.Contains("(resumed)", output, StringComparison.Ordinal);
-        var (_, jobs, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work);
+        var (_, jobs, _) = await CliRunner.RunAsync("jobs", "--work-dir", Folder);
         Assert.Contains("workers: 6 dump, 2 restore, 2 insertion", jobs, StringComparison.Ordinal);
     }
 
@@ -101,15 +85,15 @@ public sealed class JobsCommandTests : IAsyncLifetime
     public async Task Neither_the_state_nor_the_log_nor_the_output_holds_a_secret_given_in_a_URI()
     {
         const string secret = "s3cretKeyPassw0rd";
-        var source = $"{_source.ConnectionString}&tlsCertificateKeyFilePassword={secret}";
+        var source = $"{Source.ConnectionString}&tlsCertificateKeyFilePassword={secret}";
 
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", source, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", "job-s", "--json", "--verbose");
-        var (_, jobs, _) = await CliRunner.RunAsync("jobs", "--work-dir", _work, "--json");
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", source, "--target", Target.ConnectionString, "--work-dir", Folder, "--job-id", "job-s", "--json", "--verbose");
+        var (_, jobs, _) = await CliRunner.RunAsync("jobs", "--work-dir", Folder, "--json");
 
         Assert.True(code == 0, error);
         Assert.DoesNotContain(secret, output + error + jobs, StringComparison.Ordinal);
         Assert.Contains("tlsCertificateKeyFilePassword=****", jobs, StringComparison.Ordinal);
-        var files = Directory.EnumerateFiles(_work, "*", SearchOption.AllDirectories).ToList();
+        var files = Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories).ToList();
         Assert.Contains(files, f => f.EndsWith("state.db", StringComparison.Ordinal));
         Assert.Contains(files, f => f.EndsWith("mongomigrate.log", StringComparison.Ordinal));
         foreach (var file in files)
@@ -119,7 +103,7 @@ public sealed class JobsCommandTests : IAsyncLifetime
     }
 
     private string[] Migrate(string jobId) =>
-        ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--job-id", jobId];
+        ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--job-id", jobId];
 
     /// <summary>Splits a printed command line as a shell would, for its simple single quotes.</summary>
     private static string[] Words(string command)

@@ -1,39 +1,23 @@
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Tests;
 
-public sealed class MigrateCommandTests : IAsyncLifetime
+public sealed class MigrateCommandTests() : CommandTestBase("mm-cli-")
 {
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _work = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _work = Directory.CreateTempSubdirectory("mm-cli-").FullName;
-        using var client = new MongoClient(_source.ConnectionString);
-        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: Ct);
-        await client.GetDatabase("app").GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
+        using var client = new MongoClient(Source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 500).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: cancellationToken);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("other").InsertOneAsync(new BsonDocument("_id", "x"), cancellationToken: cancellationToken);
     }
 
     [Fact]
     public async Task Json_prints_one_summary_object_and_exit_code_zero()
     {
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--json");
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "app.things", "--json");
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -50,7 +34,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [InlineData("--verify", "full", false)]
     public async Task Verify_none_and_no_verify_skip_the_proof_and_full_keeps_it(string option, string? value, bool skipped)
     {
-        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--json", option];
+        string[] args = ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "app.things", "--json", option];
         var (code, output, error) = await CliRunner.RunAsync(value is null ? args : [.. args, value]);
 
         Assert.True(code == 0, error);
@@ -68,7 +52,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [InlineData("partial", null, null, "partial")]
     public async Task A_verify_mode_migrate_does_not_offer_is_a_usage_error(string mode, string? extra, string? value, string fragment)
     {
-        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--verify", mode];
+        string[] args = ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--verify", mode];
         var (code, _, error) = await CliRunner.RunAsync([.. args, .. new[] { extra, value }.OfType<string>()]);
 
         Assert.Equal(2, code);
@@ -78,7 +62,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task Verify_sample_compares_a_share_of_the_chunks_and_says_it_is_not_a_proof()
     {
-        using (var client = new MongoClient(_source.ConnectionString))
+        using (var client = new MongoClient(Source.ConnectionString))
         {
             var padding = new string('x', 1000);
             await client.GetDatabase("big").GetCollection<BsonDocument>("items").InsertManyAsync(
@@ -86,7 +70,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
                 cancellationToken: Ct);
         }
 
-        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "big.items", "--chunk-size", "1MB", "--verify", "sample"];
+        string[] args = ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "big.items", "--chunk-size", "1MB", "--verify", "sample"];
         var (code, output, error) = await CliRunner.RunAsync([.. args, "--json"]);
 
         Assert.True(code == 0, error);
@@ -148,10 +132,10 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_rename_writes_to_the_new_namespace()
     {
-        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--from", "app.*", "--to", "copy.*", "--json");
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--from", "app.*", "--to", "copy.*", "--json");
 
         Assert.True(code == 0, error);
-        using var client = new MongoClient(_target.ConnectionString);
+        using var client = new MongoClient(Target.ConnectionString);
         Assert.Equal(500, await client.GetDatabase("copy").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
         Assert.Equal(1, await client.GetDatabase("copy").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
@@ -159,12 +143,12 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_non_empty_target_is_refused_with_one_line_naming_it()
     {
-        using (var client = new MongoClient(_target.ConnectionString))
+        using (var client = new MongoClient(Target.ConnectionString))
         {
             await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertOneAsync(new BsonDocument("_id", -1), cancellationToken: Ct);
         }
 
-        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work);
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder);
 
         Assert.Equal(1, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -177,10 +161,10 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [InlineData("localhost", "127.0.0.1", "?directConnection=true")]
     public async Task Source_and_target_that_reach_one_server_are_refused_before_anything_is_dropped(string sourceHost, string targetHost, string targetOptions)
     {
-        var source = $"mongodb://{sourceHost}:{_source.Port}/";
-        var target = $"mongodb://{targetHost}:{_source.Port}/{targetOptions}";
+        var source = $"mongodb://{sourceHost}:{Source.Port}/";
+        var target = $"mongodb://{targetHost}:{Source.Port}/{targetOptions}";
 
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", source, "--target", target, "--work-dir", _work, "--include", "app.*", "--drop-target", "--json");
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", source, "--target", target, "--work-dir", Folder, "--include", "app.*", "--drop-target", "--json");
 
         Assert.True(code == 1, $"exit {code}: {output}{error}");
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -188,7 +172,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         Assert.Contains(target, line, StringComparison.Ordinal);
         Assert.Contains("one deployment", line, StringComparison.Ordinal);
         Assert.Contains("--from/--to", line, StringComparison.Ordinal);
-        using var client = new MongoClient(_source.ConnectionString);
+        using var client = new MongoClient(Source.ConnectionString);
         Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
         Assert.Equal(1, await client.GetDatabase("app").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
@@ -197,11 +181,11 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     public async Task A_rename_inside_one_deployment_copies_when_it_writes_no_namespace_it_reads()
     {
         var (code, output, error) = await CliRunner.RunAsync(
-            "migrate", "--source", $"mongodb://127.0.0.1:{_source.Port}/", "--target", $"mongodb://localhost:{_source.Port}/", "--work-dir", _work,
+            "migrate", "--source", $"mongodb://127.0.0.1:{Source.Port}/", "--target", $"mongodb://localhost:{Source.Port}/", "--work-dir", Folder,
             "--include", "app.*", "--from", "app.*", "--to", "renamed.*", "--drop-target", "--json");
 
         Assert.True(code == 0, error + output);
-        using var client = new MongoClient(_source.ConnectionString);
+        using var client = new MongoClient(Source.ConnectionString);
         Assert.Equal(500, await client.GetDatabase("app").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
         Assert.Equal(500, await client.GetDatabase("renamed").GetCollection<BsonDocument>("things").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
@@ -211,23 +195,23 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     {
         // app.other is read (and copied to app.other2) while app.things would be written into it.
         var (code, _, error) = await CliRunner.RunAsync(
-            "migrate", "--source", _source.ConnectionString, "--target", $"mongodb://localhost:{_source.Port}/", "--work-dir", _work,
+            "migrate", "--source", Source.ConnectionString, "--target", $"mongodb://localhost:{Source.Port}/", "--work-dir", Folder,
             "--include", "app.*", "--from", "app.things", "--to", "app.other", "--from", "app.other", "--to", "app.other2", "--drop-target");
 
         Assert.Equal(1, code);
         Assert.Contains("dropping and rewriting app.other ", error, StringComparison.Ordinal);
-        using var client = new MongoClient(_source.ConnectionString);
+        using var client = new MongoClient(Source.ConnectionString);
         Assert.Equal(1, await client.GetDatabase("app").GetCollection<BsonDocument>("other").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
 
     [Fact]
     public async Task A_completed_job_resumed_after_its_target_was_emptied_says_so_instead_of_repeating_its_old_proof()
     {
-        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "app.things", "--job-id", "done"];
+        string[] args = ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "app.things", "--job-id", "done"];
         var (code, output, error) = await CliRunner.RunAsync(args);
         Assert.True(code == 0, error + output);
         Assert.Contains("verified: 500 identical", output, StringComparison.Ordinal);
-        using var client = new MongoClient(_target.ConnectionString);
+        using var client = new MongoClient(Target.ConnectionString);
         await client.GetDatabase("app").GetCollection<BsonDocument>("things").DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, Ct);
 
         (code, output, error) = await CliRunner.RunAsync([.. args, "--resume"]);
@@ -246,7 +230,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_selection_is_an_error_that_says_so()
     {
-        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "nothing.here");
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "nothing.here");
 
         Assert.Equal(1, code);
         Assert.Contains("matches no collection", error, StringComparison.Ordinal);
@@ -255,7 +239,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_source_is_named_within_the_connect_timeout()
     {
-        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", "mongodb://127.0.0.1:1/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "2");
+        var (code, _, error) = await CliRunner.RunAsync("migrate", "--source", "mongodb://127.0.0.1:1/?directConnection=true", "--target", Target.ConnectionString, "--work-dir", Folder, "--connect-timeout", "2");
 
         Assert.Equal(1, code);
         Assert.StartsWith("mongomigrate: Cannot reach the source", error, StringComparison.Ordinal);
@@ -281,7 +265,7 @@ public sealed class MigrateCommandTests : IAsyncLifetime
         var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
 
         // Lines come every 5 s and the note after 10 s without progress: the line at 15 s carries it, whatever the load.
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", $"mongodb://127.0.0.1:{port}/?directConnection=true", "--target", _target.ConnectionString, "--work-dir", _work, "--connect-timeout", "17");
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", $"mongodb://127.0.0.1:{port}/?directConnection=true", "--target", Target.ConnectionString, "--work-dir", Folder, "--connect-timeout", "17");
 
         silent.Stop();
         await Assert.ThrowsAnyAsync<Exception>(() => accepting);
@@ -297,14 +281,14 @@ public sealed class MigrateCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_authentication_says_which_side_and_never_shows_the_password()
     {
-        var uri = $"mongodb://admin:s3cretPassw0rd@{_target.Address}/?directConnection=true";
-        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", _source.ConnectionString, "--target", uri, "--work-dir", _work, "--connect-timeout", "5");
+        var uri = $"mongodb://admin:s3cretPassw0rd@{Target.Address}/?directConnection=true";
+        var (code, output, error) = await CliRunner.RunAsync("migrate", "--source", Source.ConnectionString, "--target", uri, "--work-dir", Folder, "--connect-timeout", "5");
 
         Assert.Equal(1, code);
         Assert.Contains("target", error, StringComparison.Ordinal);
         Assert.Contains("credentials", error, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cretPassw0rd", error + output, StringComparison.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(_work, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
         {
             Assert.DoesNotContain("s3cretPassw0rd", await File.ReadAllTextAsync(file, Ct), StringComparison.Ordinal);
         }

@@ -4,7 +4,6 @@ using MongoDB.Driver;
 using MongoMigrate.Engine.Connections;
 using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.State;
-using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Tests;
 
@@ -13,42 +12,27 @@ namespace MongoMigrate.Cli.Tests;
 /// in every form a user may type it: then stdout, stderr, the log files, the job state (state.db's bytes), the dumps and
 /// `jobs` (text and --json) must not hold the password, or any part of it.
 /// </summary>
-public sealed class SecretLeakTests : IAsyncLifetime
+public sealed class SecretLeakTests() : CommandTestBase("mm-secrets-")
 {
     // Every password starts with the marker, so that a password cut in two still shows.
     private const string Marker = "Pa55";
 
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _root = null!;
     private string _dump = null!;
     private int _runs;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _root = Directory.CreateTempSubdirectory("mm-secrets-").FullName;
-        using var client = new MongoClient(_source.ConnectionString);
-        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: Ct);
-        _dump = Path.Combine(_root, "dump");
-        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", _source.ConnectionString, "--out", _dump);
+        using var client = new MongoClient(Source.ConnectionString);
+        await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "v", i } }), cancellationToken: cancellationToken);
+        _dump = Path.Combine(Folder, "dump");
+        var (code, _, error) = await CliRunner.RunAsync("dump", "--source", Source.ConnectionString, "--out", _dump);
         Assert.True(code == 0, error);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
     }
 
     [Fact]
     public async Task No_password_reaches_any_output_log_state_or_dump_whatever_position_it_is_given_in()
     {
-        var port = _source.Address.Split(':')[^1];
+        var port = Source.Address.Split(':')[^1];
         string[] uris =
         [
             $"mongodb://al ice:{Marker} w0rd1@127.0.0.1:{port}/?directConnection=true",
@@ -79,12 +63,12 @@ public sealed class SecretLeakTests : IAsyncLifetime
         }
 
         // A job stored with such a source, as a run that got past the connection stores it, listed as text and JSON.
-        var seeded = Path.Combine(_root, "seeded");
+        var seeded = Path.Combine(Folder, "seeded");
         await SeedJobAsync(seeded, uris[0], uris[1]);
         await RunAndGrepAsync(["jobs", "--work-dir", seeded], leaks);
         await RunAndGrepAsync(["jobs", "--work-dir", seeded, "--json"], leaks);
 
-        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
         {
             var bytes = await File.ReadAllBytesAsync(file, Ct);
             if (Holds(bytes, Encoding.UTF8.GetBytes(Marker)) || Holds(bytes, Encoding.Unicode.GetBytes(Marker)))
@@ -136,13 +120,13 @@ public sealed class SecretLeakTests : IAsyncLifetime
 
     private string[] BaseArguments(string command)
     {
-        var work = Path.Combine(_root, "work", _runs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var work = Path.Combine(Folder, "work", _runs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return command switch
         {
-            "migrate" => ["--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", work, "--include", "app.things", "--drop-target", "--connect-timeout", "2", "--verbose"],
-            "dump" => ["--source", _source.ConnectionString, "--out", Path.Combine(work, "out"), "--work-dir", work, "--connect-timeout", "2", "--verbose"],
-            "restore" => ["--target", _target.ConnectionString, "--dir", _dump, "--work-dir", work, "--drop", "--connect-timeout", "2", "--verbose"],
-            "jobs" => ["--work-dir", Path.Combine(_root, "work")],
+            "migrate" => ["--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", work, "--include", "app.things", "--drop-target", "--connect-timeout", "2", "--verbose"],
+            "dump" => ["--source", Source.ConnectionString, "--out", Path.Combine(work, "out"), "--work-dir", work, "--connect-timeout", "2", "--verbose"],
+            "restore" => ["--target", Target.ConnectionString, "--dir", _dump, "--work-dir", work, "--drop", "--connect-timeout", "2", "--verbose"],
+            "jobs" => ["--work-dir", Path.Combine(Folder, "work")],
             "demo" => ["--docs", "20", "--collections", "1", "--work-dir", work, "--verbose"],
             _ => [],
         };

@@ -1,42 +1,26 @@
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using MongoMigrate.Sandbox;
 
 namespace MongoMigrate.Cli.Tests;
 
-public sealed class VerifyCommandTests : IAsyncLifetime
+public sealed class VerifyCommandTests() : CommandTestBase("mm-cli-verify-")
 {
-    private SandboxServer _source = null!;
-    private SandboxServer _target = null!;
-    private string _work = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _source = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _target = await SandboxServer.StartAsync(cancellationToken: Ct);
-        _work = Directory.CreateTempSubdirectory("mm-cli-verify-").FullName;
         var documents = Enumerable.Range(0, 300).Select(i => new BsonDocument { { "_id", i }, { "v", i } }).ToList();
-        foreach (var server in new[] { _source, _target })
+        foreach (var server in new[] { Source, Target })
         {
             using var client = new MongoClient(server.ConnectionString);
-            await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(documents.Select(d => d.DeepClone().AsBsonDocument), cancellationToken: Ct);
+            await client.GetDatabase("app").GetCollection<BsonDocument>("things").InsertManyAsync(documents.Select(d => d.DeepClone().AsBsonDocument), cancellationToken: cancellationToken);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _target.DisposeAsync();
-        Directory.Delete(_work, recursive: true);
     }
 
     [Fact]
     public async Task Equal_deployments_exit_zero_and_say_what_was_compared()
     {
-        var (code, output, error) = await CliRunner.RunAsync("verify", "--source", _source.ConnectionString, "--target", _target.ConnectionString);
+        var (code, output, error) = await CliRunner.RunAsync("verify", "--source", Source.ConnectionString, "--target", Target.ConnectionString);
 
         Assert.True(code == 0, error + output);
         Assert.Contains("app.things", output, StringComparison.Ordinal);
@@ -46,25 +30,25 @@ public sealed class VerifyCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_difference_exits_one_with_the_document_named_and_a_report_in_both_forms()
     {
-        using (var client = new MongoClient(_target.ConnectionString))
+        using (var client = new MongoClient(Target.ConnectionString))
         {
             await client.GetDatabase("app").GetCollection<BsonDocument>("things").UpdateOneAsync(new BsonDocument("_id", 5), new BsonDocument("$set", new BsonDocument("v", -1)), cancellationToken: Ct);
         }
 
-        var report = Path.Combine(_work, "report.json");
-        var (code, output, _) = await CliRunner.RunAsync("verify", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--report", report);
+        var report = Path.Combine(Folder, "report.json");
+        var (code, output, _) = await CliRunner.RunAsync("verify", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--report", report);
 
         Assert.Equal(1, code);
         Assert.Contains("different bytes: _id 5, first at v", output, StringComparison.Ordinal);
         Assert.Contains("The target differs from the source in 1 of 1 collection(s)", output, StringComparison.Ordinal);
         Assert.True(File.Exists(report));
-        Assert.Contains("DIFFERENCES FOUND", await File.ReadAllTextAsync(Path.Combine(_work, "report.md"), Ct), StringComparison.Ordinal);
+        Assert.Contains("DIFFERENCES FOUND", await File.ReadAllTextAsync(Path.Combine(Folder, "report.md"), Ct), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Json_prints_the_report_alone()
     {
-        var (code, output, error) = await CliRunner.RunAsync("verify", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--json", "--work-dir", _work, "--job-id", "j");
+        var (code, output, error) = await CliRunner.RunAsync("verify", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--json", "--work-dir", Folder, "--job-id", "j");
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -79,7 +63,7 @@ public sealed class VerifyCommandTests : IAsyncLifetime
     [InlineData("--resume", null, "--resume needs --work-dir and --job-id")]
     public async Task Bad_options_are_usage_errors_naming_the_option(string option, string? value, string fragment)
     {
-        string[] args = ["verify", "--source", _source.ConnectionString, "--target", _target.ConnectionString, option];
+        string[] args = ["verify", "--source", Source.ConnectionString, "--target", Target.ConnectionString, option];
         var (code, _, error) = await CliRunner.RunAsync(value is null ? args : [.. args, value]);
 
         Assert.Equal(2, code);

@@ -30,7 +30,7 @@ public sealed record Contender
 
     /// <summary>
     /// This contender with another build of the tool, named NAME@<paramref name="label"/>; <paramref name="migrateArguments"/>
-    /// are added to its migrate commands (other commands run as they are).
+    /// change its migrate commands: an option it has already takes the new value, others are added (other commands run as they are).
     /// </summary>
     public Contender WithBuild(string label, string cliDll, IReadOnlyList<string> migrateArguments)
     {
@@ -40,8 +40,33 @@ public sealed record Contender
         {
             Name = $"{Name}@{label}",
             Description = $"{Description}; the build {cliDll}{settings}",
-            Steps = context => [.. steps(context with { CliDll = cliDll }).Select(step => step.Arguments is [_, "migrate", ..] ? step with { Arguments = [.. step.Arguments, .. migrateArguments] } : step)],
+            Steps = context => [.. steps(context with { CliDll = cliDll }).Select(step => step.Arguments is [_, "migrate", ..] ? step with { Arguments = Override(step.Arguments, migrateArguments) } : step)],
         };
+    }
+
+    /// <summary>The arguments with <paramref name="changes"/> applied: an option given again takes the new value, others are added.</summary>
+    private static List<string> Override(IReadOnlyList<string> arguments, IReadOnlyList<string> changes)
+    {
+        var result = arguments.ToList();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var hasValue = i + 1 < changes.Count && !changes[i + 1].StartsWith("--", StringComparison.Ordinal);
+            var at = result.IndexOf(changes[i]);
+            if (at >= 0 && hasValue && at + 1 < result.Count)
+            {
+                result[at + 1] = changes[++i];
+            }
+            else
+            {
+                result.Add(changes[i]);
+                if (hasValue)
+                {
+                    result.Add(changes[++i]);
+                }
+            }
+        }
+
+        return result;
     }
 }
 

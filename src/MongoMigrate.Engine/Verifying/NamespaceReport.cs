@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
 using MongoMigrate.Engine.Verification;
 
 namespace MongoMigrate.Engine.Verifying;
@@ -12,25 +14,32 @@ public sealed record NamespaceReport
     /// <summary>False when the target has no collection of that name.</summary>
     public bool TargetExists { get; init; } = true;
 
-    public long SourceDocuments { get; init; }
+    /// <summary>
+    /// The documents compared, summed over the ranges (<see cref="VerificationResult"/>, as a migration's verification
+    /// counts them); null when nothing was compared. The report's JSON shows its counts as the fields below.
+    /// </summary>
+    [JsonIgnore]
+    public VerificationResult? Documents { get; init; }
 
-    public long TargetDocuments { get; init; }
+    public long SourceDocuments => Documents?.SourceDocuments ?? 0;
 
-    public long Identical { get; init; }
+    public long TargetDocuments => Documents?.TargetDocuments ?? 0;
 
-    public long Missing { get; init; }
+    public long Identical => Documents?.Identical ?? 0;
 
-    public long Extra { get; init; }
+    public long Missing => Documents?.Missing ?? 0;
 
-    public long Different { get; init; }
+    public long Extra => Documents?.Extra ?? 0;
+
+    public long Different => Documents?.Different ?? 0;
 
     /// <summary>The sum of every compared source document's CRC-64, in hex: equal digests mean equal documents, in any order of reading.</summary>
-    public string SourceDigest { get; init; } = "0";
+    public string SourceDigest => Documents is { } d ? Hex(d.SourceDigest) : "0";
 
-    public string TargetDigest { get; init; } = "0";
+    public string TargetDigest => Documents is { } d ? Hex(d.TargetDigest) : "0";
 
     /// <summary>The first documents that differ, up to the job's limit.</summary>
-    public IReadOnlyList<DocumentMismatch> Mismatches { get; init; } = [];
+    public IReadOnlyList<DocumentMismatch> Mismatches => Documents?.Mismatches ?? [];
 
     /// <summary>Collection options that differ ("validator: ..."), empty when equal.</summary>
     public IReadOnlyList<string> OptionDifferences { get; init; } = [];
@@ -56,4 +65,6 @@ public sealed record NamespaceReport
     /// <summary>Nothing differs in what was compared, and all that was asked was compared.</summary>
     public bool Equal => Error is null && TargetExists && Missing == 0 && Extra == 0 && Different == 0
         && OptionDifferences.Count == 0 && IndexDifferences.Count == 0 && RangesCompared == RangesSampled;
+
+    private static string Hex(ulong digest) => digest.ToString("x16", CultureInfo.InvariantCulture);
 }
