@@ -59,7 +59,7 @@ public class JobStateBenchmarks
                 await _store.UpdateCollectionAsync(jobId, key, CollectionStatus.Copied, null, null, token);
             }
 
-            await _store.CompleteCollectionAsync(jobId, key, null, null, token);
+            await _store.CompleteCollectionAsync(jobId, key, null, null, null, token);
             await _store.GetChunksAsync(jobId, key, token);
         });
     }
