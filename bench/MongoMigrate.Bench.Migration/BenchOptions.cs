@@ -12,6 +12,7 @@ public sealed record BenchOptions
         "usage: dotnet run -c Release --project bench/MongoMigrate.Bench.Migration -- [--docs N] [--size BYTES] [--collections N]\n"
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
         + "         [--only NAME,NAME...] [--scenarios NAME,NAME...] [--out DIR] [--publish | --cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
+        + "         [--baseline PATH/mongomigrate.dll [--baseline-args 'ARGS']] [--servers PATH/mongomigrate.dll]\n"
         + "       ... -- --report bench/results/migration-DATE.json   (reprints a result file's tables and targets)";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
@@ -50,6 +51,22 @@ public sealed record BenchOptions
 
     /// <summary>The mongomigrate.dll to run; the one built beside the harness by default.</summary>
     public string? CliPath { get; init; }
+
+    /// <summary>
+    /// Another build of the tool (say, before a change) run beside <see cref="CliPath"/>: each of its contenders runs again
+    /// with this build, named NAME@baseline, in the same rounds against the same servers, and the report gives each
+    /// round's ratio. Two separate runs differ by their servers, their load and their hour; this does not.
+    /// </summary>
+    public string? BaselinePath { get; init; }
+
+    /// <summary>Arguments added to the baseline's migrate commands, to compare settings of one build (e.g. "--restore-workers 8").</summary>
+    public IReadOnlyList<string> BaselineArguments { get; init; } = [];
+
+    /// <summary>
+    /// The build whose sandbox serves the source and the target; the measured tool's by default. Fixing it keeps the
+    /// servers' own changes out of a before/after comparison of the tool.
+    /// </summary>
+    public string? ServersPath { get; init; }
 
     /// <summary>Publishes the CLI as README says (self-contained, compiled ahead of time) and measures that.</summary>
     public bool Publish { get; init; }
@@ -122,6 +139,15 @@ public sealed record BenchOptions
                 case "--cli":
                     options = options with { CliPath = Next() };
                     break;
+                case "--baseline":
+                    options = options with { BaselinePath = Next() };
+                    break;
+                case "--baseline-args":
+                    options = options with { BaselineArguments = Next().Split(' ', StringSplitOptions.RemoveEmptyEntries) };
+                    break;
+                case "--servers":
+                    options = options with { ServersPath = Next() };
+                    break;
                 case "--publish":
                     options = options with { Publish = true };
                     break;
@@ -133,6 +159,11 @@ public sealed record BenchOptions
         if (options.Publish && options.CliPath is not null)
         {
             throw new ArgumentException("--publish and --cli both name the tool to measure; give one of them.");
+        }
+
+        if (options.BaselineArguments.Count > 0 && options.BaselinePath is null)
+        {
+            throw new ArgumentException("--baseline-args needs --baseline PATH/mongomigrate.dll (the same build as --cli compares settings).");
         }
 
         if (options.Quick)

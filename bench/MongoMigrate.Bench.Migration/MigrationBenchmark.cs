@@ -32,11 +32,26 @@ public static class MigrationBenchmark
             throw new FileNotFoundException($"mongomigrate.dll was not found at {cliDll}; build src/MongoMigrate.Cli or pass --cli PATH.", cliDll);
         }
 
+        var serversDll = Path.GetFullPath(options.ServersPath ?? cliDll);
+        foreach (var (given, option) in new[] { (options.BaselinePath, "--baseline"), (options.ServersPath, "--servers") })
+        {
+            if (given is not null && !File.Exists(given))
+            {
+                throw new FileNotFoundException($"{option} names {Path.GetFullPath(given)}, which does not exist; publish that build there or fix the path.", given);
+            }
+        }
+
         var optimized = IsOptimized(typeof(MigrationBenchmark).Assembly);
         var date = DateTimeOffset.UtcNow;
         var loadBefore = MachineCpu.LoadAverage();
         await log.WriteLineAsync($"Machine: {MachineInfo.Current()}; load average {loadBefore:F2}.").ConfigureAwait(false);
         await log.WriteLineAsync($"Children measured by {(MeasuredProcess.UsesRusage ? "GNU time (rusage at exit)" : "polling (GNU time not found at /usr/bin/time)")}; CLI {cliDll}.").ConfigureAwait(false);
+        if (options.BaselinePath is { } baseline)
+        {
+            await log.WriteLineAsync($"Baseline (contenders NAME@{Contenders.Contender.BaselineLabel}): {Path.GetFullPath(baseline)} {string.Join(' ', options.BaselineArguments)}".TrimEnd()).ConfigureAwait(false);
+        }
+
+        await log.WriteLineAsync($"Servers: the sandbox of {serversDll}.").ConfigureAwait(false);
         if (!optimized)
         {
             await log.WriteLineAsync("WARNING: this is a Debug build; run with -c Release for figures worth publishing.").ConfigureAwait(false);
@@ -50,7 +65,7 @@ public static class MigrationBenchmark
         }
 
         var results = new List<ScenarioResult>();
-        var session = await BenchmarkSession.StartAsync(cliDll, harnessDll, cancellationToken).ConfigureAwait(false);
+        var session = await BenchmarkSession.StartAsync(cliDll, serversDll, harnessDll, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             foreach (var scenario in ScenarioPlan.Create(options))

@@ -31,4 +31,7 @@ public class CommandException : Exception
 
     /// <summary>Error labels such as RetryableWriteError or ResumableChangeStreamError.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Fields the error reply carries besides ok, errmsg, code and codeName (e.g. collMod's violations), or null.</summary>
+    public MongoMigrate.Bson.RawDocument? Details { get; init; }
 }

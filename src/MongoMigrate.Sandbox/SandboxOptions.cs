@@ -51,6 +51,12 @@ public sealed record SandboxOptions
     /// <summary>Idle server cursors are closed after this long, as mongod does after ten minutes.</summary>
     public TimeSpan CursorIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often the TTL monitor deletes expired documents (mongod's ttlMonitorSleepSecs: 60 s). Zero turns it off.
+    /// Timed by <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan TtlMonitorInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }

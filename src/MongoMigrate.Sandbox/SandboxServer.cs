@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoMigrate.Sandbox.Commands;
 using MongoMigrate.Sandbox.Faults;
 using MongoMigrate.Sandbox.Protocol;
+using MongoMigrate.Sandbox.Storage;
 
 namespace MongoMigrate.Sandbox;
 
@@ -23,6 +24,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly ConcurrentDictionary<int, (ClientConnection Connection, Task Task)> _connections = new();
     private readonly ConnectionAcceptor _acceptor;
     private readonly ITimer? _noopWriter;
+    private readonly ITimer? _ttlMonitor;
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
 
@@ -48,6 +50,13 @@ public sealed class SandboxServer : IAsyncDisposable
         {
             var changeLog = _context.ChangeLog;
             _noopWriter = options.TimeProvider.CreateTimer(_ => changeLog.AppendNoopIfIdle(), null, options.NoopWriterInterval, options.NoopWriterInterval);
+        }
+
+        if (options.TtlMonitorInterval > TimeSpan.Zero)
+        {
+            var monitor = new TtlMonitor(_context.Catalog, options.TimeProvider);
+            var ttlLogger = _context.Logger;
+            _ttlMonitor = options.TimeProvider.CreateTimer(_ => RunTtlPass(monitor, ttlLogger), null, options.TtlMonitorInterval, options.TtlMonitorInterval);
         }
 
         _acceptor = new ConnectionAcceptor(listener.AcceptSocketAsync, Serve, maxConnections, options.TimeProvider, _context.Logger);
@@ -139,6 +148,11 @@ public sealed class SandboxServer : IAsyncDisposable
             await _noopWriter.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_ttlMonitor is not null)
+        {
+            await _ttlMonitor.DisposeAsync().ConfigureAwait(false);
+        }
+
         _listener.Stop();
         DropAllConnections();
         try
@@ -152,6 +166,23 @@ public sealed class SandboxServer : IAsyncDisposable
         await Task.WhenAll(_connections.Values.Select(c => c.Task)).ConfigureAwait(false);
         _listener.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>One TTL pass on the timer's thread; a failure is logged and the next pass tries again, as mongod's monitor does.</summary>
+    private static void RunTtlPass(TtlMonitor monitor, ILogger logger)
+    {
+        try
+        {
+            var deleted = monitor.Pass();
+            if (deleted > 0)
+            {
+                logger.LogDebug("TTL monitor deleted {Count} expired document(s)", deleted);
+            }
+        }
+        catch (Exception e) when (e is CommandException or InvalidOperationException)
+        {
+            logger.LogWarning("TTL monitor pass failed: {Reason}", e.Message);
+        }
     }
 
     private Task Serve(Socket socket)

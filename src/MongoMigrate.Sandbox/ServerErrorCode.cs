@@ -62,6 +62,9 @@ public static class ServerErrorCode
     public const int NotPrimaryNoSecondaryOk = 13435;
     public const int BsonObjectTooLarge = 10334;
     public const int DuplicateKey = 11000;
+
+    /// <summary>collMod unique: true found documents that share a key.</summary>
+    public const int CannotConvertIndexToUnique = 359;
     public const int Interrupted = 11601;
     public const int CannotApplyUpdate = 10140;
     public const int DocumentValidationFailure = 121;
@@ -131,6 +134,7 @@ public static class ServerErrorCode
         NotPrimaryNoSecondaryOk => "NotPrimaryNoSecondaryOk",
         BsonObjectTooLarge => "BSONObjectTooLarge",
         DuplicateKey => "DuplicateKey",
+        CannotConvertIndexToUnique => "CannotConvertIndexToUnique",
         Interrupted => "Interrupted",
         DocumentValidationFailure => "DocumentValidationFailure",
         Unauthorized => "Unauthorized",

@@ -31,7 +31,7 @@ public sealed class MigrationBenchmarkSmokeTests
         }
     }
 
-    [Fact(Timeout = 240_000)]
+    [Fact(Timeout = 480_000)]
     public async Task A_tiny_run_measures_every_contender_and_writes_a_result_file()
     {
         var results = Directory.CreateTempSubdirectory("mm-bench-smoke-").FullName;
@@ -82,7 +82,7 @@ public sealed class MigrationBenchmarkSmokeTests
         }
     }
 
-    [Fact(Timeout = 240_000)]
+    [Fact(Timeout = 480_000)]
     public async Task The_dashboard_scenario_measures_direct_with_and_without_a_dashboard_and_its_client()
     {
         var results = Directory.CreateTempSubdirectory("mm-bench-dashboard-").FullName;

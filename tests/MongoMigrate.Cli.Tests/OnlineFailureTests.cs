@@ -76,12 +76,12 @@ public sealed class OnlineFailureTests : IDisposable
         }
 
         const string JobId = "online-gone";
-        await using var migrate = ChildProcess.Start(["migrate", "--online", "--json", "--connect-timeout", "1", "--work-dir", _work, "--job-id", JobId, "--source", sourceUri, "--target", targetUri, "--include", "gone.*"]);
+        await using var migrate = ChildProcess.Start(["migrate", "--online", "--json", "--connect-timeout", "3", "--work-dir", _work, "--job-id", JobId, "--source", sourceUri, "--target", targetUri, "--include", "gone.*"]);
         await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "following", Ct);
         var watch = Stopwatch.StartNew();
         await source.KillAsync(Ct);
 
-        var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(4), Ct);
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(5), Ct);
         var failedAfter = watch.Elapsed;
 
         Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");

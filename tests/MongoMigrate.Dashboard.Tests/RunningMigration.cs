@@ -65,7 +65,11 @@ internal sealed class RunningMigration : IAsyncDisposable
     /// <param name="options">The dashboard's options (loopback, no token by default).</param>
     /// <param name="sourceUri">Another source URI (one with a password, say) instead of the server's.</param>
     /// <param name="online">Follow the source's changes (migrate --online) until a cutover.</param>
-    public static async Task<RunningMigration> StartAsync(MongoServerFixture server, string name, int collections = 3, DashboardOptions? options = null, string? sourceUri = null, bool online = false)
+    /// <param name="typedSourceUri">
+    /// The source URI as a user typed it (one with a password, say), handed to the dashboard and to its verifier while the
+    /// copy itself reads the server: the dashboard's own answers then carry what a job's secret could leak through.
+    /// </param>
+    public static async Task<RunningMigration> StartAsync(MongoServerFixture server, string name, int collections = 3, DashboardOptions? options = null, string? sourceUri = null, bool online = false, string? typedSourceUri = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var source = server.NewDatabaseName(name + "src");
@@ -112,8 +116,8 @@ internal sealed class RunningMigration : IAsyncDisposable
             StatePath = JobFolder.StatePath(job.JobDirectory),
             Method = "dump-restore",
             Verification = "full",
-            Source = sourceUri,
-            Verifier = new VerifierSetup(sourceEndpoint, targetEndpoint, coordinator, NullLoggerFactory.Instance) { Workers = 2 },
+            Source = typedSourceUri ?? sourceUri,
+            Verifier = new VerifierSetup(typedSourceUri is null ? sourceEndpoint : MongoEndpoint.Parse("source", typedSourceUri), targetEndpoint, coordinator, NullLoggerFactory.Instance) { Workers = 2 },
         });
         return new RunningMigration(server, job, run, stop, dashboard, live, work, coordinator) { SourceDatabase = source, TargetDatabase = target };
     }

@@ -3,6 +3,9 @@ namespace MongoMigrate.Bench.Migration.Contenders;
 /// <summary>One way of moving the dataset, run as one or more child processes whose costs add up.</summary>
 public sealed record Contender
 {
+    /// <summary>The label of the contenders run with the baseline build (<see cref="BenchOptions.BaselinePath"/>): NAME@baseline.</summary>
+    public const string BaselineLabel = "baseline";
+
     public required string Name { get; init; }
 
     /// <summary>One line for the table's legend.</summary>
@@ -17,10 +20,29 @@ public sealed record Contender
     /// <summary>True when the CLI prints a --json summary whose status must be "completed".</summary>
     public bool PrintsMigrationSummary { get; init; }
 
+    /// <summary>True when the steps run the measured tool (<see cref="ContenderContext.CliDll"/>), so another build can run them too.</summary>
+    public bool RunsTool { get; init; }
+
     public required Func<ContenderContext, IReadOnlyList<ProcessStep>> Steps { get; init; }
 
     /// <summary>A client that runs beside the steps (a dashboard page, say) until they end, and says what it did.</summary>
     public Func<CancellationToken, Task<string>>? Beside { get; init; }
+
+    /// <summary>
+    /// This contender with another build of the tool, named NAME@<paramref name="label"/>; <paramref name="migrateArguments"/>
+    /// are added to its migrate commands (other commands run as they are).
+    /// </summary>
+    public Contender WithBuild(string label, string cliDll, IReadOnlyList<string> migrateArguments)
+    {
+        var steps = Steps;
+        var settings = migrateArguments.Count == 0 ? string.Empty : $", migrate given {string.Join(' ', migrateArguments)}";
+        return this with
+        {
+            Name = $"{Name}@{label}",
+            Description = $"{Description}; the build {cliDll}{settings}",
+            Steps = context => [.. steps(context with { CliDll = cliDll }).Select(step => step.Arguments is [_, "migrate", ..] ? step with { Arguments = [.. step.Arguments, .. migrateArguments] } : step)],
+        };
+    }
 }
 
 /// <summary>One child process: dotnet and its arguments.</summary>

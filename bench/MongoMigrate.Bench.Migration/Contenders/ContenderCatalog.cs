@@ -28,6 +28,7 @@ public static class ContenderCatalog
             Name = Archive,
             Description = "mongomigrate dump --archive, then mongomigrate restore --archive (one file, two processes)",
             RequiresCommand = "dump",
+            RunsTool = true,
             Steps = context =>
             {
                 var archive = Path.Combine(context.WorkDirectory, "bench.archive");
@@ -78,6 +79,7 @@ public static class ContenderCatalog
         Name = name,
         Description = description,
         PrintsMigrationSummary = true,
+        RunsTool = true,
         Steps = context =>
         {
             var count = workers.ToString(CultureInfo.InvariantCulture);

@@ -44,14 +44,15 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
     private string BatchFile => Path.Combine(_scratch, "write-limit.batches");
 
-    public static async Task<BenchmarkSession> StartAsync(string cliDll, string harnessDll, CancellationToken cancellationToken)
+    /// <summary>Starts the servers from <paramref name="serversDll"/>'s sandbox; the contenders run <paramref name="cliDll"/>.</summary>
+    public static async Task<BenchmarkSession> StartAsync(string cliDll, string serversDll, string harnessDll, CancellationToken cancellationToken)
     {
         var scratch = Path.Combine(Path.GetTempPath(), $"mm-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(scratch);
-        var source = await SandboxProcess.StartAsync("source", cliDll, cancellationToken).ConfigureAwait(false);
+        var source = await SandboxProcess.StartAsync("source", serversDll, cancellationToken).ConfigureAwait(false);
         try
         {
-            var target = await SandboxProcess.StartAsync("target", cliDll, cancellationToken).ConfigureAwait(false);
+            var target = await SandboxProcess.StartAsync("target", serversDll, cancellationToken).ConfigureAwait(false);
             return new BenchmarkSession(cliDll, harnessDll, source, target, scratch);
         }
         catch

@@ -20,13 +20,19 @@ public static class ScenarioPlan
 
     public static IReadOnlyList<Scenario> Create(BenchOptions options)
     {
-        if (options.Scenarios.Count == 0)
-        {
-            return All(options);
-        }
-
-        return [.. All(options with { Scaling = true }).Where(s => options.Scenarios.Contains(s.Name, StringComparer.OrdinalIgnoreCase))];
+        var scenarios = options.Scenarios.Count == 0
+            ? All(options)
+            : [.. All(options with { Scaling = true }).Where(s => options.Scenarios.Contains(s.Name, StringComparer.OrdinalIgnoreCase))];
+        return options.BaselinePath is { } baseline
+            ? [.. scenarios.Select(s => WithBaseline(s, Path.GetFullPath(baseline), options.BaselineArguments))]
+            : scenarios;
     }
+
+    /// <summary>Each contender that runs the tool followed by its run with the baseline build, so the rounds alternate the two.</summary>
+    private static Scenario WithBaseline(Scenario scenario, string baseline, IReadOnlyList<string> arguments) => scenario with
+    {
+        Contenders = [.. scenario.Contenders.SelectMany(c => c.RunsTool ? [c, c.WithBuild(Contender.BaselineLabel, baseline, arguments)] : new[] { c })],
+    };
 
     private static List<Scenario> All(BenchOptions options)
     {

@@ -34,12 +34,25 @@ internal static class SandboxCommand
                 result.AddError($"--oplog-size must be between 1 and 1048576 megabytes (got {result.GetValueOrDefault<long>()}); the default is {SandboxOptions.DefaultOplogSizeMegabytes}.");
             }
         });
+        var ttlMonitor = new Option<int>("--ttl-monitor-sleep-secs")
+        {
+            Description = "Seconds between two passes of the TTL monitor, which deletes expired documents (mongod's ttlMonitorSleepSecs); 0 turns it off.",
+            DefaultValueFactory = _ => (int)new SandboxOptions().TtlMonitorInterval.TotalSeconds,
+        };
+        ttlMonitor.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError($"--ttl-monitor-sleep-secs must be 0 (off) or more (got {result.GetValueOrDefault<int>()}); the default is {(int)new SandboxOptions().TtlMonitorInterval.TotalSeconds}.");
+            }
+        });
         var command = new Command("sandbox", "Run the embedded in-memory MongoDB-compatible server (for tests and demos; it keeps nothing on disk).")
         {
             port,
             replicaSet,
             maxConnections,
             oplogSize,
+            ttlMonitor,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,6 +64,7 @@ internal static class SandboxCommand
                 ReplicaSetName = string.Equals(name, "none", StringComparison.OrdinalIgnoreCase) ? null : name,
                 MaxConnections = parse.GetValue(maxConnections),
                 ChangeLogMaxBytes = parse.GetValue(oplogSize) * 1024 * 1024,
+                TtlMonitorInterval = TimeSpan.FromSeconds(parse.GetValue(ttlMonitor)),
             };
             await using var server = await SandboxServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
 

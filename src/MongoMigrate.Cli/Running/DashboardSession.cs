@@ -23,7 +23,13 @@ internal static class DashboardSession
         DashboardServer server;
         try
         {
-            server = await DashboardServer.StartAsync(request.Options with { Redact = environment.Mask.Apply }, environment.TimeProvider, stop.Token).ConfigureAwait(false);
+            // Building the web host is a second or so of synchronous work (most of it compiling code on first use): on a
+            // thread of its own it does not hold one of the pool's threads the starting job runs on.
+            server = await Task.Factory.StartNew(
+                () => DashboardServer.StartAsync(request.Options with { Redact = environment.Mask.Apply }, environment.TimeProvider, stop.Token),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).Unwrap().ConfigureAwait(false);
         }
         catch (IOException e)
         {

@@ -18,6 +18,9 @@ public sealed class ClusterJobGrain(
     // are known again from their next call (silos call at least every few seconds).
     private readonly Dictionary<string, IClusterObserver> _silos = new(StringComparer.Ordinal);
     private readonly List<IClusterObserver> _followers = [];
+
+    // Each silo's latest lease request seen by this activation.
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private CancellationTokenSource? _watch;
 
     private string JobId => this.GetPrimaryKeyString();
@@ -70,6 +73,12 @@ public sealed class ClusterJobGrain(
         }
 
         await ReleaseDeadSilosAsync();
+        if (IsDead(membership.CurrentSnapshot, request.Silo) || !Fresh(request))
+        {
+            // A call from a silo already declared dead, or one overtaken by the silo's later call: nothing to grant.
+            return new LeaseGrant { Ended = state.State.Phase != ClusterJobPhase.Running };
+        }
+
         var joined = false;
         if (request.Observer is { } observer)
         {
@@ -78,15 +87,21 @@ public sealed class ClusterJobGrain(
         }
 
         var book = new LeaseBook(state.State);
+        var forgotten = request.Held is { } held && book.Reconcile(request.Silo, held, request.Finishing);
+        if (forgotten)
+        {
+            logger.LogWarning("Job {JobId}: silo {Silo} no longer holds some of its leases (a call was lost); they are pending again", JobId, request.Silo);
+        }
+
         var (grant, changed) = book.Lease(request, Working(request.Silo));
-        if (changed)
+        if (changed || forgotten)
         {
             await state.WriteStateAsync();
         }
 
-        if (joined)
+        if (joined || forgotten)
         {
-            // A new silo changes everyone's share.
+            // A new silo changes everyone's share; chunks taken back are for anyone.
             Notify(except: request.Silo);
         }
 
@@ -185,7 +200,7 @@ public sealed class ClusterJobGrain(
     }
 
     public Task<ClusterJobStatus?> GetStatusAsync() =>
-        Task.FromResult(state.State.Plan is null ? null : new LeaseBook(state.State).Status(JobId));
+        Task.FromResult(state.State.Plan is null ? null : new LeaseBook(state.State).Status(JobId) with { GrainSilo = GrainContext.Address.SiloAddress?.ToParsableString() });
 
     public Task FollowAsync(IClusterObserver observer)
     {
@@ -206,6 +221,17 @@ public sealed class ClusterJobGrain(
 
         await state.WriteStateAsync();
         Notify();
+    }
+
+    private bool Fresh(LeaseRequest request)
+    {
+        if (_sequences.TryGetValue(request.Silo, out var last) && request.Sequence <= last)
+        {
+            return false;
+        }
+
+        _sequences[request.Silo] = request.Sequence;
+        return true;
     }
 
     /// <summary>The silos working on the job: those that asked for work and are not known dead, and the asking one.</summary>

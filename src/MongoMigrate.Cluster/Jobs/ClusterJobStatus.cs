@@ -56,5 +56,9 @@ public sealed record ClusterJobStatus
     [Id(15)]
     public string Display { get; init; } = string.Empty;
 
+    /// <summary>The silo the job grain lives on now (it moves when that silo dies or stops).</summary>
+    [Id(16)]
+    public string? GrainSilo { get; init; }
+
     public bool Ended => Phase != ClusterJobPhase.Running;
 }

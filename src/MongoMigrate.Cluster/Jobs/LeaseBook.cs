@@ -132,6 +132,35 @@ public sealed class LeaseBook(ClusterJobState state)
         return true;
     }
 
+    /// <summary>
+    /// Takes back from <paramref name="silo"/> what the grain has it hold but the silo does not say it holds (a grant
+    /// whose answer was lost, a completion or a hand-back that never arrived): chunks go back to pending, collections
+    /// to finish to whoever asks next. True when something changed.
+    /// </summary>
+    public bool Reconcile(string silo, IReadOnlyCollection<ChunkLease> held, IReadOnlyCollection<int> finishing)
+    {
+        var changed = false;
+        var holding = held.ToHashSet();
+        foreach (var chunk in state.Chunks.Where(c => c.Phase == ChunkPhase.Leased && c.Silo == silo && !holding.Contains(new ChunkLease(c.Collection, c.Index))))
+        {
+            chunk.Phase = ChunkPhase.Pending;
+            chunk.Silo = null;
+            changed = true;
+        }
+
+        for (var c = 0; c < state.Collections.Count; c++)
+        {
+            if (state.Collections[c] is { Phase: ClusterCollectionPhase.Finishing } collection && collection.Silo == silo && !finishing.Contains(c))
+            {
+                collection.Phase = ClusterCollectionPhase.ToFinish;
+                collection.Silo = null;
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Sends what <paramref name="silo"/> holds back to pending: it left or died. True when it held something.</summary>
     public bool Release(string silo)
     {

@@ -22,11 +22,13 @@ internal sealed class ClusterWorker(
 {
     private readonly ConcurrentDictionary<string, SiloJobRun> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _over = new(StringComparer.Ordinal);
     private readonly Channel<bool> _jobsChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ILogger _logger = loggers.CreateLogger("MongoMigrate.Cluster.Worker");
     private CancellationTokenSource? _stop;
     private Task? _loop;
     private IClusterObserver? _self;
+    private long _requests;
 
     private string Silo => siloDetails.SiloAddress.ToParsableString();
 
@@ -101,9 +103,10 @@ internal sealed class ClusterWorker(
             {
                 foreach (var jobId in await registry.WatchAsync(_self).WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (!_running.ContainsKey(jobId))
+                    // A run that stopped on an error (the job grain moving as this silo joined) is started again.
+                    if (!_over.ContainsKey(jobId) && (!_running.TryGetValue(jobId, out var running) || running.IsCompleted))
                     {
-                        var run = new SiloJobRun(jobId, grains.GetGrain<IClusterJobGrain>(jobId), Silo, _self!, coordinator, options, loggers, time);
+                        var run = new SiloJobRun(jobId, grains.GetGrain<IClusterJobGrain>(jobId), Silo, _self!, () => Interlocked.Increment(ref _requests), coordinator, options, loggers, time);
                         _runs[jobId] = run;
                         _running[jobId] = RunJobAsync(jobId, run, cancellationToken);
                     }
@@ -132,6 +135,7 @@ internal sealed class ClusterWorker(
         {
             await Task.Yield();
             await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            _over[jobId] = true;
             _logger.LogInformation("Job {JobId}: this silo's part is over", jobId);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -139,7 +143,7 @@ internal sealed class ClusterWorker(
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Job {JobId}: this silo stopped working on it: {Reason}", jobId, ErrorDescription.Of(e));
+            _logger.LogError(e, "Job {JobId}: this silo stopped working on it: {Reason}; it joins again at its next look at the jobs", jobId, ErrorDescription.Of(e));
         }
         finally
         {

@@ -5,15 +5,18 @@ namespace MongoMigrate.Cluster.Workers;
 
 /// <summary>
 /// The seam between the engine's copy stages and the cluster: the stages keep their own state transitions in a silo-local
-/// store (the chunk's attempts, its dump file), and what settles a chunk (restored, proven on the target) is also told to the job grain, which then lets the silo lease another. The job's truth is the grain's.
+/// store (the chunk's attempts, its dump file), and what settles a chunk (restored, proven on the target) is also told to
+/// the job grain, made again until the grain answers (it may be moving to another silo), which then lets the silo lease
+/// another. The job's truth is the grain's.
 /// </summary>
-internal sealed class LeasedChunkStore(IJobStateStore local, IClusterJobGrain job, string silo, Func<string, int> collectionOf, Action settled) : IJobStateStore
+internal sealed class LeasedChunkStore(IJobStateStore local, IClusterJobGrain job, string silo, Func<string, int> collectionOf, GrainReports reports, Action<ChunkLease> settled) : IJobStateStore
 {
     public async Task MarkChunkRestoredAsync(string jobId, string sourceNamespace, int index, long documents, long bytes, ulong? sourceDigest, CancellationToken cancellationToken)
     {
         await local.MarkChunkRestoredAsync(jobId, sourceNamespace, index, documents, bytes, sourceDigest, cancellationToken).ConfigureAwait(false);
-        await job.CompleteChunkAsync(silo, new ChunkLease(collectionOf(sourceNamespace), index), documents, bytes, sourceDigest).WaitAsync(cancellationToken).ConfigureAwait(false);
-        settled();
+        var chunk = new ChunkLease(collectionOf(sourceNamespace), index);
+        await reports.DeliverAsync($"chunk {index} of {sourceNamespace} copied", () => job.CompleteChunkAsync(silo, chunk, documents, bytes, sourceDigest), cancellationToken).ConfigureAwait(false);
+        settled(chunk);
     }
 
     /// <summary>Local only: the job grain hears of a chunk given up on as it happens (<see cref="Engine.Migration.CollectionJob.GaveUp"/>).</summary>

@@ -22,10 +22,12 @@ namespace MongoMigrate.Cluster.Workers;
 /// engine's own collection processors (the same stages as a single-machine job, on this silo's pools: documents never
 /// leave the silo), finishes the collections it is given (remaining indexes, verification), until the job ends.
 /// </summary>
-internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string silo, IClusterObserver observer, WorkerPoolCoordinator coordinator, ClusterWorkerOptions options, ILoggerFactory loggers, TimeProvider time)
+internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string silo, IClusterObserver observer, Func<long> nextRequest, WorkerPoolCoordinator coordinator, ClusterWorkerOptions options, ILoggerFactory loggers, TimeProvider time)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ILogger _logger = loggers.CreateLogger("MongoMigrate.Cluster.Worker");
+    private readonly HeldWork _held = new();
+    private readonly GrainReports _reports = new(jobId, options.RecheckInterval, loggers.CreateLogger("MongoMigrate.Cluster.Worker"), time);
 
     /// <summary>Something changed (a chunk settled here, the grain told us): ask the grain again.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -48,7 +50,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
             using var targetClient = new MongoClient(target.CreateSettings(TimeSpan.FromSeconds(10)));
             var local = await LocalPlanAsync(plan, directory, cancellationToken).ConfigureAwait(false);
             var positions = plan.Collections.Select((c, i) => (c.SourceNamespace, i)).ToDictionary(p => p.SourceNamespace, p => p.i, StringComparer.Ordinal);
-            var store = new LeasedChunkStore(local, grain, silo, ns => positions[ns], Wake);
+            var store = new LeasedChunkStore(local, grain, silo, ns => positions[ns], _reports, Settled);
             await using (store.ConfigureAwait(false))
             {
                 var migration = new MigrationOptions
@@ -103,8 +105,18 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                 LeaseGrant grant;
                 try
                 {
-                    grant = await grain.LeaseAsync(new LeaseRequest { Silo = silo, Observer = observer, MaxDumpWorkers = options.MaxDumpWorkers, MaxRestoreWorkers = options.MaxRestoreWorkers })
-                        .WaitAsync(cancellationToken).ConfigureAwait(false);
+                    var (held, finishes) = _held.Snapshot();
+                    var request = new LeaseRequest
+                    {
+                        Silo = silo,
+                        Observer = observer,
+                        MaxDumpWorkers = options.MaxDumpWorkers,
+                        MaxRestoreWorkers = options.MaxRestoreWorkers,
+                        Held = held,
+                        Finishing = finishes,
+                        Sequence = nextRequest(),
+                    };
+                    grant = await grain.LeaseAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -118,6 +130,12 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                 restorePool.SetMaxWorkers(grant.RestoreShare);
                 foreach (var lease in grant.Chunks)
                 {
+                    if (!_held.Take(lease))
+                    {
+                        // Granted again while this silo still copies it (the grain had taken it back): not copied twice here.
+                        continue;
+                    }
+
                     var chunk = plan.Collections[lease.Collection].Chunks.First(c => c.Index == lease.Chunk);
                     feeds[lease.Collection].Writer.TryWrite(new Chunk
                     {
@@ -127,7 +145,7 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
                     });
                 }
 
-                finishing.AddRange(grant.Finishes.Select(c => FinishAsync(context, plan.Collections[c], c, cancellationToken)));
+                finishing.AddRange(grant.Finishes.Where(c => _held.TakeFinish(c)).ToList().Select(c => FinishAsync(context, plan.Collections[c], c, cancellationToken)));
                 if (grant.Ended)
                 {
                     break;
@@ -177,14 +195,21 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
     {
         try
         {
-            if (cancellationToken.IsCancellationRequested || error is OrleansException or TimeoutException or OperationCanceledException)
+            if (cancellationToken.IsCancellationRequested)
             {
+                // Stopping: one try; what does not land comes back when the silo leaves or is declared dead.
                 await grain.ReturnChunkAsync(silo, chunk).ConfigureAwait(false);
+            }
+            else if (GrainReports.IsTheClusters(error) || error is OperationCanceledException)
+            {
+                await _reports.DeliverAsync($"chunk {chunk.Chunk} handed back", () => grain.ReturnChunkAsync(silo, chunk), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await grain.FailChunkAsync(silo, chunk, ErrorDescription.Of(error)).ConfigureAwait(false);
+                await _reports.DeliverAsync($"chunk {chunk.Chunk} failed", () => grain.FailChunkAsync(silo, chunk, ErrorDescription.Of(error)), cancellationToken).ConfigureAwait(false);
             }
+
+            _held.Settle(chunk);
         }
         catch (Exception e)
         {
@@ -223,7 +248,14 @@ internal sealed class SiloJobRun(string jobId, IClusterJobGrain grain, string si
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        await grain.FinishCollectionAsync(silo, position, verified, error).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _reports.DeliverAsync($"collection {collection.SourceNamespace} finished", () => grain.FinishCollectionAsync(silo, position, verified, error), cancellationToken).ConfigureAwait(false);
+        _held.SettleFinish(position);
+        Wake();
+    }
+
+    private void Settled(ChunkLease chunk)
+    {
+        _held.Settle(chunk);
         Wake();
     }
 

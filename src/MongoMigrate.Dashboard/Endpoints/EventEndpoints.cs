@@ -13,8 +13,6 @@ namespace MongoMigrate.Dashboard.Endpoints;
 /// <summary>Server-sent events: a job's updates and the job list, pushed when they change (at most once a second, at once after an action).</summary>
 internal static class EventEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/jobs/{jobId}/events", async Task<Results<ServerSentEventsResult<JobUpdate>, NotFound<ApiError>>> (string jobId, JobRegistry registry, ChangePulse pulse, CancellationToken cancellationToken) =>
@@ -36,7 +34,7 @@ internal static class EventEndpoints
             var update = read();
 
             // Sent only when something but the clock changed: a finished or idle job sends nothing more.
-            var key = JsonSerializer.Serialize(update with { Job = update.Job with { ElapsedSeconds = 0, EtaSeconds = null }, Pools = update.Pools is null ? null : update.Pools with { TakenAt = default } }, Json);
+            var key = JsonSerializer.Serialize(update with { Job = update.Job with { ElapsedSeconds = 0, EtaSeconds = null }, Pools = update.Pools is null ? null : update.Pools with { TakenAt = default } }, DashboardJson.Default.JobUpdate);
             if (key != last)
             {
                 last = key;
@@ -56,7 +54,7 @@ internal static class EventEndpoints
         while (!cancellationToken.IsCancellationRequested)
         {
             IReadOnlyList<JobSummary> jobs = [.. (await registry.ListAsync(cancellationToken).ConfigureAwait(false)).Select(j => JobSummary.Of(j.Detail()))];
-            var key = JsonSerializer.Serialize(jobs, Json);
+            var key = JsonSerializer.Serialize(jobs, DashboardJson.Default.IReadOnlyListJobSummary);
             if (key != last)
             {
                 last = key;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MongoMigrate.Dashboard.Contracts;
 using MongoMigrate.Dashboard.Endpoints;
 using MongoMigrate.Dashboard.Events;
 using MongoMigrate.Dashboard.Jobs;
@@ -57,6 +58,8 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
         // Event streams end when the pulse stops; whatever else is still open must not hold the job's process for long.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        // Serialized by generated code (no reflection, nothing compiled at run time beside the migration).
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJson.Default));
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(pulse);
         builder.Services.AddSingleton(time);

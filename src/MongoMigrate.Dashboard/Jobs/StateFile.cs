@@ -41,7 +41,7 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
     /// <summary>Runs <paramref name="read"/> on the state; a file not written yet or not readable gives <paramref name="none"/>.</summary>
     private async Task<T> ReadAsync<T>(Func<IJobStateStore, Task<T>> read, T none)
     {
-        // Opening creates a missing file: a job that has not written its state yet has nothing to show.
+        // A job that has not written its state yet has nothing to show.
         if (!File.Exists(Path))
         {
             return none;
@@ -49,7 +49,8 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
 
         try
         {
-            var store = await SqliteJobStateStore.OpenAsync(Path).ConfigureAwait(false);
+            // Read only: the job's own writes never wait for the dashboard's reads (nor the other way round).
+            var store = await SqliteJobStateStore.OpenReadOnlyAsync(Path).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 return await read(store).ConfigureAwait(false);

@@ -22,9 +22,11 @@ public sealed class ChangeStreamFollower : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ChangeStreamProgress _progress;
     private readonly FollowerSettings _settings;
+    private readonly FollowedNamespaces _followed;
 
-    private ChangeStreamFollower(FollowerSettings settings, ChangeSpool spool, TargetWriter writer, ChangeApplier applier, ChangeStreamCapture capture, ChangeStreamProgress progress, CapturePosition position)
+    private ChangeStreamFollower(FollowerSettings settings, ChangeSpool spool, TargetWriter writer, ChangeApplier applier, ChangeStreamCapture capture, ChangeStreamProgress progress, CapturePosition position, FollowedNamespaces followed)
     {
+        _followed = followed;
         _settings = settings;
         _spool = spool;
         _writer = writer;
@@ -72,10 +74,14 @@ public sealed class ChangeStreamFollower : IAsyncDisposable
         progress.AddCaptured(0, spool.NextSequence);
         var pool = settings.Pools.GetOrCreateRestorePool(settings.JobId, settings.RestoreWorkers);
         var writer = new TargetWriter(settings.Source, settings.Target, settings.TimeProvider);
-        var applier = new ChangeApplier(spool, writer, settings.TargetOf, pool, settings.Gate, settings.Checkpoints, checkpoint, progress, settings.Target, settings.Apply, settings.Observer);
-        var capture = new ChangeStreamCapture(settings.Source, new ChangeStreamScope(settings.Namespaces), new ProgressSink(spool, progress), settings.Capture, settings.TimeProvider);
-        return new ChangeStreamFollower(settings, spool, writer, applier, capture, progress, position);
+        var followed = new FollowedNamespaces(settings.Namespaces.Select(n => (n, settings.TargetOf(n))), settings.Selection, settings.LeftOut);
+        var applier = new ChangeApplier(spool, writer, followed, pool, settings.Gate, settings.Checkpoints, checkpoint, progress, settings.Target, settings.Apply, settings.Observer);
+        var capture = new ChangeStreamCapture(settings.Source, new ChangeStreamScope(settings.Namespaces, settings.Selection), new ProgressSink(spool, progress), settings.Capture, settings.TimeProvider);
+        return new ChangeStreamFollower(settings, spool, writer, applier, capture, progress, position, followed);
     }
+
+    /// <summary>Every collection followed (source, target): the planned ones and those that appeared on the source since.</summary>
+    public IReadOnlyList<(NamespaceName Source, NamespaceName Target)> Collections => _followed.All;
 
     /// <summary>The counters, lag and rate right now.</summary>
     public ChangeStreamProgressSnapshot Progress => _progress.Snapshot(_spool.Bytes, _writer.Refreshes);

@@ -24,6 +24,15 @@ public sealed record FollowerSettings
     /// <summary>The job's namespace mapping (renames): where a source collection lives on the target.</summary>
     public required Func<NamespaceName, NamespaceName> TargetOf { get; init; }
 
+    /// <summary>
+    /// The job's selection: collections it takes that appear on the source while following (created, or renamed into it)
+    /// are followed too. Null: only <see cref="Namespaces"/>.
+    /// </summary>
+    public NamespaceSelection? Selection { get; init; }
+
+    /// <summary>Namespaces the selection takes but the job left out (its discovery skipped them): never followed.</summary>
+    public IReadOnlyList<NamespaceName> LeftOut { get; init; } = [];
+
     /// <summary>The folder the spool's segments go to (in the job's work folder).</summary>
     public required string SpoolFolder { get; init; }
 

@@ -14,6 +14,12 @@ namespace MongoMigrate.Engine.Indexes;
 /// </summary>
 public sealed class TargetPreparation(IMongoClient target, ILogger logger)
 {
+    /// <summary>
+    /// The job follows the source into this target (--online): unique indexes are built without uniqueness and TTL indexes
+    /// with no expiry until the cutover gives them back (<see cref="IndexSpecification.ForFollowing"/>).
+    /// </summary>
+    public bool Following { get; init; }
+
     /// <summary>Target collections checked or dropped at the same time (each takes a connection to the target).</summary>
     public int Concurrency { get; init; } = 8;
 
@@ -147,7 +153,7 @@ public sealed class TargetPreparation(IMongoClient target, ILogger logger)
                 continue;
             }
 
-            var command = CreateIndexesCommand.Build(targetNs.Collection, [IndexSpecification.ForCreate(spec)], ignoreUnknownIndexOptions: true);
+            var command = CreateIndexesCommand.Build(targetNs.Collection, [Following ? IndexSpecification.ForFollowing(spec) : IndexSpecification.ForCreate(spec)], ignoreUnknownIndexOptions: true);
             try
             {
                 await runner.RunAsync(command, cancellationToken).ConfigureAwait(false);

@@ -90,7 +90,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
                 progress.SetPhase(CollectionPhase.Indexing);
 
                 // Idempotent, so retried whole: an index an interrupted run or attempt already built is accepted as it is.
-                var preparation = new TargetPreparation(context.Target, context.Logger);
+                var preparation = new TargetPreparation(context.Target, context.Logger) { Following = context.Options.Online };
                 var indexErrors = await context.Retry.ExecuteAsync(
                     async token => await preparation.BuildRemainingIndexesAsync(collection, target, token).ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
@@ -181,7 +181,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         await CollectionIdentity.EnsureSourceAsync(context, record, cancellationToken).ConfigureAwait(false);
 
         // Creating the collection and its unique indexes, and planning (reads only), are idempotent: retried whole.
-        var preparation = new TargetPreparation(context.Target, context.Logger);
+        var preparation = new TargetPreparation(context.Target, context.Logger) { Following = context.Options.Online };
         var uniqueErrors = await context.Retry.ExecuteAsync(
             async token => await preparation.CreateCollectionAsync(collection, target, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);

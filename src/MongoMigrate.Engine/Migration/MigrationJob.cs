@@ -219,8 +219,15 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
         try
         {
             Progress.Phase = "discovering";
+            ulong? onlineStart = null;
             if (existing is null)
             {
+                if (_options.Online)
+                {
+                    // Before discovery: a collection created after it is then one whose every change the stream shows.
+                    onlineStart = await ChangeStreams.Capture.SourceClusterTime.ReadAsync(sourceClient, cancellationToken).ConfigureAwait(false);
+                }
+
                 (collections, skipped) = await setup.StartNewAsync(sameDeployment, cancellationToken).ConfigureAwait(false);
                 created = true;
             }
@@ -236,7 +243,7 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             if (_options.Online)
             {
                 // Before the first document is read: every change from here on is followed.
-                Volatile.Write(ref _online, await OnlineFollowing.StartAsync(OnlineSettingsFor(context, collections), cancellationToken).ConfigureAwait(false));
+                Volatile.Write(ref _online, await OnlineFollowing.StartAsync(OnlineSettingsFor(context, collections, skipped, onlineStart), cancellationToken).ConfigureAwait(false));
                 _onlineStarted.TrySetResult(_online);
             }
 
@@ -314,12 +321,15 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
         Reason = reason,
     };
 
-    private OnlineSettings OnlineSettingsFor(MigrationContext context, IReadOnlyList<PlannedCollection> collections) => new()
+    private OnlineSettings OnlineSettingsFor(MigrationContext context, IReadOnlyList<PlannedCollection> collections, IReadOnlyList<Discovery.SkippedNamespace> skipped, ulong? start) => new()
     {
         JobId = JobId,
         Source = context.Source,
         Target = context.Target,
         Collections = [.. collections.Select(c => (c.Collection.Namespace, c.Target))],
+        Selection = _options.Selection,
+        LeftOut = [.. skipped.Select(s => s.Namespace)],
+        StartTime = start,
         Store = context.State as IChangeStreamCheckpointStore
             ?? throw new MigrationException("This job state cannot hold a change stream checkpoint, which an online job needs."),
         JobDirectory = JobDirectory,

@@ -10,7 +10,12 @@ internal static class ResumeSettings
     {
         var keep = ~given.ResumeOverrides;
         // Whether the job follows the source is what it was started with: its state and target depend on it.
-        var merged = given with { Online = stored.Online };
+        // The selection is the job's own (a resumed run may only give it again unchanged): an online job follows what it takes.
+        var merged = given with
+        {
+            Online = stored.Online,
+            Selection = new Namespaces.NamespaceSelection(stored.Include, stored.Exclude, [.. stored.Renames.Where(r => r.Length == 2).Select(r => (r[0], r[1]))]),
+        };
         if (keep.HasFlag(JobSettings.Method))
         {
             merged = merged with { Method = stored.Method == "direct" ? CopyMethod.Direct : CopyMethod.DumpRestore };

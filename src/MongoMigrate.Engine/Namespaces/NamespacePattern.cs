@@ -16,6 +16,9 @@ public sealed class NamespacePattern
 
     public string Text { get; }
 
+    /// <summary>The pattern over full names ("db.coll", a bare database given as "db.*"), with "*" for any run of characters.</summary>
+    public string FullNamePattern => _pattern;
+
     public static NamespacePattern Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text))

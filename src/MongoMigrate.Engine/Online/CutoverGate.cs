@@ -43,7 +43,7 @@ internal sealed class CutoverGate(OnlineSettings settings, ChangeStreamFollower 
                 }
             }
 
-            var results = await check.CheckAsync(settings.Collections, cancellationToken).ConfigureAwait(false);
+            var results = await check.CheckAsync(follower.Collections, cancellationToken).ConfigureAwait(false);
             var differences = results.Where(r => !r.IsEqual).ToList();
             if (differences.Count == 0 || generation == Generations)
             {

@@ -80,6 +80,8 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 Target = settings.Target,
                 Namespaces = [.. settings.Collections.Select(c => c.Source)],
                 TargetOf = TargetMap(settings.Collections),
+                Selection = settings.Selection,
+                LeftOut = settings.LeftOut,
                 SpoolFolder = Path.Combine(settings.JobDirectory, "changes"),
                 Checkpoints = settings.Store,
                 Pools = settings.Pools,
@@ -162,6 +164,12 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 if (result.CutOver)
                 {
                     return result;
+                }
+
+                if (_follower.Completion.IsCompleted)
+                {
+                    // Stopped for the cutover's last step, which failed: the job ends with its reason.
+                    throw new MigrationException(result.Message);
                 }
             }
         }
@@ -268,10 +276,21 @@ public sealed class OnlineFollowing : IAsyncDisposable
                 };
             }
 
+            // Following stops before the target's indexes get their uniqueness and expiry back: a change replayed after
+            // that could trip a unique index on a state the source never had at once.
+            await _follower.StopAsync().ConfigureAwait(false);
+            var indexProblems = await new IndexRestoration(_settings.Source, _settings.Target, _settings.Logger)
+                .RestoreAsync(_follower.Collections, _follower.RefreshAsync, linked.Token).ConfigureAwait(false);
+            if (indexProblems.Count > 0)
+            {
+                await UnblockAsync(blocked).ConfigureAwait(false);
+                SetPhase(before);
+                return NotCutOver(at, $"not cut over: every change up to {CutoverResult.Describe(at)} is applied and checked, but {string.Join("; ", indexProblems)}. Following has stopped; once fixed, compare the two sides with mongomigrate verify.", _settings.TimeProvider.GetElapsedTime(started));
+            }
+
             SetPhase(OnlinePhase.CutOver);
             Interlocked.Exchange(ref _cutoverTime, unchecked((long)at));
             Interlocked.Exchange(ref _targetTime, unchecked((long)(targetTime ?? 0)));
-            await _follower.StopAsync().ConfigureAwait(false);
             await SaveStatusAsync(CancellationToken.None).ConfigureAwait(false);
             return Success(at, blocked, blockNote, elapsed, repaired);
         }
@@ -299,13 +318,13 @@ public sealed class OnlineFollowing : IAsyncDisposable
     {
         CutOver = true,
         ClusterTime = at,
-        Collections = _settings.Collections.Count,
+        Collections = _follower.Collections.Count,
         WritesBlocked = blocked,
         WriteBlockNote = blockNote,
         Elapsed = elapsed,
         Repaired = repaired,
         Rechecks = _verification?.Status,
-        Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_settings.Collections.Count} collections; lag 0. "
+        Message = $"cut over at {CutoverResult.Describe(at)}: target equals source for {_follower.Collections.Count} collections; lag 0. "
             + (_verification is null ? string.Empty : $"The continuous verification rechecked every change up to T: no mismatch. ")
             + (repaired > 0 ? $"{repaired} document(s) still differed once their changes were applied and were copied again from the source by _id before the last check. " : string.Empty)
             + (blocked
@@ -317,27 +336,12 @@ public sealed class OnlineFollowing : IAsyncDisposable
     {
         CutOver = false,
         ClusterTime = at,
-        Collections = _settings.Collections.Count,
+        Collections = _follower.Collections.Count,
         Elapsed = elapsed,
         Message = message,
     };
 
-    private async Task UnblockAsync(bool blocked)
-    {
-        if (!blocked)
-        {
-            return;
-        }
-
-        try
-        {
-            await SourceWriteBlock.UnblockAsync(_settings.Source, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (MongoException e)
-        {
-            _settings.Logger.LogError("Could not unblock writes on the source after a failed cutover: {Reason}. Run db.adminCommand({{setUserWriteBlockMode: 1, global: false}}) on it.", e.Message);
-        }
-    }
+    private Task UnblockAsync(bool blocked) => blocked ? SourceWriteBlock.UnblockOrLogAsync(_settings.Source, _settings.Logger) : Task.CompletedTask;
 
     private void SetPhase(string phase)
     {

@@ -21,6 +21,15 @@ public sealed record OnlineSettings
     /// <summary>The job's collections: source and target namespace (after renames).</summary>
     public required IReadOnlyList<(NamespaceName Source, NamespaceName Target)> Collections { get; init; }
 
+    /// <summary>
+    /// The job's selection: collections it takes that appear on the source while following are followed, copied through
+    /// their changes, and compared at cutover. Null: only <see cref="Collections"/> (a sync-back).
+    /// </summary>
+    public NamespaceSelection? Selection { get; init; }
+
+    /// <summary>Namespaces the selection takes that the job's discovery left out (views, time-series): never followed.</summary>
+    public IReadOnlyList<NamespaceName> LeftOut { get; init; } = [];
+
     public required IChangeStreamCheckpointStore Store { get; init; }
 
     /// <summary>The job's folder; the spool goes in its "changes" subfolder.</summary>

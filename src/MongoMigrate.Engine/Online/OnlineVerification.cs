@@ -33,10 +33,10 @@ internal sealed class OnlineVerification : IAsyncDisposable
         _clock = new FollowerClock(settings.Source);
         var map = settings.Collections.ToDictionary(c => c.Source, c => c.Target);
         var pool = settings.Pools.GetOrCreateDumpPool(settings.JobId, settings.DumpWorkers);
-        Verifier = new ContinuousVerifier(settings.Source, settings.Target, store, settings.JobId, ns => map.TryGetValue(ns, out var t) ? t : ns, _clock)
+        Verifier = new ContinuousVerifier(settings.Source, settings.Target, store, settings.JobId, ns => map.TryGetValue(ns, out var t) ? t : settings.Selection?.TargetOf(ns) ?? ns, _clock)
         {
             Pool = pool,
-            Repair = (ns, ids, token) => _follower!.RefreshAsync([.. ids.Select(id => (ns, map.TryGetValue(ns, out var t) ? t : ns, id))], token),
+            Repair = (ns, ids, token) => _follower!.RefreshAsync([.. ids.Select(id => (ns, map.TryGetValue(ns, out var t) ? t : settings.Selection?.TargetOf(ns) ?? ns, id))], token),
         };
         _ranges = new CopiedRangeCheck(settings.Source, settings.Target, Verifier, _clock, pool, settings.Logger);
     }

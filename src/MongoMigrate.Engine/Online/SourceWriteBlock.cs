@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Driver;
 using MongoMigrate.Engine.ServerCommands;
 
@@ -25,6 +26,19 @@ public static class SourceWriteBlock
 
     /// <summary>Lets user writes through again.</summary>
     public static Task UnblockAsync(IMongoClient source, CancellationToken cancellationToken) => SetAsync(source, false, cancellationToken);
+
+    /// <summary>Unblocks after a failed cutover; a failure is logged with the command that unblocks by hand.</summary>
+    public static async Task UnblockOrLogAsync(IMongoClient source, ILogger logger)
+    {
+        try
+        {
+            await UnblockAsync(source, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (MongoException e)
+        {
+            logger.LogError("Could not unblock writes on the source after a failed cutover: {Reason}. Run db.adminCommand({{setUserWriteBlockMode: 1, global: false}}) on it.", e.Message);
+        }
+    }
 
     private static async Task SetAsync(IMongoClient source, bool on, CancellationToken cancellationToken)
     {

@@ -9,11 +9,15 @@ namespace MongoMigrate.Engine.ServerCommands;
 /// </summary>
 public static class ChangeStreamAggregateCommand
 {
+    /// <summary>mongod's "Unrecognized pipeline stage name": a server without $changeStreamSplitLargeEvent.</summary>
+    public const int UnrecognizedStage = 40324;
+
     /// <summary>
     /// The command; exactly one of <paramref name="resumeAfter"/> and <paramref name="startAtOperationTime"/> says where it
-    /// starts, and <paramref name="match"/> is the <c>$match</c> stage's filter.
+    /// starts, and <paramref name="match"/> is the <c>$match</c> stage's filter. With <paramref name="splitLargeEvents"/> the
+    /// pipeline ends with <c>$changeStreamSplitLargeEvent</c> (7.0, 6.0.9): events over 16 MiB come in fragments.
     /// </summary>
-    public static RawDocument Build(bool allChangesForCluster, RawDocument? resumeAfter, ulong? startAtOperationTime, bool showExpandedEvents, RawDocument match, int batchSize)
+    public static RawDocument Build(bool allChangesForCluster, RawDocument? resumeAfter, ulong? startAtOperationTime, bool showExpandedEvents, RawDocument match, int batchSize, bool splitLargeEvents = false)
     {
         var builder = new BsonBuilder(match.Length + (resumeAfter?.Length ?? 0) + 256).StartDocument().Int32("aggregate", 1).StartArray("pipeline");
         builder.StartDocument("0").StartDocument("$changeStream");
@@ -38,6 +42,12 @@ public static class ChangeStreamAggregateCommand
 
         builder.End().End();
         builder.StartDocument("1").Document("$match", match).End();
+        if (splitLargeEvents)
+        {
+            // It must be the pipeline's last stage.
+            builder.StartDocument("2").StartDocument("$changeStreamSplitLargeEvent").End().End();
+        }
+
         builder.End().StartDocument("cursor").Int32("batchSize", batchSize).End();
         return builder.End().ToDocument();
     }

@@ -22,9 +22,17 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    public SqliteCommitQueue(SqliteConnection connection)
+    private readonly bool _deferred;
+
+    /// <param name="connection">The open connection the queue's thread alone uses.</param>
+    /// <param name="deferred">
+    /// Transactions take no lock until their first statement (for a read-only connection: its reads then neither wait
+    /// for nor hold up the writer of the file, the process that runs the job). Otherwise each takes the write lock at once.
+    /// </param>
+    public SqliteCommitQueue(SqliteConnection connection, bool deferred = false)
     {
         _connection = connection;
+        _deferred = deferred;
         new Thread(Run) { IsBackground = true, Name = "mongomigrate job state" }.Start();
     }
 
@@ -118,7 +126,7 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
     {
         try
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = _connection.BeginTransaction(_deferred);
             foreach (var operation in operations)
             {
                 try
@@ -156,7 +164,7 @@ internal sealed class SqliteCommitQueue : IAsyncDisposable
     {
         try
         {
-            using var transaction = _connection.BeginTransaction();
+            using var transaction = _connection.BeginTransaction(_deferred);
             operation.Execute(transaction);
             transaction.Commit();
         }

@@ -20,11 +20,11 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
     private readonly SqliteCollectionProgress _collections;
     private readonly SqliteChunkProgress _chunks;
 
-    private SqliteJobStateStore(SqliteConnection connection, TimeProvider timeProvider)
+    private SqliteJobStateStore(SqliteConnection connection, TimeProvider timeProvider, bool readOnly = false)
     {
         _connection = connection;
         _statements = new SqliteStatements(connection);
-        _queue = new SqliteCommitQueue(connection);
+        _queue = new SqliteCommitQueue(connection, deferred: readOnly);
         _db = new SqliteStateRunner(_queue, _statements, timeProvider);
         _collections = new SqliteCollectionProgress(_db);
         _chunks = new SqliteChunkProgress(_db);
@@ -71,6 +71,28 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         }
 
         return new SqliteJobStateStore(connection, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>
+    /// Opens an existing state file to read it beside the process that writes it (a dashboard watching a job): no
+    /// table is created or upgraded, and its reads take no write lock, so the job's own changes never wait for them
+    /// (with WAL, a reader sees the last committed state). Any change through it fails. Throws a SqliteException when
+    /// the file does not exist or is not a state file.
+    /// </summary>
+    public static async Task<SqliteJobStateStore> OpenReadOnlyAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 60 }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new SqliteJobStateStore(connection, TimeProvider.System, readOnly: true);
     }
 
     public Task CreateJobAsync(JobRecord job, IReadOnlyList<CollectionRecord> collections, CancellationToken cancellationToken) =>

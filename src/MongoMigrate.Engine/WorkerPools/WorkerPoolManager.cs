@@ -61,6 +61,9 @@ public sealed class WorkerPoolManager : IDisposable
     /// <summary>Slots held right now (may exceed <see cref="MaxWorkers"/> for a while after it was lowered).</summary>
     public int ActiveCount => _slots.ActiveCount;
 
+    /// <summary>Completes once no slot of the pool is held (at once when none is): after a pause, when its running work is done.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken) => _slots.WhenIdleAsync(cancellationToken);
+
     /// <summary>Acquires waiting for a slot right now.</summary>
     public int WaitingCount => _slots.WaitingCount;
 

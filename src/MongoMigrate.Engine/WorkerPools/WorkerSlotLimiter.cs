@@ -21,6 +21,9 @@ internal sealed class WorkerSlotLimiter
     private int _active;
     private bool _closed;
 
+    // Whoever waits for the moment no slot is held (WhenIdleAsync); completed by the release that empties the pool.
+    private List<TaskCompletionSource>? _idleWaiters;
+
     // Audit of every grant, kept inside the critical section that decides it: tests read it to prove
     // that no grant ever took the pool or the global limit past its maximum.
     private long _grants;
@@ -207,9 +210,31 @@ internal sealed class WorkerSlotLimiter
         return true;
     }
 
+    /// <summary>
+    /// Completes once no slot is held: at once when none is, else at the release that leaves none (a waiter granted
+    /// by that very release keeps the pool busy). A pool paused at 0 grants nothing more, so it then stays idle.
+    /// </summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource idle;
+        lock (_global.SyncRoot)
+        {
+            if (_active == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_idleWaiters ??= []).Add(idle);
+        }
+
+        return idle.Task.WaitAsync(cancellationToken);
+    }
+
     public void Release()
     {
         var decided = default(DecidedWaiters);
+        List<TaskCompletionSource>? idle = null;
         lock (_global.SyncRoot)
         {
             AssertInvariantsLocked();
@@ -233,10 +258,19 @@ internal sealed class WorkerSlotLimiter
                 DispatchLocalLocked(ref decided);
             }
 
+            if (_active == 0)
+            {
+                (idle, _idleWaiters) = (_idleWaiters, null);
+            }
+
             AssertInvariantsLocked();
         }
 
         decided.Complete(_global.TimeProvider, _global.Metrics);
+        foreach (var waiter in idle ?? [])
+        {
+            waiter.TrySetResult();
+        }
     }
 
     /// <summary>Removes a waiter that still waits; false if it was already granted or abandoned.</summary>

@@ -6,7 +6,7 @@ namespace MongoMigrate.Sandbox.Commands;
 /// <summary>
 /// collMod: turns changeStreamPreAndPostImages on or off (what change streams with fullDocument
 /// whenAvailable/required and fullDocumentBeforeChange need), and records a modify event as the server
-/// does, even for a collMod that changes nothing. Options the sandbox does not apply are refused, not ignored.
+/// does, even for a collMod that changes nothing; index changes are <see cref="CollModIndexChange"/>'s. Options the sandbox does not apply are refused, not ignored.
 /// </summary>
 internal sealed class CollModCommand : SyncCommandHandler
 {
@@ -16,10 +16,17 @@ internal sealed class CollModCommand : SyncCommandHandler
     {
         var ns = context.CollectionNamespace();
         var description = new BsonBuilder().StartDocument();
+        var dryRun = false;
         foreach (var element in context.Body)
         {
             if (element.Name == Name || GenericFields.Contains(element.Name))
             {
+                continue;
+            }
+
+            if (element.Name == "dryRun")
+            {
+                dryRun = element.Value.IsTruthy;
                 continue;
             }
 
@@ -32,7 +39,7 @@ internal sealed class CollModCommand : SyncCommandHandler
 
             if (element.Name == "index")
             {
-                CheckIndexOption(element);
+                CollModIndexChange.Check(element);
                 description.Element(element);
                 continue;
             }
@@ -41,7 +48,7 @@ internal sealed class CollModCommand : SyncCommandHandler
             {
                 throw new CommandException(
                     ServerErrorCode.InvalidOptions,
-                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages, validator, validationLevel, validationAction and index.hidden.");
+                    $"collMod option '{element.Name}' is not supported by the sandbox; it supports changeStreamPreAndPostImages, validator, validationLevel, validationAction and index (hidden, expireAfterSeconds, prepareUnique, unique).");
             }
 
             if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("enabled", out var enabled) || enabled.Type != BsonTypeCode.Boolean)
@@ -67,50 +74,24 @@ internal sealed class CollModCommand : SyncCommandHandler
 
             if (operation.TryGetValue("index", out var index))
             {
-                HideIndex(context, store, index.AsDocument);
+                CollModIndexChange.Apply(context, store, index.AsDocument, dryRun);
+            }
+            else if (dryRun)
+            {
+                throw new CommandException(ServerErrorCode.InvalidOptions, "dryRun: true is only supported with unique: true");
             }
 
-            store.Modify(operation);
+            if (!dryRun)
+            {
+                store.Modify(operation);
+            }
+
             return true;
         });
         if (!found)
         {
             throw new CommandException(ServerErrorCode.NamespaceNotFound, $"ns does not exist: {ns.FullName}");
         }
-    }
-
-    /// <summary>{index: {name | keyPattern, hidden: bool}}: the only index change the sandbox makes.</summary>
-    private static void CheckIndexOption(RawBsonElement element)
-    {
-        if (element.Type != BsonTypeCode.Document || !element.Value.AsDocument.TryGetValue("hidden", out var hidden) || hidden.Type != BsonTypeCode.Boolean)
-        {
-            throw new CommandException(ServerErrorCode.InvalidOptions, "collMod 'index' needs a name or keyPattern and hidden: true|false (the sandbox changes no other index option)");
-        }
-
-        var index = element.Value.AsDocument;
-        if (!index.Contains("name") && !index.Contains("keyPattern"))
-        {
-            throw new CommandException(ServerErrorCode.InvalidOptions, "must specify either index name or key pattern for collMod");
-        }
-    }
-
-    /// <summary>Hides or unhides one index and answers hidden_old/hidden_new as mongod does; the _id index cannot be hidden.</summary>
-    private static void HideIndex(CommandContext context, CollectionStore store, RawDocument index)
-    {
-        index.TryGetValue("name", out var name);
-        index.TryGetValue("keyPattern", out var keyPattern);
-        bool Matches(IndexDefinition i) => name.Type == BsonTypeCode.String
-            ? i.Name == name.AsString
-            : keyPattern.Type == BsonTypeCode.Document && BsonOrder.CompareDocuments(i.KeyPattern, keyPattern.AsDocument) == 0;
-        var hidden = index.TryGetValue("hidden", out var h) && h.AsBoolean;
-        if (hidden && store.Indexes.Any(i => i.IsIdIndex && Matches(i)))
-        {
-            throw new CommandException(ServerErrorCode.BadValue, "can't hide _id index");
-        }
-
-        var old = store.SetHidden(Matches, hidden)
-            ?? throw new CommandException(ServerErrorCode.IndexNotFound, $"cannot find index {(name.Type == BsonTypeCode.String ? name.AsString : BsonDebugText.Format(keyPattern))} for ns {store.Namespace.FullName}");
-        context.Reply.Boolean("hidden_old", old).Boolean("hidden_new", hidden);
     }
 
     /// <summary>The values mongod accepts for the validation options (BadValue / TypeMismatch otherwise).</summary>

@@ -120,9 +120,9 @@ internal sealed class CommandDispatcher
 
     /// <summary>Replaces whatever reply was begun after <paramref name="replyStart"/> with the error document for <paramref name="error"/>.</summary>
     public void WriteError(BsonBuilder reply, int replyStart, CommandException error) =>
-        WriteError(reply, replyStart, error.Code, error.Message, error.Labels);
+        WriteError(reply, replyStart, error.Code, error.Message, error.Labels, error.Details);
 
-    private void WriteError(BsonBuilder reply, int replyStart, int code, string message, IReadOnlyList<string> labels)
+    private void WriteError(BsonBuilder reply, int replyStart, int code, string message, IReadOnlyList<string> labels, RawDocument? details = null)
     {
         // Throw away whatever the handler had written; the reply starts over as an error document.
         reply.Truncate(replyStart);
@@ -131,6 +131,11 @@ internal sealed class CommandDispatcher
             .String("errmsg", message)
             .Int32("code", code)
             .String("codeName", ServerErrorCode.NameOf(code));
+        foreach (var detail in details ?? RawDocument.Empty)
+        {
+            reply.Element(detail);
+        }
+
         if (labels.Count > 0)
         {
             reply.StartArray("errorLabels");

@@ -159,6 +159,14 @@ internal sealed class CollectionStore
     public void Delete(StoredDocument existing)
     {
         _writeBlock.Check(Namespace);
+        Remove(existing);
+    }
+
+    /// <summary>Removes a document the TTL monitor found expired: not a user write, so a user write block does not stop it.</summary>
+    public void DeleteExpired(StoredDocument existing) => Remove(existing);
+
+    private void Remove(StoredDocument existing)
+    {
         if (!_byId.Remove(existing))
         {
             return;
@@ -179,7 +187,11 @@ internal sealed class CollectionStore
             return false;
         }
 
-        if (index.Unique && !index.IsIdIndex)
+        if (index.PrepareUnique && !index.Unique && !index.IsIdIndex)
+        {
+            _uniqueIndexes.Add(UniqueIndex.Over(index, _byId));
+        }
+        else if (index.Unique && !index.IsIdIndex)
         {
             var unique = new UniqueIndex(index);
             foreach (var stored in _byId)
@@ -236,18 +248,22 @@ internal sealed class CollectionStore
         RecordDdl("modify", operationDescription);
     }
 
-    /// <summary>Hides or unhides the index <paramref name="match"/> finds; returns whether it was hidden, or null when there is none.</summary>
-    public bool? SetHidden(Func<IndexDefinition, bool> match, bool hidden)
+    /// <summary>
+    /// Puts a changed definition (collMod) in place of the index of the same name; a unique or prepareUnique one then
+    /// refuses new duplicates. Returns the index's key owners, duplicates kept, for a conversion to check.
+    /// </summary>
+    public UniqueIndex? ReplaceIndex(IndexDefinition replacement)
     {
-        var index = _indexes.FindIndex(i => match(i));
-        if (index < 0)
+        _indexes[_indexes.FindIndex(i => i.Name == replacement.Name)] = replacement;
+        _uniqueIndexes.RemoveAll(u => u.Definition.Name == replacement.Name);
+        if (replacement.IsIdIndex || !(replacement.Unique || replacement.PrepareUnique))
         {
             return null;
         }
 
-        var old = _indexes[index].Hidden;
-        _indexes[index] = _indexes[index].WithHidden(hidden);
-        return old;
+        var unique = UniqueIndex.Over(replacement, _byId);
+        _uniqueIndexes.Add(unique);
+        return unique;
     }
 
     /// <summary>Whether {changeStreamPreAndPostImages: {enabled: true}} is among the options.</summary>
@@ -318,7 +334,7 @@ internal sealed class CollectionStore
             var keys = unique.KeysOf(document);
             foreach (var key in keys)
             {
-                if (unique.TryGetOwner(key, out var owner) && !ReferenceEquals(owner, replacing))
+                if (unique.OtherOwner(key, replacing) is not null)
                 {
                     throw new DuplicateKeyException(Namespace, unique.Definition.Name, unique.Definition.KeyPattern, key);
                 }

@@ -33,6 +33,40 @@ internal sealed class IndexDefinition
     /// <summary>Whether the spec says hidden: true (collMod index.hidden; the planner then ignores the index).</summary>
     public bool Hidden => Specification.TryGetValue("hidden", out var hidden) && hidden.IsTruthy;
 
+    /// <summary>prepareUnique (createIndexes or collMod): new duplicate keys are refused, older ones kept, until unique: true converts it.</summary>
+    public bool PrepareUnique => Specification.TryGetValue("prepareUnique", out var prepare) && prepare.IsTruthy;
+
+    /// <summary>A TTL index's expireAfterSeconds, or null for an index that expires nothing.</summary>
+    public double? ExpireAfterSeconds => Specification.TryGetValue("expireAfterSeconds", out var seconds) && seconds.IsNumeric ? seconds.ToDouble() : null;
+
+    /// <summary>This index with one field of its spec set (or removed when <paramref name="write"/> is null), the rest kept in place.</summary>
+    public IndexDefinition With(string field, Action<BsonBuilder, string>? write)
+    {
+        var spec = new BsonBuilder(Specification.Length + 32).StartDocument();
+        var written = false;
+        foreach (var element in Specification)
+        {
+            if (element.Name != field)
+            {
+                spec.Element(element);
+            }
+            else if (write is not null)
+            {
+                write(spec, field);
+                written = true;
+            }
+        }
+
+        if (!written && write is not null)
+        {
+            write(spec, field);
+        }
+
+        var document = spec.End().ToDocument();
+        var unique = document.TryGetValue("unique", out var u) && u.IsTruthy;
+        return new IndexDefinition(Name, KeyPattern, document, unique, Sparse, PartialFilter);
+    }
+
     /// <summary>This index with hidden: true in its spec, or without the field when unhidden, as mongod keeps it.</summary>
     public IndexDefinition WithHidden(bool hidden)
     {

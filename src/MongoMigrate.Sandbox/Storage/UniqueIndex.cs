@@ -7,10 +7,12 @@ namespace MongoMigrate.Sandbox.Storage;
 /// <summary>
 /// A unique secondary index: which stored document owns each key, keys compared in BSON order (1 equals 1.0).
 /// Sparse indexes skip documents that have none of the key fields; partial indexes skip documents outside their filter.
+/// An index with prepareUnique (collMod) refuses new duplicates but may hold older ones: those owners are kept beside.
 /// </summary>
 internal sealed class UniqueIndex
 {
     private readonly Dictionary<RawBsonValue, StoredDocument> _owners = new(BsonOrder.Instance);
+    private readonly Dictionary<RawBsonValue, List<StoredDocument>> _moreOwners = new(BsonOrder.Instance);
     private readonly IndexKeys _keys;
     private readonly QueryFilter? _partialFilter;
 
@@ -57,15 +59,85 @@ internal sealed class UniqueIndex
 
     public bool TryGetOwner(RawDocument key, out StoredDocument owner) => _owners.TryGetValue(key.AsValue(), out owner!);
 
-    public void Add(RawDocument key, StoredDocument owner) => _owners[key.AsValue()] = owner;
-
-    public void Remove(RawDocument key, StoredDocument owner)
+    /// <summary>A document other than <paramref name="except"/> that holds the key, or null.</summary>
+    public StoredDocument? OtherOwner(RawDocument key, StoredDocument? except)
     {
-        if (_owners.TryGetValue(key.AsValue(), out var current) && ReferenceEquals(current, owner))
+        if (!_owners.TryGetValue(key.AsValue(), out var owner))
         {
-            _owners.Remove(key.AsValue());
+            return null;
+        }
+
+        if (!ReferenceEquals(owner, except))
+        {
+            return owner;
+        }
+
+        return _moreOwners.TryGetValue(key.AsValue(), out var more) ? more.FirstOrDefault(o => !ReferenceEquals(o, except)) : null;
+    }
+
+    public void Add(RawDocument key, StoredDocument owner)
+    {
+        if (!_owners.TryAdd(key.AsValue(), owner) && !ReferenceEquals(_owners[key.AsValue()], owner))
+        {
+            if (!_moreOwners.TryGetValue(key.AsValue(), out var more))
+            {
+                more = [];
+                _moreOwners[key.AsValue()] = more;
+            }
+
+            more.Add(owner);
         }
     }
 
-    public void Clear() => _owners.Clear();
+    public void Remove(RawDocument key, StoredDocument owner)
+    {
+        var value = key.AsValue();
+        _moreOwners.TryGetValue(value, out var more);
+        if (_owners.TryGetValue(value, out var current) && ReferenceEquals(current, owner))
+        {
+            if (more is { Count: > 0 })
+            {
+                _owners[value] = more[^1];
+                more.RemoveAt(more.Count - 1);
+            }
+            else
+            {
+                _owners.Remove(value);
+            }
+        }
+        else
+        {
+            more?.RemoveAll(o => ReferenceEquals(o, owner));
+        }
+
+        if (more is { Count: 0 })
+        {
+            _moreOwners.Remove(value);
+        }
+    }
+
+    /// <summary>The _ids of the documents that share a key, one group per key (what collMod unique: true reports as violations).</summary>
+    public IReadOnlyList<IReadOnlyList<RawBsonValue>> Violations() =>
+        [.. _moreOwners.Where(m => m.Value.Count > 0).Select(m => (IReadOnlyList<RawBsonValue>)[_owners[m.Key].Id, .. m.Value.Select(o => o.Id)])];
+
+    public void Clear()
+    {
+        _owners.Clear();
+        _moreOwners.Clear();
+    }
+
+    /// <summary>The index over <paramref name="documents"/>, duplicates kept (an index made prepareUnique over older duplicates).</summary>
+    public static UniqueIndex Over(IndexDefinition definition, IEnumerable<StoredDocument> documents)
+    {
+        var index = new UniqueIndex(definition);
+        foreach (var stored in documents)
+        {
+            foreach (var key in index.KeysOf(stored.Document))
+            {
+                index.Add(key, stored);
+            }
+        }
+
+        return index;
+    }
 }

@@ -50,6 +50,41 @@ public sealed class LeaseBookTests
     }
 
     [Fact]
+    public void A_lease_the_silo_no_longer_holds_goes_back_to_pending_and_what_it_still_holds_stays_its()
+    {
+        var book = new LeaseBook(LeaseBook.Start(Plan(chunks: 6), Now));
+        var held = book.Lease(Request("a"), ["a", "b"]).Grant.Chunks;
+        var others = book.Lease(Request("b"), ["a", "b"]).Grant.Chunks;
+
+        // The silo's completion of held[0] never reached the grain, and it forgot the chunk: it only reports held[1].
+        Assert.True(book.Reconcile("a", [held[1]], []));
+
+        var status = book.Status("j");
+        Assert.Equal(1, status.LeasesBySilo["a"]);
+        Assert.Equal(others.Count, status.LeasesBySilo["b"]);
+        Assert.Equal(6 - 1 - others.Count, status.Pending);
+        Assert.False(book.Reconcile("a", [held[1]], []));
+        Assert.Contains(held[0], book.Lease(Request("b") with { MaxDumpWorkers = 4 }, ["b"]).Grant.Chunks);
+    }
+
+    [Fact]
+    public void A_collection_the_silo_no_longer_finishes_is_given_to_the_next_silo_that_asks()
+    {
+        var book = new LeaseBook(LeaseBook.Start(Plan(chunks: 1), Now));
+        var lease = Assert.Single(book.Lease(Request("a"), ["a"]).Grant.Chunks);
+        Assert.True(book.Complete("a", lease, 10, 100, 1));
+        Assert.Equal([0], book.Lease(Request("a"), ["a"]).Grant.Finishes);
+
+        Assert.False(book.Reconcile("a", [], [0]));
+        Assert.True(book.Reconcile("a", [], []));
+
+        Assert.Equal([0], book.Lease(Request("b"), ["a", "b"]).Grant.Finishes);
+        Assert.False(book.Finish("a", 0, 10, null));
+        Assert.True(book.Finish("b", 0, 10, null));
+        Assert.Equal(ClusterJobPhase.Completed, book.State.Phase);
+    }
+
+    [Fact]
     public void The_job_completes_once_every_chunk_is_proven_and_every_collection_finished()
     {
         var book = new LeaseBook(LeaseBook.Start(Plan(chunks: 2), Now));

@@ -1,5 +1,6 @@
 using MongoMigrate.Engine.Migration;
 using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.WorkerPools;
 
 namespace MongoMigrate.Engine.Tests.Migration;
 
@@ -30,7 +31,11 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
             // Running work finishes what it holds. A direct copy's reader may keep its dump slot while it waits for
             // inserts that the paused restore pool holds back, so only the restore pool must empty there: every
             // document reaches the target through it.
-            await WaitUntilAsync(() => job.Pools is { Restore.Active: 0 } pools && (method == CopyMethod.Direct || pools.Dump?.Active == 0), run);
+            await WhenIdleAsync(_bed.Coordinator.FindPool(jobId, WorkerPoolKind.Restore)!, run);
+            if (method == CopyMethod.DumpRestore)
+            {
+                await WhenIdleAsync(_bed.Coordinator.FindPool(jobId, WorkerPoolKind.Dump)!, run);
+            }
 
             // Then nothing can move, by the pools' own rule rather than by watching a while: no restore slot is
             // held and none can be granted at a maximum of 0, and every document reaches the target in one.
@@ -86,18 +91,12 @@ public sealed class PauseTests(JobTestBed bed) : IClassFixture<JobTestBed>
         Assert.False(run.IsCompleted, "the job ended before its first documents were copied");
     }
 
-    /// <summary>
-    /// Waits for the pools to empty, failing if the job ends first or it takes a minute. The pools have no signal for
-    /// it (a slot is given back after the progress that a display reads), so this one waits by looking again.
-    /// </summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, Task run)
+    /// <summary>Waits until no slot of <paramref name="pool"/> is held, told by the pool itself, failing if the job ends first.</summary>
+    private static async Task WhenIdleAsync(WorkerPoolManager pool, Task run)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            Assert.False(run.IsCompleted, "the job ended before the condition was reached");
-            await Task.Delay(10, timeout.Token);
-        }
+        var idle = pool.WhenIdleAsync(Ct);
+        await Task.WhenAny(idle, run).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.False(run.IsCompleted, "the job ended before the pool emptied");
+        await idle;
     }
 }

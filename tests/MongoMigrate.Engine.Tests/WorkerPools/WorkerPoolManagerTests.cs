@@ -22,6 +22,40 @@ public sealed class WorkerPoolManagerTests
     }
 
     [Fact]
+    public async Task A_pool_is_idle_at_once_when_no_slot_is_held_and_otherwise_at_the_release_of_the_last()
+    {
+        using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, maxWorkers: 1);
+        await pool.WhenIdleAsync(Ct);
+
+        var first = await pool.AcquireAsync(cancellationToken: Ct);
+        var second = pool.AcquireAsync(cancellationToken: Ct);
+        var idle = pool.WhenIdleAsync(Ct);
+
+        // The first release hands its slot to the waiting acquire: the pool never was idle.
+        first.Dispose();
+        var granted = await second;
+        Assert.False(idle.IsCompleted);
+
+        pool.SetMaxWorkers(0);
+        granted.Dispose();
+        await idle.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, pool.ActiveCount);
+    }
+
+    [Fact]
+    public async Task A_wait_for_an_idle_pool_ends_with_its_cancellation()
+    {
+        using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, maxWorkers: 1);
+        using var slot = await pool.AcquireAsync(cancellationToken: Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var idle = pool.WhenIdleAsync(cancel.Token);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => idle);
+    }
+
+    [Fact]
     public async Task A_follower_takes_its_leaders_maximum_through_resizes_and_a_pause_and_stops_when_disposed()
     {
         using var leader = new WorkerPoolManager("job", WorkerPoolKind.Restore, maxWorkers: 3);

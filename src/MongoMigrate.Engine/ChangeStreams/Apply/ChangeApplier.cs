@@ -21,7 +21,7 @@ public sealed class ChangeApplier
     private readonly DdlApplier _ddl;
     private readonly WorkerPoolManager _pool;
     private readonly NamespaceGate _gate;
-    private readonly Func<NamespaceName, NamespaceName> _targetOf;
+    private readonly FollowedNamespaces _followed;
     private readonly IChangeStreamCheckpointStore _store;
     private readonly ApplyOptions _options;
     private readonly ChangeStreamProgress _progress;
@@ -38,7 +38,7 @@ public sealed class ChangeApplier
     public ChangeApplier(
         ChangeSpool spool,
         TargetWriter writer,
-        Func<NamespaceName, NamespaceName> targetOf,
+        FollowedNamespaces followed,
         WorkerPoolManager restorePool,
         NamespaceGate gate,
         IChangeStreamCheckpointStore store,
@@ -51,13 +51,13 @@ public sealed class ChangeApplier
         _observer = observer;
         _spool = spool;
         _writer = writer;
-        _targetOf = targetOf;
+        _followed = followed;
         _pool = restorePool;
         _gate = gate;
         _store = store;
         _checkpoint = checkpoint;
         _progress = progress;
-        _ddl = new DdlApplier(target);
+        _ddl = new DdlApplier(target, followed, gate);
         _options = options ?? new ApplyOptions();
         _options.Validate();
         _lanes = [.. Enumerable.Range(0, _options.LaneCount).Select(i => new ApplyLane(i, _options))];
@@ -171,15 +171,25 @@ public sealed class ChangeApplier
                 return time;
             }
         }
+        else if (ns.Collection.Length > 0 && !_followed.IsFollowed(ns) && !Admit(change, ns))
+        {
+            return time;
+        }
         else if (ns.Collection.Length > 0 && (_waiting.ContainsKey(ns) || !_gate.IsReady(ns)))
         {
             _waiting.TryAdd(ns, record.Sequence);
+            if (change.OperationType == "rename" && change.RenameTarget is { } to && _followed.Takes(to))
+            {
+                // Renamed before its copy is done: the new name's changes wait for the rename, applied after the copy.
+                _followed.Follow(to, time);
+            }
+
             return time;
         }
 
         if (change.IsDocumentEvent)
         {
-            if (EventTranslation.Translate(change, _targetOf(ns)) is { } operation)
+            if (EventTranslation.Translate(change, _followed.TargetOf(ns)) is { } operation)
             {
                 _observer?.Changed(ns, operation.Id);
                 var lane = _lanes[(int)((uint)HashCode.Combine(operation.Target, operation.Id) % (uint)_lanes.Length)];
@@ -189,10 +199,43 @@ public sealed class ChangeApplier
         else
         {
             await BarrierAsync(cancellationToken).ConfigureAwait(false);
-            await _ddl.ApplyAsync(change, _targetOf(ns), cancellationToken).ConfigureAwait(false);
+            await _ddl.ApplyAsync(change, _followed.TargetOf(ns), cancellationToken).ConfigureAwait(false);
         }
 
         return time;
+    }
+
+    /// <summary>
+    /// A change on a collection not followed yet: one the selection takes is followed from its first change on (created
+    /// after the job started: every change it had is in the stream), with nothing to wait for; views and time-series
+    /// collections are left out, as discovery leaves them out; a collection renamed into the selection from outside
+    /// stops following (its documents were never copied). Returns whether the change is applied.
+    /// </summary>
+    private bool Admit(ChangeEvent change, NamespaceName ns)
+    {
+        if (!_followed.Takes(ns))
+        {
+            if (change.OperationType == "rename" && change.RenameTarget is { } to && _followed.Takes(to))
+            {
+                throw new ChangeStreamStoppedException(
+                    "rename",
+                    ns,
+                    change.ClusterTime,
+                    $"it moved into the job's selection as {to}, whose documents the job never copied. Start the online migration anew to copy it (or exclude {to}).");
+            }
+
+            return false;
+        }
+
+        if (DdlApplier.CreatesViewOrTimeSeries(change))
+        {
+            _followed.LeaveOut(ns);
+            return false;
+        }
+
+        _followed.Follow(ns, change.ClusterTime);
+        _gate.MarkReady(ns);
+        return true;
     }
 
     /// <summary>Deals, in spool order, the held-back changes of every collection that became ready.</summary>

@@ -12,6 +12,12 @@ public sealed record CaptureOptions
     /// <summary>Asks for DDL events (create, createIndexes, dropIndexes, modify) too; MongoDB 6.0 and later.</summary>
     public bool ShowExpandedEvents { get; init; } = true;
 
+    /// <summary>
+    /// Asks for events over 16 MiB in fragments ($changeStreamSplitLargeEvent, 7.0 and 6.0.9), put together again before
+    /// they are spooled; a source without the stage is read without it (such an event then fails the stream).
+    /// </summary>
+    public bool SplitLargeEvents { get; init; } = true;
+
     /// <summary>Resumes in a row after transient errors before capture gives up.</summary>
     public int MaxResumeAttempts { get; init; } = 10;
 

@@ -21,6 +21,7 @@ public sealed class ChangeStreamCapture
     private readonly TimeProvider _timeProvider;
     private readonly IMongoClient _source;
     private long _resumes;
+    private bool _splitLargeEvents;
 
     public ChangeStreamCapture(IMongoClient source, ChangeStreamScope scope, IChangeEventSink sink, CaptureOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -30,6 +31,7 @@ public sealed class ChangeStreamCapture
         _options.Validate();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _source = source;
+        _splitLargeEvents = _options.SplitLargeEvents;
     }
 
     /// <summary>Where the next (re)opening starts: the last token handed to the sink, or the start.</summary>
@@ -50,19 +52,20 @@ public sealed class ChangeStreamCapture
             cancellationToken.ThrowIfCancellationRequested();
             ChangeStreamCursor? cursor = null;
             IClientSessionHandle? session = null;
+            var fragments = new SplitEventAssembler();
             try
             {
                 // The cursor's getMores must run in the session that opened it.
                 session = await _source.StartSessionAsync(new ClientSessionOptions { CausalConsistency = false }, cancellationToken).ConfigureAwait(false);
                 cursor = await ChangeStreamCursor.OpenAsync(
                     new RawCommandRunner(_source.GetDatabase(_scope.CommandDatabase), session),
-                    _scope.OpenCommand(Position, _options.BatchSize, _options.ShowExpandedEvents),
+                    _scope.OpenCommand(Position, _options.BatchSize, _options.ShowExpandedEvents, _splitLargeEvents),
                     _options.BatchSize,
                     _options.MaxAwaitTime,
                     cancellationToken).ConfigureAwait(false);
                 while (!cursor.IsClosed)
                 {
-                    var batch = await cursor.NextAsync(cancellationToken).ConfigureAwait(false);
+                    var batch = fragments.Assemble(await cursor.NextAsync(cancellationToken).ConfigureAwait(false));
                     await _sink.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                     if (batch.ResumeToken is { } token)
                     {
@@ -76,6 +79,11 @@ public sealed class ChangeStreamCapture
                             $"The source's change stream was invalidated at {Position}: a watched collection or database was dropped or renamed. Start the online migration anew.");
                     }
                 }
+            }
+            catch (MongoCommandException error) when (error.Code == ChangeStreamAggregateCommand.UnrecognizedStage && _splitLargeEvents)
+            {
+                // A source older than 7.0 (or 6.0.9): read without fragments.
+                _splitLargeEvents = false;
             }
             catch (MongoCommandException error) when (error.Code is ChangeStreamHistoryLost or CappedPositionLost)
             {

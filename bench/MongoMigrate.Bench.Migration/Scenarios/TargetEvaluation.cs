@@ -1,8 +1,8 @@
 using System.Globalization;
 using MongoMigrate.Bench.Migration.Contenders;
-using MongoMigrate.Bench.Migration.Scenarios;
+using MongoMigrate.Bench.Migration.Reporting;
 
-namespace MongoMigrate.Bench.Migration.Reporting;
+namespace MongoMigrate.Bench.Migration.Scenarios;
 
 /// <summary>
 /// Reads the targets of issue 7 off one run, for the engine's direct copy and its dump-restore. Ratios
