@@ -44,6 +44,7 @@ public sealed class SyncBackCommandTests(OnlineTestServers servers) : IClassFixt
         var cutBack = await CutOverAsync(jobId, syncBack);
         Assert.Contains("cut back at Timestamp(", cutBack, StringComparison.Ordinal);
         Assert.Contains("source equals target for 3 collections; lag 0", cutBack, StringComparison.Ordinal);
+        Assert.Contains("The continuous verification rechecked every change up to T: no mismatch.", cutBack, StringComparison.Ordinal);
         Assert.Contains("writes made on the target after T are not included", cutBack, StringComparison.Ordinal);
 
         var exit = await syncBack.WaitForExitAsync(TimeSpan.FromMinutes(1), Ct);
@@ -123,6 +124,45 @@ public sealed class SyncBackCommandTests(OnlineTestServers servers) : IClassFixt
         Assert.Equal(1, code);
         Assert.Contains("was cut back already", error, StringComparison.Ordinal);
         TestContext.Current.SendDiagnosticMessage($"sync-back kill: {writes} writes on the target through a kill and a Ctrl+C; {cutBack}");
+    }
+
+    [Fact]
+    public async Task A_source_document_that_something_else_wrote_during_the_sync_back_is_a_mismatch_and_the_cutover_back_is_refused()
+    {
+        const string Database = "syncback_mismatch";
+        const string Renamed = "syncback_mismatch_r";
+        var jobId = "sync-back-mismatch";
+        var targets = await MigrateAndCutOverAsync(jobId, Database, Renamed, 95);
+        var source = servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a");
+
+        // The application changes a document on the target; something else writes the same document on the source, a
+        // field the application's change does not touch: once that change is applied back, the two still differ.
+        await targets[0].UpdateOneAsync(Builders<BsonDocument>.Filter.Eq("_id", 5), Builders<BsonDocument>.Update.Set("n2", 1), cancellationToken: Ct);
+        await source.UpdateOneAsync(Builders<BsonDocument>.Filter.Eq("_id", 5), Builders<BsonDocument>.Update.Set("stray", true), cancellationToken: Ct);
+
+        await using var syncBack = ChildProcess.Start(SyncBackArguments(jobId));
+        await WaitForSyncBackAsync(syncBack, jobId, status => status?.Phase == "following");
+        await WaitForListenerAsync(syncBack, jobId);
+        await using (var cutover = ChildProcess.Start(["cutover", "--job-id", jobId, "--work-dir", _work, "--json", "--timeout", "60"]))
+        {
+            var exit = await cutover.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+            Assert.True(exit == 1, $"cutover back exit {exit}: {cutover.Output}{cutover.Error}\nsync-back: {syncBack.Error}");
+            using var answer = JsonDocument.Parse(cutover.Output);
+            Assert.False(answer.RootElement.GetProperty("cutOver").GetBoolean());
+            var message = answer.RootElement.GetProperty("message").GetString()!;
+            Assert.StartsWith("not cut back", message, StringComparison.Ordinal);
+            Assert.Contains("rechecked by the continuous verification, but 1 document(s) still differ once every change to them was applied", message, StringComparison.Ordinal);
+            Assert.Contains($"{Renamed}.a", message, StringComparison.Ordinal);
+            Assert.Equal(1, answer.RootElement.GetProperty("verifier").GetProperty("mismatches").GetInt32());
+        }
+
+        // Not called equal, and the sync-back follows on; the source keeps what the other writer left.
+        Assert.False(syncBack.HasExited, syncBack.Error);
+        Assert.True((await source.Find(Builders<BsonDocument>.Filter.Eq("_id", 5)).SingleAsync(Ct)).Contains("stray"));
+        await syncBack.InterruptAsync(Ct);
+        var stopped = await syncBack.WaitForExitAsync(TimeSpan.FromMinutes(1), Ct);
+        Assert.True(stopped == 1, $"interrupted sync-back exit {stopped}: {syncBack.Error}\n{syncBack.Output}");
+        Assert.NotEqual("cut over", (await SyncBackStatusAsync(jobId))?.Phase);
     }
 
     [Fact]

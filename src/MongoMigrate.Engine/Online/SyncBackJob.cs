@@ -15,7 +15,9 @@ namespace MongoMigrate.Engine.Online;
 /// to the source (from the target's cluster time recorded at the cutover, renames reversed), so that a rollback stays
 /// possible. The same following as the forward job runs with its roles swapped: capture into a spool (in the job
 /// folder's sync-back subfolder), apply through the restore pool, checkpoint in the job's state (its own tables), so a
-/// stopped or killed run carries on where it stopped. It ends with its own cutover back: the source then equals the target.
+/// stopped or killed run carries on where it stopped. The same continuous verification runs too (its recheck queue in
+/// the job's state, tables of its own): every applied change is rechecked, and the cutover back waits for it with no
+/// mismatch, as the forward cutover does. It ends with its own cutover back: the source then equals the target.
 /// </summary>
 public sealed class SyncBackJob : IRunningJob, IOnlineJob
 {
@@ -137,6 +139,8 @@ public sealed class SyncBackJob : IRunningJob, IOnlineJob
                 Logger = _logger,
                 StartTime = plan.StartTime,
                 TimeProvider = _time,
+                Rechecks = state.SyncBackRechecks,
+                DumpWorkers = plan.DumpWorkers,
             },
             cancellationToken).ConfigureAwait(false);
         await using (online.ConfigureAwait(false))

@@ -21,6 +21,9 @@ public sealed record SyncBackPlan
     /// <summary>The job's restore workers, the apply lanes' default.</summary>
     public int RestoreWorkers { get; init; }
 
+    /// <summary>The job's dump workers: the continuous verification's reads run under as many slots.</summary>
+    public int DumpWorkers { get; init; }
+
     /// <summary>The sync-back was cut back already by an earlier run.</summary>
     public bool CutBackAlready { get; init; }
 
@@ -61,6 +64,7 @@ public sealed record SyncBackPlan
             Collections = [.. collections.Select(c => (NamespaceName.Parse(c.TargetNamespace), NamespaceName.Parse(c.SourceNamespace)))],
             StartTime = start,
             RestoreWorkers = definition.RestoreWorkers > 0 ? definition.RestoreWorkers : 4,
+            DumpWorkers = definition.DumpWorkers > 0 ? definition.DumpWorkers : 4,
             CutBackAlready = back?.Phase == OnlinePhase.CutOver,
         };
     }

@@ -16,6 +16,7 @@ public static class SyncBackReport
             return result with { Message = $"not cut back (in what follows the source is the job's target, followed back, and the target the job's source): {reason}" };
         }
 
+        var rechecked = result.Rechecks is null ? string.Empty : "The continuous verification rechecked every change up to T: no mismatch. ";
         var repaired = result.Repaired > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{result.Repaired} document(s) still differed once their changes were applied and were copied again from the target by _id before the last check. ")
             : string.Empty;
@@ -24,7 +25,7 @@ public static class SyncBackReport
             : $"Writes on the target were not blocked{(result.WriteBlockNote is { } note ? $" ({note.Replace("the source refused", "the target refused", StringComparison.Ordinal)})" : string.Empty)}: writes made on the target after T are not included.";
         return result with
         {
-            Message = string.Create(CultureInfo.InvariantCulture, $"cut back at {CutoverResult.Describe(result.ClusterTime)}: source equals target for {result.Collections} collections; lag 0. {repaired}{writes}"),
+            Message = string.Create(CultureInfo.InvariantCulture, $"cut back at {CutoverResult.Describe(result.ClusterTime)}: source equals target for {result.Collections} collections; lag 0. {rechecked}{repaired}{writes}"),
             WriteBlockNote = result.WriteBlockNote?.Replace("the source refused", "the target refused", StringComparison.Ordinal),
         };
     }

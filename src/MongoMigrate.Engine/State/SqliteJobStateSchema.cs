@@ -143,6 +143,24 @@ internal static class SqliteJobStateSchema
             description TEXT NOT NULL,
             cluster_time INTEGER NOT NULL,
             PRIMARY KEY (job_id, ns, id));
+        CREATE TABLE IF NOT EXISTS sync_back_recheck_queue (
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            ns TEXT NOT NULL,
+            id BLOB NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            generation INTEGER NOT NULL DEFAULT 0,
+            suspect_at INTEGER,
+            suspect_last_seen INTEGER,
+            PRIMARY KEY (job_id, ns, id));
+        CREATE INDEX IF NOT EXISTS sync_back_recheck_queue_by_age ON sync_back_recheck_queue (job_id, first_seen);
+        CREATE TABLE IF NOT EXISTS sync_back_recheck_mismatches (
+            job_id TEXT NOT NULL REFERENCES jobs(job_id),
+            ns TEXT NOT NULL,
+            id BLOB NOT NULL,
+            description TEXT NOT NULL,
+            cluster_time INTEGER NOT NULL,
+            PRIMARY KEY (job_id, ns, id));
         """;
 
     /// <summary>Records the version of a new file, upgrades an older one in one transaction, refuses a newer one.</summary>
@@ -168,7 +186,8 @@ internal static class SqliteJobStateSchema
             // and version 6 no recheck queue of the continuous verification (tables, created above with the others: an
             // older file gains them empty, and its jobs are read as they were); version 7 no sync-back (its checkpoint and
             // status tables, and the target's cluster time at the cutover in the online status); version 8 no count of the
-            // chunks a collection's verification compared (a sample's proof read back after a resume as a full one). A column
+            // chunks a collection's verification compared (a sample's proof read back after a resume as a full one) and no
+            // recheck queue of a sync-back's continuous verification (its two tables, created above). A column
             // added this way is empty: UUIDs unknown (not checked), chunks not verified, none to re-copy, a proof of every chunk.
             AddColumn(connection, transaction, "collections", "verified_documents", "INTEGER");
             AddColumn(connection, transaction, "collections", "source_uuid", "TEXT");

@@ -28,7 +28,8 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
         _db = new SqliteStateRunner(_queue, _statements, timeProvider);
         _collections = new SqliteCollectionProgress(_db);
         _chunks = new SqliteChunkProgress(_db);
-        Rechecks = new SqliteRecheckQueue(_queue, _statements);
+        Rechecks = new SqliteRecheckQueue(_queue, _statements, SqliteRecheckQueue.ForwardTables);
+        SyncBackRechecks = new SqliteRecheckQueue(_queue, _statements, SqliteRecheckQueue.SyncBackTables);
         SyncBack = new SqliteSyncBackState(
             (checkpoint, token) => SqliteChangeStreamCheckpoints.SaveAsync(checkpoint, _db.Now(), _db.ExecuteAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
             (jobId, token) => SqliteChangeStreamCheckpoints.GetAsync(jobId, _db.QueryAsync, token, SqliteChangeStreamCheckpoints.SyncBackTable),
@@ -40,6 +41,9 @@ public sealed class SqliteJobStateStore : IJobStateStore, IChangeStreamCheckpoin
 
     /// <summary>The continuous verification's recheck queue of an online job, in this file.</summary>
     public IRecheckQueueStore Rechecks { get; }
+
+    /// <summary>The continuous verification's recheck queue of a sync-back (the target's changes followed back to the source), in this file.</summary>
+    public IRecheckQueueStore SyncBackRechecks { get; }
 
     /// <summary>The sync-back's checkpoint and status (following the target back to the source after a cutover), in this file.</summary>
     public IChangeStreamCheckpointStore SyncBack { get; }

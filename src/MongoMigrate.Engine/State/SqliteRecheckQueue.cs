@@ -5,10 +5,23 @@ namespace MongoMigrate.Engine.State;
 
 /// <summary>
 /// The recheck queue and its mismatches in the SQLite job state (tables recheck_queue and recheck_mismatches, schema
-/// v7), on the store's one connection and commit queue. Cluster times are stored as the 64-bit integers they are.
+/// v7; a sync-back's in sync_back_recheck_queue and sync_back_recheck_mismatches, schema v9), on the store's one
+/// connection and commit queue. Cluster times are stored as the 64-bit integers they are.
 /// </summary>
-internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatements statements) : IRecheckQueueStore
+/// <param name="queue">The store's commit queue.</param>
+/// <param name="statements">The store's prepared statements.</param>
+/// <param name="tables">The queue's table and its mismatches' table.</param>
+internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatements statements, (string Queue, string Mismatches) tables) : IRecheckQueueStore
 {
+    /// <summary>The forward following's tables (an online migrate).</summary>
+    public static readonly (string Queue, string Mismatches) ForwardTables = ("recheck_queue", "recheck_mismatches");
+
+    /// <summary>A sync-back's tables: its keys are the target's documents, followed back to the source.</summary>
+    public static readonly (string Queue, string Mismatches) SyncBackTables = ("sync_back_recheck_queue", "sync_back_recheck_mismatches");
+
+    private readonly string _queue = tables.Queue;
+    private readonly string _mismatches = tables.Mismatches;
+
     public Task EnqueueRechecksAsync(string jobId, IReadOnlyList<(string Namespace, byte[] Id, ulong ClusterTime)> keys, CancellationToken cancellationToken) =>
         queue.RunAsync(
             transaction =>
@@ -17,8 +30,8 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
                 {
                     Execute(
                         transaction,
-                        """
-                        INSERT INTO recheck_queue (job_id, ns, id, first_seen, last_seen) VALUES ($job, $ns, $id, $time, $time)
+                        $"""
+                        INSERT INTO {_queue} (job_id, ns, id, first_seen, last_seen) VALUES ($job, $ns, $id, $time, $time)
                         ON CONFLICT (job_id, ns, id) DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)
                         """,
                         ("$job", jobId),
@@ -37,8 +50,8 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             {
                 using var reader = statements.For(
                     transaction,
-                    """
-                    SELECT ns, id, first_seen, last_seen, generation, suspect_at, suspect_last_seen FROM recheck_queue
+                    $"""
+                    SELECT ns, id, first_seen, last_seen, generation, suspect_at, suspect_last_seen FROM {_queue}
                     WHERE job_id = $job AND last_seen <= $applied AND COALESCE(suspect_at, 0) <= $applied
                     ORDER BY first_seen LIMIT $limit
                     """,
@@ -64,9 +77,9 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
 
     public Task RemoveRechecksAsync(string jobId, IReadOnlyList<RecheckEntry> entries, CancellationToken cancellationToken) => ForEachAsync(
         entries,
-        """
-        DELETE FROM recheck_queue WHERE job_id = $job AND ns = $ns AND id = $id AND last_seen = $last;
-        UPDATE recheck_queue SET first_seen = last_seen, suspect_at = NULL, suspect_last_seen = NULL WHERE job_id = $job AND ns = $ns AND id = $id
+        $"""
+        DELETE FROM {_queue} WHERE job_id = $job AND ns = $ns AND id = $id AND last_seen = $last;
+        UPDATE {_queue} SET first_seen = last_seen, suspect_at = NULL, suspect_last_seen = NULL WHERE job_id = $job AND ns = $ns AND id = $id
         """,
         jobId,
         e => [("$last", unchecked((long)e.LastSeen))],
@@ -74,7 +87,7 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
 
     public Task MarkRechecksSuspectAsync(string jobId, IReadOnlyList<RecheckEntry> entries, ulong sourceTime, CancellationToken cancellationToken) => ForEachAsync(
         entries,
-        "UPDATE recheck_queue SET suspect_at = $at, suspect_last_seen = $last, generation = generation + 1 WHERE job_id = $job AND ns = $ns AND id = $id",
+        $"UPDATE {_queue} SET suspect_at = $at, suspect_last_seen = $last, generation = generation + 1 WHERE job_id = $job AND ns = $ns AND id = $id",
         jobId,
         e => [("$at", unchecked((long)sourceTime)), ("$last", unchecked((long)e.LastSeen))],
         cancellationToken);
@@ -87,8 +100,8 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
                 {
                     Execute(
                         transaction,
-                        """
-                        INSERT INTO recheck_mismatches (job_id, ns, id, description, cluster_time) VALUES ($job, $ns, $id, $description, $time)
+                        $"""
+                        INSERT INTO {_mismatches} (job_id, ns, id, description, cluster_time) VALUES ($job, $ns, $id, $description, $time)
                         ON CONFLICT (job_id, ns, id) DO UPDATE SET description = excluded.description, cluster_time = excluded.cluster_time
                         """,
                         ("$job", jobId),
@@ -96,7 +109,7 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
                         ("$id", m.Id),
                         ("$description", m.Description),
                         ("$time", unchecked((long)m.ClusterTime)));
-                    Execute(transaction, "DELETE FROM recheck_queue WHERE job_id = $job AND ns = $ns AND id = $id", ("$job", jobId), ("$ns", m.Namespace), ("$id", m.Id));
+                    Execute(transaction, $"DELETE FROM {_queue} WHERE job_id = $job AND ns = $ns AND id = $id", ("$job", jobId), ("$ns", m.Namespace), ("$id", m.Id));
                 }
 
                 return true;
@@ -109,7 +122,7 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             {
                 var oldest = statements.For(
                     transaction,
-                    "SELECT MIN(first_seen) FROM recheck_queue WHERE job_id = $job AND first_seen <= $upTo",
+                    $"SELECT MIN(first_seen) FROM {_queue} WHERE job_id = $job AND first_seen <= $upTo",
                     [("$job", jobId), ("$upTo", AtMost(upTo))]).ExecuteScalar();
                 return oldest is null or DBNull ? (ulong?)null : unchecked((ulong)Convert.ToInt64(oldest, CultureInfo.InvariantCulture));
             },
@@ -121,7 +134,7 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             {
                 using var reader = statements.For(
                     transaction,
-                    "SELECT ns, id, description, cluster_time FROM recheck_mismatches WHERE job_id = $job ORDER BY ns, cluster_time",
+                    $"SELECT ns, id, description, cluster_time FROM {_mismatches} WHERE job_id = $job ORDER BY ns, cluster_time",
                     [("$job", jobId)]).ExecuteReader();
                 var found = new List<RecheckMismatch>();
                 while (reader.Read())
@@ -139,7 +152,7 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             {
                 using var reader = statements.For(
                     transaction,
-                    "SELECT COUNT(*), MIN(first_seen), (SELECT COUNT(*) FROM recheck_mismatches WHERE job_id = $job) FROM recheck_queue WHERE job_id = $job",
+                    $"SELECT COUNT(*), MIN(first_seen), (SELECT COUNT(*) FROM {_mismatches} WHERE job_id = $job) FROM {_queue} WHERE job_id = $job",
                     [("$job", jobId)]).ExecuteReader();
                 reader.Read();
                 return new RecheckQueueSize(reader.GetInt64(0), reader.IsDBNull(1) ? null : unchecked((ulong)reader.GetInt64(1)), reader.GetInt64(2));
@@ -152,13 +165,13 @@ internal sealed class SqliteRecheckQueue(SqliteCommitQueue queue, SqliteStatemen
             {
                 Execute(
                     transaction,
-                    """
-                    INSERT INTO recheck_queue (job_id, ns, id, first_seen, last_seen) SELECT job_id, ns, id, $time, $time FROM recheck_mismatches WHERE job_id = $job
+                    $"""
+                    INSERT INTO {_queue} (job_id, ns, id, first_seen, last_seen) SELECT job_id, ns, id, $time, $time FROM {_mismatches} WHERE job_id = $job
                     ON CONFLICT (job_id, ns, id) DO UPDATE SET first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)
                     """,
                     ("$job", jobId),
                     ("$time", unchecked((long)clusterTime)));
-                Execute(transaction, "DELETE FROM recheck_mismatches WHERE job_id = $job", ("$job", jobId));
+                Execute(transaction, $"DELETE FROM {_mismatches} WHERE job_id = $job", ("$job", jobId));
                 return true;
             },
             cancellationToken);

@@ -206,6 +206,26 @@ public sealed class SqliteRecheckQueueTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_sync_back_keeps_its_own_queue_and_mismatches_beside_the_forward_ones_of_the_same_job()
+    {
+        var back = _store.SyncBackRechecks;
+        await Queue.EnqueueRechecksAsync(JobId, [(Orders, Id(1), T(10))], Ct);
+        await Queue.RecordRecheckMismatchesAsync(JobId, [new RecheckMismatch(Orders, Id(9), "forward", T(11))], Ct);
+        await back.EnqueueRechecksAsync(JobId, [(Orders, Id(1), T(50)), (Users, Id(2), T(51))], Ct);
+
+        Assert.Equal(new RecheckQueueSize(1, T(10), 1), await Queue.GetRecheckQueueSizeAsync(JobId, Ct));
+        Assert.Equal(new RecheckQueueSize(2, T(50), 0), await back.GetRecheckQueueSizeAsync(JobId, Ct));
+
+        await back.RemoveRechecksAsync(JobId, await back.GetRechecksDueAsync(JobId, ulong.MaxValue, 100, Ct), Ct);
+        await back.RecordRecheckMismatchesAsync(JobId, [new RecheckMismatch(Users, Id(2), "back", T(52))], Ct);
+
+        Assert.Equal(T(10), Assert.Single(await Queue.GetRechecksDueAsync(JobId, ulong.MaxValue, 100, Ct)).FirstSeen);
+        Assert.Equal("forward", Assert.Single(await Queue.GetRecheckMismatchesAsync(JobId, Ct)).Description);
+        Assert.Equal("back", Assert.Single(await back.GetRecheckMismatchesAsync(JobId, Ct)).Description);
+        Assert.Equal(new RecheckQueueSize(0, null, 1), await back.GetRecheckQueueSizeAsync(JobId, Ct));
+    }
+
     /// <summary>A cluster time as the 64-bit integer the queue stores: seconds in the high half, the increment in the low.</summary>
     private static ulong T(uint seconds, uint increment = 1) => ((ulong)seconds << 32) | increment;
 
