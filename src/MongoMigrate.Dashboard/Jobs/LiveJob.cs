@@ -46,7 +46,7 @@ public sealed class LiveJob : IDashboardJob
         _redact = redact;
         _source = info.Source is null ? null : redact(info.Source);
         _target = info.Target is null ? null : redact(info.Target);
-        _state = info.StatePath is null ? null : new StateFile(info.StatePath, job.JobId, redact);
+        _state = info.StatePath is null ? null : new StateFile(info.StatePath, job.JobId, redact, keepOpen: true);
         _online = job is IOnlineJob online ? new OnlineSteering(online, job.JobId, timeProvider, redact) : null;
         _verifier = info.Verifier is { } setup ? new VerificationRunner(setup, job.JobId, timeProvider, redact) : null;
         Finished = FinishAsync();
@@ -302,6 +302,12 @@ public sealed class LiveJob : IDashboardJob
         }
 
         var record = _state is null ? null : await _state.JobAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_state is not null)
+        {
+            // The job has closed its state: so does the dashboard (a page still open reads it a request at a time).
+            await _state.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (record?.Error is { } error)
         {
             Volatile.Write(ref _error, _redact(error));

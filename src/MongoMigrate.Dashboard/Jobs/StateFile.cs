@@ -4,9 +4,17 @@ using MongoMigrate.Engine.State;
 
 namespace MongoMigrate.Dashboard.Jobs;
 
-/// <summary>Reads a job's chunks, errors and record from its state file, beside the process that may be writing it.</summary>
-internal sealed class StateFile(string path, string jobId, Func<string, string> redact)
+/// <summary>
+/// Reads a job's chunks, errors and record from its state file, beside the process that may be writing it. For a job
+/// running here (<paramref name="keepOpen"/>) one read-only connection serves every read until disposed, instead of a
+/// connection, a thread and the statements' preparation for each request of a page open on the job.
+/// </summary>
+internal sealed class StateFile(string path, string jobId, Func<string, string> redact, bool keepOpen = false) : IAsyncDisposable
 {
+    private readonly Lock _lock = new();
+    private Task<SqliteJobStateStore>? _store;
+    private bool _closed;
+
     public string Path { get; } = path;
 
     public async Task<IReadOnlyList<ChunkRow>> ChunksAsync(string sourceNamespace, CancellationToken cancellationToken) =>
@@ -49,6 +57,11 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
 
         try
         {
+            if (await KeptAsync().ConfigureAwait(false) is { } kept)
+            {
+                return await read(kept).ConfigureAwait(false);
+            }
+
             // Read only: the job's own writes never wait for the dashboard's reads (nor the other way round).
             var store = await SqliteJobStateStore.OpenReadOnlyAsync(Path).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
@@ -58,8 +71,63 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // A state being rewritten or locked for long: the next request reads it again.
+            // A state being rewritten or locked for long (or closed under the read): the next request reads it again.
             return none;
+        }
+    }
+
+    /// <summary>Closes the connection kept open; later reads open one each.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task<SqliteJobStateStore>? store;
+        lock (_lock)
+        {
+            _closed = true;
+            store = _store;
+            _store = null;
+        }
+
+        if (store is { IsCompletedSuccessfully: true })
+        {
+            await store.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The connection kept open for a job running here, opened at the first read; null otherwise or once closed.</summary>
+    private async Task<SqliteJobStateStore?> KeptAsync()
+    {
+        if (!keepOpen)
+        {
+            return null;
+        }
+
+        Task<SqliteJobStateStore> store;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return null;
+            }
+
+            store = _store ??= SqliteJobStateStore.OpenReadOnlyAsync(Path);
+        }
+
+        try
+        {
+            return await store.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not readable yet: the next read tries again.
+            lock (_lock)
+            {
+                if (ReferenceEquals(_store, store))
+                {
+                    _store = null;
+                }
+            }
+
+            throw;
         }
     }
 }

@@ -19,6 +19,26 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
     }
 
     [Fact]
+    public async Task A_read_only_store_reads_while_a_writer_holds_the_write_lock_and_cannot_change_anything()
+    {
+        await using var writer = await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
+        await writer.CreateJobAsync(new JobRecord { JobId = "j", DefinitionJson = "{}", Status = JobStatus.Running, CreatedAt = Time.GetUtcNow(), UpdatedAt = Time.GetUtcNow() }, [], Ct);
+
+        // Another connection in the middle of a change: a reader that took the write lock would wait for it (60 s here).
+        await using var busy = new SqliteConnection($"Data Source={StatePath};Pooling=False");
+        await busy.OpenAsync(Ct);
+        await using var holding = busy.BeginTransaction(deferred: false);
+
+        await using var reader = await SqliteJobStateStore.OpenReadOnlyAsync(StatePath, Ct);
+        var job = await reader.GetJobAsync("j", Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(JobStatus.Running, job?.Status);
+        await Assert.ThrowsAsync<SqliteException>(() => reader.UpdateJobAsync("j", JobStatus.Failed, "no", Ct));
+        holding.Rollback();
+        Assert.Equal(JobStatus.Running, (await writer.GetJobAsync("j", Ct))?.Status);
+    }
+
+    [Fact]
     public async Task A_state_file_of_version_1_is_upgraded_in_place()
     {
         await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
