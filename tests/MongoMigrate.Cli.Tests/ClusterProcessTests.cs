@@ -28,7 +28,7 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    [Fact(Skip = "Hangs in 2 of 5 runs on the loaded 2-core machine: after the SIGKILL the job never reached its end within 8 minutes, cause not found yet (issue 19). It passed in the other runs, in 69 s.")]
+    [Fact]
     public async Task A_job_outlives_a_killed_worker_takes_a_new_one_and_ends_equal()
     {
         await using var database = await ClusterTestDatabase.CreateAsync(Ct);
@@ -96,6 +96,39 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
             {
                 await process.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_on_the_cluster_with_json_prints_nothing_but_one_object_at_the_end()
+    {
+        await using var database = await ClusterTestDatabase.CreateAsync(Ct);
+        var cluster = database.ConnectionString;
+        var (_, worker) = await StartWorkerAsync(cluster, "json-worker");
+        await using (worker)
+        {
+            await using var migrate = ChildProcess.Start(
+                ["migrate", "--cluster", cluster, "--job-id", "cluster-json", "--work-dir", Path.Combine(_work, "json-submitter"), "--json",
+                    "--exclude", $"{ClusterTestServers.Database}.padded", "--from", $"{ClusterTestServers.Database}.*", "--to", "clusterjson.*"],
+                new Dictionary<string, string> { ["MONGOMIGRATE_SOURCE"] = _servers.SourceUri, ["MONGOMIGRATE_TARGET"] = _servers.TargetUri });
+
+            var exit = await migrate.WaitForExitAsync(JobBound, Ct);
+
+            Assert.True(exit == 0, $"exit {exit}: {migrate.Error}\n{migrate.Output}");
+            var line = Assert.Single(migrate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.Equal("cluster-json", root.GetProperty("jobId").GetString());
+            Assert.Equal("completed", root.GetProperty("status").GetString());
+            Assert.Equal(_servers.Documents - ClusterTestServers.PaddedDocuments, root.GetProperty("documents").GetInt64());
+            Assert.True(root.GetProperty("verified").GetBoolean(), line);
+            Assert.True(root.GetProperty("elapsedSeconds").GetDouble() > 0, line);
+            Assert.True(root.GetProperty("documentsPerSecond").GetDouble() > 0, line);
+            var chunks = root.GetProperty("chunks").GetInt32();
+            Assert.Equal(chunks, root.GetProperty("done").GetInt32());
+            var copier = Assert.Single(root.GetProperty("workers").EnumerateArray());
+            Assert.Equal(chunks, copier.GetProperty("copied").GetInt32());
+            Assert.DoesNotContain(new Npgsql.NpgsqlConnectionStringBuilder(cluster).Password!, line, StringComparison.Ordinal);
         }
     }
 

@@ -96,7 +96,7 @@ internal static class MigrateCommand
                     throw new UsageException("--online does not run on a cluster yet: drop --cluster to migrate online from this machine, or drop --online to copy on the cluster.");
                 }
 
-                return await ClusterMigration.RunAsync(environment, parse.GetValue(cluster), sourceEndpoint, targetEndpoint, options, parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+                return await ClusterMigration.RunAsync(environment, parse.GetValue(cluster), sourceEndpoint, targetEndpoint, options, parse.GetValue(json), parse.GetValue(verbose), cancellationToken).ConfigureAwait(false);
             }
 
             WorkDirectoryCheck.Ensure(options.WorkDirectory, options.JobId);

@@ -13,11 +13,12 @@ namespace MongoMigrate.Cli.Running;
 
 /// <summary>
 /// `migrate --cluster`: plans the job here (discovery, target checks, chunks), submits it to the cluster's workers and
-/// follows it to its end. Ctrl+C detaches: the job goes on in the cluster, and `jobs --cluster` shows it.
+/// follows it to its end. Ctrl+C detaches: the job goes on in the cluster, and `jobs --cluster` shows it. With --json,
+/// nothing but one object at the end (<see cref="ClusterSummaryJson"/>), as a single-machine `migrate --json` prints.
 /// </summary>
 internal static class ClusterMigration
 {
-    public static async Task<int> RunAsync(CliEnvironment environment, string? cluster, MongoEndpoint source, MongoEndpoint target, MigrationOptions options, bool verbose, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliEnvironment environment, string? cluster, MongoEndpoint source, MongoEndpoint target, MigrationOptions options, bool json, bool verbose, CancellationToken cancellationToken)
     {
         var connection = ClusterConnection.Parse(cluster);
         if (options.Resume)
@@ -63,8 +64,13 @@ internal static class ClusterMigration
             throw new MigrationException(e.Message, e);
         }
 
-        await environment.Output.WriteLineAsync($"Job {jobId} submitted to the cluster {connection.Display}: {plan.Collections.Count} collection(s), {plan.Collections.Sum(c => c.Chunks.Count)} chunk(s). Ctrl+C detaches; the job goes on.").ConfigureAwait(false);
-        ClusterJobStatus status;
+        var submitted = environment.TimeProvider.GetTimestamp();
+        if (!json)
+        {
+            await environment.Output.WriteLineAsync($"Job {jobId} submitted to the cluster {connection.Display}: {plan.Collections.Count} collection(s), {plan.Collections.Sum(c => c.Chunks.Count)} chunk(s). Ctrl+C detaches; the job goes on.").ConfigureAwait(false);
+        }
+
+        ClusterJobStatus? status = null;
         var shown = string.Empty;
         try
         {
@@ -72,8 +78,9 @@ internal static class ClusterMigration
                 jobId,
                 s =>
                 {
+                    status = s;
                     var line = ClusterJobListWriter.Line(s);
-                    if (line != shown)
+                    if (!json && line != shown)
                     {
                         shown = line;
                         environment.Output.WriteLine(line);
@@ -84,13 +91,33 @@ internal static class ClusterMigration
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await environment.Output.WriteLineAsync($"Detached: job {jobId} goes on in the cluster; `mongomigrate jobs --cluster ...` shows where it stands.").ConfigureAwait(false);
+            if (json)
+            {
+                var last = status ?? new ClusterJobStatus { JobId = jobId, Chunks = plan.Collections.Sum(c => c.Chunks.Count) };
+                await ClusterSummaryJson.WriteAsync(environment.Output, connection.Display, last, "detached", verified: false, environment.TimeProvider.GetElapsedTime(submitted)).ConfigureAwait(false);
+            }
+            else
+            {
+                await environment.Output.WriteLineAsync($"Detached: job {jobId} goes on in the cluster; `mongomigrate jobs --cluster ...` shows where it stands.").ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         }
 
-        if (status.Phase == ClusterJobPhase.Completed)
+        var elapsed = environment.TimeProvider.GetElapsedTime(submitted);
+        var completed = status.Phase == ClusterJobPhase.Completed;
+        if (json)
         {
-            await environment.Output.WriteLineAsync($"Job {jobId} completed: {ProgressText.Number(status.Documents)} documents in {status.Done} chunks, copied by {status.DoneBySilo.Count} worker(s){(plan.Verify ? ", verified equal" : string.Empty)}.").ConfigureAwait(false);
+            await ClusterSummaryJson.WriteAsync(environment.Output, connection.Display, status, completed ? "completed" : "failed", completed && plan.Verify, elapsed).ConfigureAwait(false);
+            return completed ? ExitCodes.Success : ExitCodes.Failure;
+        }
+
+        if (completed)
+        {
+            var rate = status.Documents / Math.Max(elapsed.TotalSeconds, 0.001);
+            await environment.Output.WriteLineAsync(
+                $"Job {jobId} completed: {ProgressText.Number(status.Documents)} documents in {status.Done} chunks, copied by {status.DoneBySilo.Count} worker(s){(plan.Verify ? ", verified equal" : string.Empty)}"
+                + $"; {SizeParser.FormatDuration(elapsed)} since it was submitted, {ProgressText.Number((long)rate)} docs/s.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 
