@@ -116,6 +116,9 @@ public sealed class DashboardServer : IAsyncDisposable
         await _pulse.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+
+        // A request cut off by the shutdown limit may still be reading: the job's folder is free only once it is done.
+        await Registry.CloseStatesAsync().ConfigureAwait(false);
     }
 
     private static IResult Asset(string name) =>

@@ -20,6 +20,15 @@ public sealed class JobRegistry(string? workDirectory, Func<string, string> reda
 
     public void Add(LiveJob job) => _live[job.JobId] = job;
 
+    /// <summary>Closes every running job's state file: once this returns, no read of the dashboard touches it.</summary>
+    public async Task CloseStatesAsync()
+    {
+        foreach (var job in _live.Values)
+        {
+            await job.CloseStateAsync().ConfigureAwait(false);
+        }
+    }
+
     public async Task<IReadOnlyList<IDashboardJob>> ListAsync(CancellationToken cancellationToken)
     {
         var live = _live.Values.OrderBy(j => j.JobId, StringComparer.Ordinal).ToList<IDashboardJob>();

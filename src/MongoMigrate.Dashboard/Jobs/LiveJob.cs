@@ -59,6 +59,9 @@ public sealed class LiveJob : IDashboardJob
     /// <summary>Completes once the run ended and its outcome is known.</summary>
     public Task Finished { get; }
 
+    /// <summary>Waits for the reads of the state under way and closes it; later reads find no state.</summary>
+    public ValueTask CloseStateAsync() => _state?.DisposeAsync() ?? ValueTask.CompletedTask;
+
     public JobSteering Steering => _job.Steering;
 
     public JobDetail Detail()

@@ -14,6 +14,8 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
     private readonly Lock _lock = new();
     private Task<SqliteJobStateStore>? _store;
     private bool _closed;
+    private int _reads;
+    private TaskCompletionSource? _drained;
 
     public string Path { get; } = path;
 
@@ -49,8 +51,8 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
     /// <summary>Runs <paramref name="read"/> on the state; a file not written yet or not readable gives <paramref name="none"/>.</summary>
     private async Task<T> ReadAsync<T>(Func<IJobStateStore, Task<T>> read, T none)
     {
-        // A job that has not written its state yet has nothing to show.
-        if (!File.Exists(Path))
+        // A job that has not written its state yet has nothing to show; once closed, the file is not touched again.
+        if (!File.Exists(Path) || !BeginRead())
         {
             return none;
         }
@@ -74,22 +76,72 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
             // A state being rewritten or locked for long (or closed under the read): the next request reads it again.
             return none;
         }
+        finally
+        {
+            EndRead();
+        }
     }
 
-    /// <summary>Closes the connection kept open; later reads open one each.</summary>
+    /// <summary>
+    /// Waits for the reads under way, then closes the connection kept open; later reads answer as if there were no
+    /// state, so nothing opens the file once this returns (its folder may be deleted).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Task<SqliteJobStateStore>? store;
+        Task drained;
         lock (_lock)
         {
             _closed = true;
             store = _store;
             _store = null;
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_reads == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            drained = _drained.Task;
         }
 
-        if (store is { IsCompletedSuccessfully: true })
+        await drained.ConfigureAwait(false);
+        if (store is null)
         {
-            await store.Result.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await (await store.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // It never opened: nothing to close.
+        }
+    }
+
+    private bool BeginRead()
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _reads++;
+            return true;
+        }
+    }
+
+    private void EndRead()
+    {
+        lock (_lock)
+        {
+            if (--_reads == 0 && _closed)
+            {
+                _drained?.TrySetResult();
+            }
         }
     }
 
