@@ -308,7 +308,7 @@ public sealed class LiveJob : IDashboardJob
         if (_state is not null)
         {
             // The job has closed its state: so does the dashboard (a page still open reads it a request at a time).
-            await _state.DisposeAsync().ConfigureAwait(false);
+            await _state.ReleaseKeptAsync().ConfigureAwait(false);
         }
 
         if (record?.Error is { } error)

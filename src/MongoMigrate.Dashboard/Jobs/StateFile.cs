@@ -14,8 +14,11 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
     private readonly Lock _lock = new();
     private Task<SqliteJobStateStore>? _store;
     private bool _closed;
+    private bool _released;
     private int _reads;
+    private int _keptReads;
     private TaskCompletionSource? _drained;
+    private TaskCompletionSource? _keptUnused;
 
     public string Path { get; } = path;
 
@@ -51,16 +54,18 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
     /// <summary>Runs <paramref name="read"/> on the state; a file not written yet or not readable gives <paramref name="none"/>.</summary>
     private async Task<T> ReadAsync<T>(Func<IJobStateStore, Task<T>> read, T none)
     {
-        // A job that has not written its state yet has nothing to show; once closed, the file is not touched again.
+        // A job that has not written its state yet has nothing to show; once disposed, the file is not touched again.
         if (!File.Exists(Path) || !BeginRead())
         {
             return none;
         }
 
+        var usedKept = false;
         try
         {
             if (await KeptAsync().ConfigureAwait(false) is { } kept)
             {
+                usedKept = true;
                 return await read(kept).ConfigureAwait(false);
             }
 
@@ -73,17 +78,43 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // A state being rewritten or locked for long (or closed under the read): the next request reads it again.
+            // A state being rewritten or locked for long: the next request reads it again.
             return none;
         }
         finally
         {
-            EndRead();
+            EndRead(usedKept);
         }
     }
 
     /// <summary>
-    /// Waits for the reads under way, then closes the connection kept open; later reads answer as if there were no
+    /// Closes the connection kept open once the reads using it are done (the job has closed its state); later reads
+    /// open one each.
+    /// </summary>
+    public async Task ReleaseKeptAsync()
+    {
+        Task<SqliteJobStateStore>? store;
+        Task unused;
+        lock (_lock)
+        {
+            _released = true;
+            store = _store;
+            _store = null;
+            _keptUnused ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_keptReads == 0)
+            {
+                _keptUnused.TrySetResult();
+            }
+
+            unused = _keptUnused.Task;
+        }
+
+        await unused.ConfigureAwait(false);
+        await CloseAsync(store).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for the reads under way and closes the connection kept open; later reads answer as if there were no
     /// state, so nothing opens the file once this returns (its folder may be deleted).
     /// </summary>
     public async ValueTask DisposeAsync()
@@ -93,6 +124,7 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         lock (_lock)
         {
             _closed = true;
+            _released = true;
             store = _store;
             _store = null;
             _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,6 +137,11 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         }
 
         await drained.ConfigureAwait(false);
+        await CloseAsync(store).ConfigureAwait(false);
+    }
+
+    private static async Task CloseAsync(Task<SqliteJobStateStore>? store)
+    {
         if (store is null)
         {
             return;
@@ -134,10 +171,15 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         }
     }
 
-    private void EndRead()
+    private void EndRead(bool usedKept)
     {
         lock (_lock)
         {
+            if (usedKept && --_keptReads == 0 && _released)
+            {
+                _keptUnused?.TrySetResult();
+            }
+
             if (--_reads == 0 && _closed)
             {
                 _drained?.TrySetResult();
@@ -145,7 +187,7 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         }
     }
 
-    /// <summary>The connection kept open for a job running here, opened at the first read; null otherwise or once closed.</summary>
+    /// <summary>The connection kept open for a job running here, opened at the first read; null otherwise or once released.</summary>
     private async Task<SqliteJobStateStore?> KeptAsync()
     {
         if (!keepOpen)
@@ -156,12 +198,13 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
         Task<SqliteJobStateStore> store;
         lock (_lock)
         {
-            if (_closed)
+            if (_released)
             {
                 return null;
             }
 
             store = _store ??= SqliteJobStateStore.OpenReadOnlyAsync(Path);
+            _keptReads++;
         }
 
         try
@@ -176,6 +219,11 @@ internal sealed class StateFile(string path, string jobId, Func<string, string> 
                 if (ReferenceEquals(_store, store))
                 {
                     _store = null;
+                }
+
+                if (--_keptReads == 0 && _released)
+                {
+                    _keptUnused?.TrySetResult();
                 }
             }
 

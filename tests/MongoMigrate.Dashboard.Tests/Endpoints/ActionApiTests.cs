@@ -67,6 +67,8 @@ public sealed class ActionApiTests(MongoServerFixture server)
     public async Task Stop_stops_the_job_resumably_and_an_action_on_the_finished_job_is_a_409()
     {
         await using var migration = await RunningMigration.StartAsync(server, "actstop", collections: 2);
+        // Stopped once planned, so there is something to resume (DashboardCommandTests covers a stop before the plan).
+        await RunningMigration.WaitUntilAsync(() => migration.Job.Progress.Snapshot().Collections.Count == 2, "the plan");
 
         await Expect(await Actions.PostAsync(migration.Http, "/api/jobs/actstop/stop"), "stopping: finished chunks are kept, running ones will be redone on resume");
         var summary = await migration.Run;

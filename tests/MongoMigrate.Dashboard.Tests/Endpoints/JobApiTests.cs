@@ -41,6 +41,9 @@ public sealed class JobApiTests(MongoServerFixture server)
         Assert.Equal("dump", pools.GetProperty("dump").GetProperty("kind").GetString());
         Assert.Equal(0, pools.GetProperty("restore").GetProperty("maxWorkers").GetInt32());
 
+        // The pulse samples the throughput every second while the job runs (paused included).
+        await RunningMigration.WaitUntilAsync(() => migration.Live.Throughput().Count >= 1, "a throughput sample");
+
         // Once chunks are recorded, the state's view of them is served; then the job runs to its end.
         var summary = await migration.FinishAsync();
         Assert.Equal(JobStatus.Completed, summary.Status);
