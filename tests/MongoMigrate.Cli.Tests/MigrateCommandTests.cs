@@ -96,7 +96,7 @@ public sealed class MigrateCommandTests() : CommandTestBase("mm-cli-")
     [Fact]
     public async Task A_sampled_job_resumed_without_verify_options_verifies_its_sample_again_and_says_its_share()
     {
-        using (var client = new MongoClient(_source.ConnectionString))
+        using (var client = new MongoClient(Source.ConnectionString))
         {
             var padding = new string('x', 1000);
             await client.GetDatabase("big").GetCollection<BsonDocument>("items").InsertManyAsync(
@@ -104,7 +104,7 @@ public sealed class MigrateCommandTests() : CommandTestBase("mm-cli-")
                 cancellationToken: Ct);
         }
 
-        string[] args = ["migrate", "--source", _source.ConnectionString, "--target", _target.ConnectionString, "--work-dir", _work, "--include", "big.items", "--chunk-size", "1MB", "--job-id", "sampled", "--json"];
+        string[] args = ["migrate", "--source", Source.ConnectionString, "--target", Target.ConnectionString, "--work-dir", Folder, "--include", "big.items", "--chunk-size", "1MB", "--job-id", "sampled", "--json"];
         var (code, _, error) = await CliRunner.RunAsync([.. args, "--sample", "0.5"]);
         Assert.True(code == 0, error);
 
