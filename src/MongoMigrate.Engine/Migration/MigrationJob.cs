@@ -146,6 +146,24 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
     private async Task<MigrationSummary> RunWithStateAsync(IJobStateStore state, CancellationToken cancellationToken)
     {
         var existing = await state.GetJobAsync(JobId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunRecordedAsync(state, existing, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && existing is not null)
+        {
+            // Stopped while a resumed job was still connecting: nothing moved, and the job stays resumable as it was.
+            await state.UpdateJobAsync(JobId, JobStatus.Stopped, "stopped by the user", CancellationToken.None).ConfigureAwait(false);
+            Progress.Phase = "stopped";
+            return Summary(JobStatus.Stopped, [], [], resumed: true, StoppedReason);
+        }
+    }
+
+    private string StoppedReason =>
+        $"Stopped; finished chunks are kept. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).";
+
+    private async Task<MigrationSummary> RunRecordedAsync(IJobStateStore state, JobRecord? existing, CancellationToken cancellationToken)
+    {
         if (existing is not null && !_options.Resume)
         {
             throw new MigrationException($"Job {JobId} already exists in {_options.WorkDirectory}: pass --resume to carry it on, or choose another --job-id.");
@@ -286,7 +304,7 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
                 outcomes,
                 skipped,
                 existing is not null,
-                $"Stopped; finished chunks are kept. Carry on with: mongomigrate migrate --resume --job-id {JobId} --work-dir {_options.WorkDirectory} (and the same --source and --target).");
+                StoppedReason);
         }
         finally
         {

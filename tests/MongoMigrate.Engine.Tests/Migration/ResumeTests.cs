@@ -225,6 +225,56 @@ public sealed class ResumeTests(JobTestBed bed) : IClassFixture<JobTestBed>
     }
 
     [Fact]
+    public async Task A_resumed_job_stopped_while_it_connects_says_it_stopped_and_stays_resumable()
+    {
+        const string jobId = "stopconnect";
+        var options = _bed.Options(CopyMethod.Direct, jobId, "stopconnect");
+        using (var first = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var stopped = await _bed.Job(options, Spy(onChange: (change, count) =>
+            {
+                if (change == "MarkChunkRestored" && count == 2)
+                {
+                    _ = first.CancelAsync();
+                }
+            })).RunAsync(first.Token);
+            Assert.Equal(JobStatus.Stopped, stopped.Status);
+        }
+
+        // The source holds its first ping for long: the resumed run is stopped (Ctrl+C) while it connects.
+        _bed.Source.Faults.Add(new Sandbox.Faults.FailPoint { Commands = ["ping"], Delay = TimeSpan.FromSeconds(30), Times = 1 });
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var job = _bed.Job(options with { Resume = true });
+            var run = job.RunAsync(stop.Token);
+            while (job.Progress.Phase != "connecting" && !run.IsCompleted)
+            {
+                await Task.Delay(10, Ct);
+            }
+
+            await Task.Delay(200, Ct);
+            await stop.CancelAsync();
+            var summary = await run;
+
+            Assert.Equal(JobStatus.Stopped, summary.Status);
+            Assert.True(summary.Resumed);
+            Assert.Contains($"--resume --job-id {jobId}", summary.Reason, StringComparison.Ordinal);
+            await using var state = await _bed.OpenStateAsync(jobId, Ct);
+            Assert.Equal(JobStatus.Stopped, (await state.GetJobAsync(jobId, Ct))!.Status);
+        }
+        finally
+        {
+            _bed.Source.Faults.Clear();
+        }
+
+        var last = await _bed.Job(options with { Resume = true }).RunAsync(Ct);
+        Assert.Equal(JobStatus.Completed, last.Status);
+        Assert.Equal(_bed.TotalDocuments, last.Documents);
+        await _bed.AssertTargetEqualsSourceAsync(Ct, "stopconnect");
+    }
+
+    [Fact]
     public async Task An_index_build_cut_short_is_finished_on_resume()
     {
         const string jobId = "indexes";
