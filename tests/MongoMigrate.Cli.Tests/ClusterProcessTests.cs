@@ -26,14 +26,24 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    // Set when a test failed: its work folder (the processes' logs) is kept and named in the failure.
+    private bool _keep;
 
-    [Fact(Skip = "The hang after the SIGKILL is fixed (issue 19: reports lost while the job grain moved), but on a quiet machine this still failed 1 of 7 runs, after 33 s, with a cause not yet read; skipped so CI stays green until it is. The in-process ClusterJobTests and PostgresClusterJobTests cover the reclaim.")]
+    public void Dispose()
+    {
+        if (!_keep)
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_job_outlives_a_killed_worker_takes_a_new_one_and_ends_equal()
     {
         await using var database = await ClusterTestDatabase.CreateAsync(Ct);
         var cluster = database.ConnectionString;
         var workers = new List<(int Port, ChildProcess Process)>();
+        ChildProcess? submitter = null;
         try
         {
             for (var i = 0; i < 3; i++)
@@ -46,6 +56,7 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
                 ["migrate", "--cluster", cluster, "--job-id", JobId, "--work-dir", Path.Combine(_work, "submitter"), "--method", "dump-restore", "--chunk-size", "1MB",
                     "--dump-workers", "3", "--restore-workers", "3", "--from", $"{ClusterTestServers.Database}.*", "--to", $"{TargetDatabase}.*"],
                 new Dictionary<string, string> { ["MONGOMIGRATE_SOURCE"] = _servers.SourceUri, ["MONGOMIGRATE_TARGET"] = _servers.TargetUri });
+            submitter = migrate;
 
             // A few chunks done: kill a worker that has copied chunks and holds leases now.
             var before = await WaitForAsync(cluster, migrate, s => s.Job is { Done: >= 3 } job && job.Workers.Any(Holding), "three chunks done and a worker holding leases");
@@ -90,6 +101,17 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
                 + $"fourth worker joined at {joinedAt.TotalSeconds:0.0} s, shown dead at {deadAt.TotalSeconds:0.0} s ({dead.Job?.Done} chunks done then), job completed at {completedAt.TotalSeconds:0.0} s; "
                 + $"{job.Reclaimed} chunk(s) reclaimed; chunks per worker: {string.Join(", ", job.Workers.Select(w => $"{PortOf(w.Silo)} {w.Status} {w.Copied}"))}"));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _keep = true;
+            var processes = workers.Select((w, i) => ($"worker{i + 1} (port {w.Port})", $"worker{i + 1}", w.Process)).ToList();
+            if (submitter is not null)
+            {
+                processes.Add(("migrate --cluster", "submitter", submitter));
+            }
+
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{Diagnostics(processes)}", e);
+        }
         finally
         {
             foreach (var (_, process) in workers)
@@ -131,6 +153,37 @@ public sealed class ClusterProcessTests(ClusterTestServers servers) : IClassFixt
             Assert.DoesNotContain(new Npgsql.NpgsqlConnectionStringBuilder(cluster).Password!, line, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>What each process said (stdout, stderr) and logged from warnings up (its work folder's mongomigrate-cluster.log, kept).</summary>
+    private string Diagnostics(IEnumerable<(string Name, string Folder, ChildProcess Process)> processes)
+    {
+        var text = new System.Text.StringBuilder($"Work folder kept: {_work}\n");
+        foreach (var (name, folder, process) in processes)
+        {
+            var log = Path.Combine(_work, folder, "mongomigrate-cluster.log");
+            var warnings = File.Exists(log)
+                ? File.ReadAllLines(log).Where(l => l.Contains(" Warning ", StringComparison.Ordinal) || l.Contains(" Error ", StringComparison.Ordinal) || l.Contains(" Critical ", StringComparison.Ordinal) || l.StartsWith(' ') || l.StartsWith("   at ", StringComparison.Ordinal)).TakeLast(60)
+                : [];
+            text.Append(CultureInfo.InvariantCulture, $"--- {name}{(Exited(process) ? " (exited)" : string.Empty)}\nstdout:\n{Tail(process.Output)}\nstderr:\n{Tail(process.Error)}\nlog ({log}), warnings and errors:\n{string.Join('\n', warnings)}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static bool Exited(ChildProcess process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed already (the test's `await using` ended before the failure was caught).
+            return true;
+        }
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
 
     /// <summary>The submitter's exit code once the job has ended (it hears of the end within seconds).</summary>
     private static async Task<int> ExitOfAsync(ChildProcess migrate)

@@ -14,8 +14,13 @@ namespace MongoMigrate.Cluster.Hosting;
 /// </summary>
 public static class ClusterProcess
 {
-    /// <summary>How fast a dead silo is found: probes time out after this long, and two missed ones with one vote declare it dead.</summary>
-    public static TimeSpan ProbeTimeout { get; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// A probe's first timeout (Orleans adapts it per peer between half and four times this, from the answers it sees).
+    /// Gentle on purpose: a worker that is starting (JIT, connections) on a loaded machine answers late, and must not be
+    /// declared dead for it; a killed worker refuses connections at once, so it is still found within seconds. See
+    /// docs/cluster.md, "Failure detection".
+    /// </summary>
+    public static TimeSpan ProbeTimeout { get; } = TimeSpan.FromSeconds(5);
 
     public static async Task<IHost> StartWorkerAsync(ClusterConnection connection, IPAddress advertised, int siloPort, int gatewayPort, ClusterWorkerOptions options, Action<ILoggingBuilder>? logging, CancellationToken cancellationToken)
     {
@@ -27,7 +32,7 @@ public static class ClusterProcess
             {
                 silo.UseMongoMigrateCluster(connection, advertised, siloPort, gatewayPort);
                 silo.AddMongoMigrateWorker(options);
-                silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+                silo.Configure<ClusterMembershipOptions>(GentleFailureDetection);
             })
             .Build();
         try
@@ -65,12 +70,20 @@ public static class ClusterProcess
     /// <summary>The client's grain factory.</summary>
     public static IClusterClient Client(this IHost host) => host.Services.GetRequiredService<IClusterClient>();
 
-    private static void FastFailureDetection(ClusterMembershipOptions options)
+    /// <summary>
+    /// Three missed probes make a suspicion and two silos must vote (one when only two are left): one slow answer, or
+    /// one silo that is itself starved, does not kill a peer. The table is read every 10 s (deaths are also gossiped),
+    /// and each silo writes I-am-alive every 30 s: an entry is stale only after a minute without one, so a silo whose
+    /// PostgreSQL writes lag under load is not taken for gone.
+    /// </summary>
+    private static void GentleFailureDetection(ClusterMembershipOptions options)
     {
         options.ProbeTimeout = ProbeTimeout;
-        options.NumMissedProbesLimit = 2;
-        options.NumVotesForDeathDeclaration = 1;
-        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        options.NumMissedProbesLimit = 3;
+        options.NumVotesForDeathDeclaration = 2;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
+        options.ExtendProbeTimeoutDuringDegradation = true;
+        options.EnableIndirectProbes = true;
     }
 }
