@@ -120,4 +120,39 @@ public sealed class OnlineDdlTests(OnlineTestServers servers) : IClassFixture<On
         Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
         Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_collection_renamed_into_the_selection_from_another_database_stops_the_job_with_the_same_line()
+    {
+        const string Database = "onlineddl_into";
+        const string Outside = "onlineddl_outside";
+        foreach (var client in new[] { servers.SourceClient, servers.TargetClient })
+        {
+            await client.DropDatabaseAsync(Database, Ct);
+            await client.DropDatabaseAsync(Outside, Ct);
+        }
+
+        await ConcurrentWriter.SeedAsync([servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a")], 20, seed: 124, Ct);
+        await servers.SourceClient.GetDatabase(Outside).GetCollection<BsonDocument>("x").InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Ct);
+        const string JobId = "online-ddl-into";
+        await using var migrate = ChildProcess.Start(
+        [
+            "migrate", "--online", "--json", "--work-dir", _work, "--job-id", JobId,
+            "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*",
+        ]);
+        await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "following", Ct);
+
+        // One database is followed by a database stream: the rename's "to" brings it in, though its "ns" is elsewhere.
+        await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Outside}.x" }, { "to", $"{Database}.x" } }, cancellationToken: Ct);
+
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+        Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");
+        using var summary = JsonDocument.Parse(migrate.Output);
+        Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
+        var reason = summary.RootElement.GetProperty("reason").GetString()!;
+        Assert.DoesNotContain('\n', reason);
+        Assert.Contains($"'rename' of {Outside}.x", reason, StringComparison.Ordinal);
+        Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
+        Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
+    }
 }
