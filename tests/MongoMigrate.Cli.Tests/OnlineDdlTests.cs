@@ -120,4 +120,102 @@ public sealed class OnlineDdlTests(OnlineTestServers servers) : IClassFixture<On
         Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
         Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_collection_renamed_into_the_selection_from_another_database_stops_the_job_with_the_same_line()
+    {
+        const string Database = "onlineddl_into";
+        const string Outside = "onlineddl_outside";
+        foreach (var client in new[] { servers.SourceClient, servers.TargetClient })
+        {
+            await client.DropDatabaseAsync(Database, Ct);
+            await client.DropDatabaseAsync(Outside, Ct);
+        }
+
+        await ConcurrentWriter.SeedAsync([servers.SourceClient.GetDatabase(Database).GetCollection<BsonDocument>("a")], 20, seed: 124, Ct);
+        await servers.SourceClient.GetDatabase(Outside).GetCollection<BsonDocument>("x").InsertManyAsync([new BsonDocument("_id", 1), new BsonDocument("_id", 2)], cancellationToken: Ct);
+        const string JobId = "online-ddl-into";
+        await using var migrate = ChildProcess.Start(
+        [
+            "migrate", "--online", "--json", "--work-dir", _work, "--job-id", JobId,
+            "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*",
+        ]);
+        await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "following", Ct);
+
+        // One database is followed by a database stream: the rename's "to" brings it in, though its "ns" is elsewhere.
+        await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Outside}.x" }, { "to", $"{Database}.x" } }, cancellationToken: Ct);
+
+        var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+        Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");
+        using var summary = JsonDocument.Parse(migrate.Output);
+        Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
+        var reason = summary.RootElement.GetProperty("reason").GetString()!;
+        Assert.DoesNotContain('\n', reason);
+        Assert.Contains($"'rename' of {Outside}.x", reason, StringComparison.Ordinal);
+        Assert.Contains($"moved into the job's selection as {Database}.x", reason, StringComparison.Ordinal);
+        Assert.Contains("Start the online migration anew", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_collection_renamed_while_its_copy_runs_fails_with_one_line_instead_of_following_a_short_copy()
+    {
+        const string Database = "onlineddl_copying";
+        foreach (var client in new[] { servers.SourceClient, servers.TargetClient })
+        {
+            await client.DropDatabaseAsync(Database, Ct);
+        }
+
+        var source = servers.SourceClient.GetDatabase(Database);
+        await ConcurrentWriter.SeedAsync([source.GetCollection<BsonDocument>("a"), source.GetCollection<BsonDocument>("b")], 200, seed: 125, Ct);
+        var admin = servers.TargetClient.GetDatabase("admin");
+
+        // The target holds every insert back, so no collection's copy ends before the rename.
+        await admin.RunCommandAsync<BsonDocument>(
+            new BsonDocument
+            {
+                { "configureFailPoint", "failCommand" }, { "mode", "alwaysOn" },
+                { "data", new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "blockConnection", true }, { "blockTimeMS", 500 } } },
+            },
+            cancellationToken: Ct);
+        const string JobId = "online-ddl-copying";
+        try
+        {
+            await using var migrate = ChildProcess.Start(
+            [
+                "migrate", "--online", "--json", "--work-dir", _work, "--job-id", JobId,
+                "--source", servers.SourceUri, "--target", servers.TargetUri, "--include", $"{Database}.*",
+            ]);
+            await OnlineJobWaits.PhaseAsync(migrate, _work, JobId, "copying", Ct);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while ((await JobSnapshot.ReadAsync(Path.Combine(_work, JobId), JobId, Ct)).Dumped < 2)
+            {
+                // Both collections read from the source (their restores held back): the rename comes after the copy's reads began.
+                Assert.False(migrate.HasExited, $"migrate ended: {migrate.Error}{migrate.Output}");
+                Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the copy never read both collections");
+                await Task.Delay(20, Ct);
+            }
+
+            await servers.SourceClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "renameCollection", $"{Database}.a" }, { "to", $"{Database}.a2" } }, cancellationToken: Ct);
+            await source.GetCollection<BsonDocument>("a2").InsertOneAsync(new BsonDocument("_id", "after-rename"), cancellationToken: Ct);
+            await admin.RunCommandAsync<BsonDocument>(new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", "off" } }, cancellationToken: Ct);
+
+            var exit = await migrate.WaitForExitAsync(TimeSpan.FromMinutes(2), Ct);
+            Assert.True(exit != 0, $"migrate exit {exit}: {migrate.Output}{migrate.Error}");
+            using var summary = JsonDocument.Parse(migrate.Output);
+            Assert.Equal("failed", summary.RootElement.GetProperty("status").GetString());
+            var reason = summary.RootElement.GetProperty("reason").GetString()!;
+            Assert.DoesNotContain('\n', reason);
+
+            // Caught by the copy's own check (the collection it found is gone when its copy ends) or, when the rename
+            // comes after that check, by the rename's cluster time against the copy's end: never a short copy that follows on.
+            Assert.True(
+                reason.Contains($"{Database}.a no longer exists on the source: it was dropped or renamed", StringComparison.Ordinal)
+                || reason.Contains($"'rename' of {Database}.a (", StringComparison.Ordinal) && reason.Contains($"renamed to {Database}.a2 while its copy read it", StringComparison.Ordinal),
+                reason);
+        }
+        finally
+        {
+            await admin.RunCommandAsync<BsonDocument>(new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", "off" } }, cancellationToken: CancellationToken.None);
+        }
+    }
 }

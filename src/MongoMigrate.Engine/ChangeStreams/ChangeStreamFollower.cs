@@ -89,8 +89,8 @@ public sealed class ChangeStreamFollower : IAsyncDisposable
     /// <summary>The lanes' peak concurrency starts again from now.</summary>
     public void ResetPeakLanes() => _progress.ResetPeak();
 
-    /// <summary>The collection's copy is finished: its held-back changes are applied now.</summary>
-    public void MarkReady(NamespaceName source) => _settings.Gate.MarkReady(source);
+    /// <summary>The collection's copy is finished (its reads done by the source's <paramref name="copiedAt"/>, 0 when not known): its held-back changes are applied now.</summary>
+    public void MarkReady(NamespaceName source, ulong copiedAt = 0) => _settings.Gate.MarkReady(source, copiedAt);
 
     /// <summary>Completes once every change up to the source's <paramref name="clusterTime"/> is durably applied; faults if following fails first.</summary>
     public async Task WaitForAppliedAsync(ulong clusterTime, CancellationToken cancellationToken)

@@ -59,8 +59,8 @@ internal static class CollectionIdentity
 
     /// <summary>Why a collection found by the job is not on the source any more.</summary>
     public static string SourceGone(CollectionRecord record) =>
-        $"{record.SourceNamespace} no longer exists on the source: it was dropped, or the source was replaced by another server, after the job found it "
-        + $"(about {record.EstimatedCount:N0} documents); it is not copied as if it were empty. Bring it back and run again with --resume, or leave it out of a new job.";
+        $"{record.SourceNamespace} no longer exists on the source: it was dropped or renamed, or the source was replaced by another server, after the job found it "
+        + $"(about {record.EstimatedCount:N0} documents); it is not copied as if it were empty. Bring it back and run again with --resume, or leave it out of a new job (a new job copies it under its new name).";
 
     /// <summary>
     /// On resume: whether the collection must be planned anew because one side is not the collection the job worked

@@ -37,7 +37,11 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
                 }
 
                 progress.SetPhase(CollectionPhase.Done);
-                context.CollectionCopied?.Invoke(collection.Namespace);
+                if (context.CollectionCopied is { } copiedEarlier)
+                {
+                    await copiedEarlier(collection.Namespace, false, cancellationToken).ConfigureAwait(false);
+                }
+
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null, record.VerifiedChunks).ConfigureAwait(false);
             }
 
@@ -115,7 +119,11 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
 
                 await context.State.CompleteCollectionAsync(JobId, key, JoinOrNull(indexErrors), verification?.Identical, compared, cancellationToken).ConfigureAwait(false);
                 progress.SetPhase(CollectionPhase.Done);
-                context.CollectionCopied?.Invoke(collection.Namespace);
+                if (context.CollectionCopied is { } copied)
+                {
+                    await copied(collection.Namespace, true, cancellationToken).ConfigureAwait(false);
+                }
+
                 return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], indexErrors, verification, null, compared).ConfigureAwait(false);
             }
         }

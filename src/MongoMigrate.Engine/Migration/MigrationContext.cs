@@ -44,8 +44,11 @@ public sealed class MigrationContext
 
     public required TimeProvider TimeProvider { get; init; }
 
-    /// <summary>Told when a collection's copy is done (or was done by an earlier run): an online job applies its changes from then on.</summary>
-    public Action<Namespaces.NamespaceName>? CollectionCopied { get; init; }
+    /// <summary>
+    /// Told when a collection's copy is done (with true when this run copied it, false when an earlier run did): an
+    /// online job applies its changes from then on.
+    /// </summary>
+    public Func<Namespaces.NamespaceName, bool, CancellationToken, Task>? CollectionCopied { get; init; }
 
     /// <summary>The job's live steering; its insertion workers apply to the chunks that start after a change.</summary>
     public JobSteering? Steering { get; init; }

@@ -108,6 +108,23 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
     /// <summary>The disk of the work folder; tests replace it to fill the disk.</summary>
     internal IChunkFileSystem? FileSystem { get; init; }
 
+    /// <summary>An online job applies the collection's changes from now on; copied by this run, after reading when its copy ended.</summary>
+    private Task MarkCopiedAsync(Namespaces.NamespaceName source, bool copiedNow, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _online) is not { } online)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (!copiedNow)
+        {
+            online.MarkReady(source);
+            return Task.CompletedTask;
+        }
+
+        return online.MarkCopiedAsync(source, cancellationToken);
+    }
+
     public async Task<MigrationSummary> RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -222,7 +239,7 @@ public sealed class MigrationJob : IRunningJob, IOnlineJob
             Retry = retry,
             Logger = _logger,
             TimeProvider = _time,
-            CollectionCopied = ns => Volatile.Read(ref _online)?.MarkReady(ns),
+            CollectionCopied = MarkCopiedAsync,
             Steering = Steering,
         };
 

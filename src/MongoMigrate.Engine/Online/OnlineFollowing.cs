@@ -109,11 +109,19 @@ public sealed class OnlineFollowing : IAsyncDisposable
     }
 
     /// <summary>The collection's copy is done: its held-back changes are applied now, and every later one as it comes.</summary>
-    public void MarkReady(NamespaceName source)
+    public void MarkReady(NamespaceName source, ulong copiedAt = 0)
     {
-        _follower.MarkReady(source);
+        _follower.MarkReady(source, copiedAt);
         _verification?.Copied(source);
     }
+
+    /// <summary>
+    /// The collection's copy has just ended in this run: the source's cluster time is read first (after every read of
+    /// the copy), so that a rename of the collection at or before it, which the copy may have raced, stops following
+    /// instead of leaving the target short of documents.
+    /// </summary>
+    public async Task MarkCopiedAsync(NamespaceName source, CancellationToken cancellationToken) =>
+        MarkReady(source, await SourceClusterTime.ReadAsync(_settings.Source, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// Asks for a cutover; completes with its result (cut over, or why not). Asked during the copy, it waits for the copy

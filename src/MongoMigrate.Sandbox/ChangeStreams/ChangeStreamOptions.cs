@@ -66,7 +66,11 @@ internal sealed record ChangeStreamOptions
         return options;
     }
 
-    /// <summary>Whether an event falls in the watched scope (system databases are never watched by cluster streams).</summary>
+    /// <summary>
+    /// Whether an event falls in the watched scope (system databases are never watched by cluster streams). A rename is
+    /// in scope by its source or by its target, as mongod's stream filter also matches the rename's "to" against the
+    /// watched namespaces: a collection renamed into the watched database from another one is seen there.
+    /// </summary>
     public bool Covers(ChangeEvent change)
     {
         if (change.OperationType == ChangeLog.NoopOperation
@@ -75,7 +79,12 @@ internal sealed record ChangeStreamOptions
             return false;
         }
 
-        var ns = change.Namespace;
+        return CoversNamespace(change.Namespace, change.OperationType)
+            || (change.OperationType == "rename" && change.RenameTarget is { } to && CoversNamespace(to, change.OperationType));
+    }
+
+    private bool CoversNamespace(Namespace ns, string operationType)
+    {
         if (Database is null)
         {
             return ns.Database is not ("admin" or "config" or "local");
@@ -91,7 +100,7 @@ internal sealed record ChangeStreamOptions
             return !ns.Collection.StartsWith("system.", StringComparison.Ordinal);
         }
 
-        return ns.Collection == Collection || (change.OperationType == "dropDatabase");
+        return ns.Collection == Collection || (operationType == "dropDatabase");
     }
 
     /// <summary>Events that end a stream: dropping or renaming the watched collection, dropping the watched database.</summary>

@@ -58,6 +58,26 @@ public class ExpandedEventsTests(MongoServerFixture server) : IClassFixture<Mong
     }
 
     [Fact]
+    public async Task A_database_stream_sees_a_collection_renamed_into_its_database_from_another_one()
+    {
+        // mongod's stream filter matches a rename's "to" against the watched namespaces as well as its "ns".
+        var watched = server.Client.GetDatabase(server.NewDatabaseName("into"));
+        var elsewhere = server.Client.GetDatabase(server.NewDatabaseName("from"));
+        await elsewhere.GetCollection<BsonDocument>("x").InsertOneAsync(new BsonDocument("_id", 1), cancellationToken: Ct);
+        using var stream = await watched.WatchAsync(ChangeStreamEvents.Raw(), Expanded, Ct);
+
+        await server.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "renameCollection", $"{elsewhere.DatabaseNamespace.DatabaseName}.x" }, { "to", $"{watched.DatabaseNamespace.DatabaseName}.y" } },
+            cancellationToken: Ct);
+        await watched.GetCollection<BsonDocument>("y").InsertOneAsync(new BsonDocument("_id", 2), cancellationToken: Ct);
+
+        var events = await ChangeStreamEvents.TakeAsync(stream, 2, Ct);
+        Assert.Equal(["rename", "insert"], events.Select(e => e["operationType"].AsString));
+        Assert.Equal(new BsonDocument { { "db", elsewhere.DatabaseNamespace.DatabaseName }, { "coll", "x" } }, events[0]["ns"]);
+        Assert.Equal(new BsonDocument { { "db", watched.DatabaseNamespace.DatabaseName }, { "coll", "y" } }, events[0]["to"]);
+    }
+
+    [Fact]
     public async Task Update_descriptions_name_nested_changes_by_dotted_path_with_truncated_arrays_and_disambiguated_paths()
     {
         // A pipeline update's delta (5.0+, computed as mongod's doc_diff does): dotted paths into large

@@ -198,6 +198,16 @@ public sealed class ChangeApplier
         }
         else
         {
+            if (change.OperationType == "rename" && change.RenameTarget is { } renamedTo && time != 0 && time <= _gate.CopiedAt(ns))
+            {
+                // The copy may have read after the rename (an empty or another collection under the old name).
+                throw new ChangeStreamStoppedException(
+                    "rename",
+                    ns,
+                    time,
+                    $"it was renamed to {renamedTo} while its copy read it, so the copy may lack documents. Start the online migration anew to copy it under its new name.");
+            }
+
             await BarrierAsync(cancellationToken).ConfigureAwait(false);
             await _ddl.ApplyAsync(change, _followed.TargetOf(ns), cancellationToken).ConfigureAwait(false);
         }

@@ -10,6 +10,7 @@ public sealed class NamespaceGate
 {
     private readonly Lock _lock = new();
     private readonly HashSet<NamespaceName> _ready = [];
+    private readonly Dictionary<NamespaceName, ulong> _copiedAt = [];
     private readonly bool _allReady;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -46,12 +47,30 @@ public sealed class NamespaceGate
         }
     }
 
-    /// <summary>The collection's copy is finished: its changes may be applied.</summary>
-    public void MarkReady(NamespaceName source)
+    /// <summary>
+    /// The source's cluster time read once the collection's copy had read everything (0 when not known: copied by an
+    /// earlier run, or made by a change applied while following). A rename of the collection at or before it may have
+    /// happened while the copy read, so the copy may lack documents.
+    /// </summary>
+    public ulong CopiedAt(NamespaceName source)
+    {
+        lock (_lock)
+        {
+            return _copiedAt.GetValueOrDefault(source);
+        }
+    }
+
+    /// <summary>The collection's copy is finished (its reads done by the source's <paramref name="copiedAt"/>, 0 when not known): its changes may be applied.</summary>
+    public void MarkReady(NamespaceName source, ulong copiedAt = 0)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
+            if (copiedAt != 0)
+            {
+                _copiedAt[source] = copiedAt;
+            }
+
             if (!_ready.Add(source))
             {
                 return;
