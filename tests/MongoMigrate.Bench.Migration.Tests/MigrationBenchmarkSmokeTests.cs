@@ -114,4 +114,35 @@ public sealed class MigrationBenchmarkSmokeTests
             Directory.Delete(results, recursive: true);
         }
     }
+
+    [Fact(Timeout = 480_000)]
+    public async Task The_verify_scenario_verifies_a_copy_of_the_source_against_the_read_limit_of_both_sides()
+    {
+        var results = Directory.CreateTempSubdirectory("mm-bench-verify-").FullName;
+        try
+        {
+            var options = BenchOptions.Parse(["--scenarios", "verify", "--docs", Documents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--collections", "2", "--size", "512", "--repeat", "1", "--out", results]);
+            var log = new StringWriter();
+
+            var (_, path) = await MigrationBenchmark.RunAsync(options, log, TestContext.Current.CancellationToken);
+
+            var report = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+            var scenario = Assert.Single(report.Scenarios);
+            Assert.Equal("verify", scenario.Name);
+            Assert.Equal([ReadLimit.Name, ReadBothLimit.Name, ContenderCatalog.Direct, "verify", "verify-w1", "verify-w2"], scenario.Contenders.Select(c => c.Name));
+            foreach (var contender in scenario.Contenders)
+            {
+                var sample = Assert.Single(contender.Samples);
+                Assert.True(sample.Error is null, $"{contender.Name} failed: {sample.Error}\n{log}");
+                Assert.Equal(Documents, sample.DocumentsChecked);
+            }
+
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("verify: throughput ≥ 0.8 × the read limit", StringComparison.Ordinal) && t.Met is not null);
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("verify: CPU per GB below the copy's", StringComparison.Ordinal) && t.Met is not null);
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
+    }
 }

@@ -14,6 +14,12 @@ public sealed record Contender
     /// <summary>False for the read limit, which only drains the source.</summary>
     public bool WritesTarget { get; init; } = true;
 
+    /// <summary>What the target holds when the contender starts: nothing, or a copy of the source (for verifying and reading both sides).</summary>
+    public TargetContent TargetBefore { get; init; } = TargetContent.Empty;
+
+    /// <summary>True when the CLI prints a `verify --json` report, which must say the target equals the source.</summary>
+    public bool PrintsVerifyReport { get; init; }
+
     /// <summary>A mongomigrate command the contender needs (e.g. "dump"); it is reported as not available without it.</summary>
     public string? RequiresCommand { get; init; }
 

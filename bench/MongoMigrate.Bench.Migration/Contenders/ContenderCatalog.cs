@@ -12,6 +12,7 @@ public static class ContenderCatalog
     public const string DumpRestoreGzip = "dump-restore-gzip";
     public const string Archive = "dump-archive";
     public const string DirectDashboard = "direct-dashboard";
+    public const string Verify = "verify";
 
     /// <summary>The main table, in this order.</summary>
     public static IReadOnlyList<Contender> MainTable(int workers) =>
@@ -65,6 +66,38 @@ public static class ContenderCatalog
             },
         };
     }
+
+    /// <summary>The read limit of both sides at once, against a target that holds a copy of the source: what a verification is measured against.</summary>
+    public static Contender ReadBoth(int workers) =>
+        Limit(ReadBothLimit.Name, $"read limit of both sides: the source and its copy on the target drained at the same time, {workers} raw cursors in batches of {ReadLimit.BatchSize} on each", workers, writesTarget: false)
+        with
+        {
+            TargetBefore = TargetContent.SourceCopy,
+        };
+
+    /// <summary>
+    /// `mongomigrate verify` of a target that holds a copy of the source, with <paramref name="workers"/> readers
+    /// (the CLI's default when null): named verify, or verify-wN.
+    /// </summary>
+    public static Contender VerifyWith(int? workers) => new()
+    {
+        Name = workers is { } w ? $"{Verify}-w{w}" : Verify,
+        Description = $"mongomigrate verify --json{(workers is { } n ? $" --workers {n}" : " (its default workers)")} of a target that holds a copy of the source: every document of both sides compared by _id",
+        WritesTarget = false,
+        TargetBefore = TargetContent.SourceCopy,
+        PrintsVerifyReport = true,
+        RunsTool = true,
+        Steps = context =>
+        {
+            List<string> args = [context.CliDll, "verify", "--source", context.Source, "--target", context.Target, "--json"];
+            if (workers is { } count)
+            {
+                args.AddRange(["--workers", count.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            return [new ProcessStep(DotnetHost.Path, args)];
+        },
+    };
 
     public static Contender Limit(string name, string description, int workers, bool writesTarget) => new()
     {

@@ -23,6 +23,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private readonly string _scratch;
     private readonly Dictionary<string, string?> _missingCommands = [];
     private DatasetShape? _loaded;
+    private bool _targetHoldsCopy;
 
     private BenchmarkSession(string cliDll, string harnessDll, SandboxProcess source, SandboxProcess target, string scratch)
     {
@@ -72,6 +73,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         await log.WriteLineAsync($"Loading the source: {shape}...").ConfigureAwait(false);
+        _targetHoldsCopy = false;
         await SourceDataset.FillAsync(_sourceClient, shape, cancellationToken).ConfigureAwait(false);
         Totals = await SourceDataset.ScanAsync(_sourceClient, BatchFile, cancellationToken).ConfigureAwait(false);
         _loaded = shape;
@@ -101,7 +103,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     /// <summary>Runs <paramref name="contender"/> once against an empty target and measures it.</summary>
     public async Task<ContenderSample> RunAsync(Contender contender, int round, int position, string? wrap, CancellationToken cancellationToken)
     {
-        await TargetState.ResetAsync(_targetClient, cancellationToken).ConfigureAwait(false);
+        await PrepareTargetAsync(contender.TargetBefore, cancellationToken).ConfigureAwait(false);
         var work = Path.Combine(_scratch, "work");
         if (Directory.Exists(work))
         {
@@ -140,9 +142,12 @@ public sealed class BenchmarkSession : IAsyncDisposable
             error = error[..400] + "...";
         }
 
-        var checkedDocuments = contender.WritesTarget
-            ? await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false)
-            : ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1;
+        var checkedDocuments = contender switch
+        {
+            { PrintsVerifyReport: true } => VerifyOutput.Read(steps[^1].Output)?.Documents ?? -1,
+            { WritesTarget: true } => await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false),
+            _ => ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1,
+        };
         if (error is null && checkedDocuments != Totals.Documents)
         {
             error = $"{checkedDocuments:N0} documents {(contender.WritesTarget ? "on the target" : "read")}, expected {Totals.Documents:N0}";
@@ -182,6 +187,32 @@ public sealed class BenchmarkSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Empties the target, or gives it a byte-for-byte copy of the source (the source's documents replayed as the
+    /// write limit's insert commands, untimed), kept while the next contenders also want it.
+    /// </summary>
+    private async Task PrepareTargetAsync(TargetContent content, CancellationToken cancellationToken)
+    {
+        if (content == TargetContent.SourceCopy && _targetHoldsCopy)
+        {
+            return;
+        }
+
+        await TargetState.ResetAsync(_targetClient, cancellationToken).ConfigureAwait(false);
+        _targetHoldsCopy = false;
+        if (content == TargetContent.SourceCopy)
+        {
+            var replay = new ChildArguments(WriteLimit.Name, _source.ConnectionString, _target.ConnectionString, 4, BatchFile);
+            var copied = await WriteLimit.RunAsync(replay, cancellationToken).ConfigureAwait(false);
+            if (copied.Documents != Totals.Documents)
+            {
+                throw new InvalidOperationException($"Copying the source to the target for a verification gave {copied.Documents:N0} documents, not {Totals.Documents:N0}.");
+            }
+
+            _targetHoldsCopy = true;
+        }
+    }
+
     private static ProcessStep Wrapped(ProcessStep step, string? wrap, string name)
     {
         if (string.IsNullOrWhiteSpace(wrap))
@@ -196,10 +227,16 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private static string? ProblemWith(Contender contender, List<ProcessMeasurement> steps)
     {
         var last = steps[^1];
+        if (contender.PrintsVerifyReport)
+        {
+            return VerifyOutput.Read(last.Output) is { } report
+                ? report.Equal && last.ExitCode == 0 ? null : $"exit code {last.ExitCode}: verify says {report.Summary}"
+                : $"exit code {last.ExitCode}: mongomigrate verify printed no JSON report: {LastLine(last)}";
+        }
+
         if (last.ExitCode != 0)
         {
-            var reason = (last.Error.Length > 0 ? last.Error : last.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
-            return $"exit code {last.ExitCode}: {reason}";
+            return $"exit code {last.ExitCode}: {LastLine(last)}";
         }
 
         if (contender.PrintsMigrationSummary)
@@ -220,4 +257,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
         return null;
     }
+
+    private static string LastLine(ProcessMeasurement step) =>
+        (step.Error.Length > 0 ? step.Error : step.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 }
