@@ -23,6 +23,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private readonly string _scratch;
     private readonly Dictionary<string, string?> _missingCommands = [];
     private DatasetShape? _loaded;
+    private DatasetShape? _shape;
     private bool _targetHoldsCopy;
 
     private BenchmarkSession(string cliDll, string harnessDll, SandboxProcess source, SandboxProcess target, string scratch)
@@ -77,6 +78,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         await SourceDataset.FillAsync(_sourceClient, shape, cancellationToken).ConfigureAwait(false);
         Totals = await SourceDataset.ScanAsync(_sourceClient, BatchFile, cancellationToken).ConfigureAwait(false);
         _loaded = shape;
+        _shape = shape;
         await log.WriteLineAsync($"  {Totals.Documents:N0} documents, {Totals.Bytes / 1e6:N1} MB (average {Totals.Bytes / (double)Math.Max(1, Totals.Documents):N0} B) in {clock.Elapsed.TotalSeconds:N1} s.").ConfigureAwait(false);
         return Totals;
     }
@@ -103,6 +105,12 @@ public sealed class BenchmarkSession : IAsyncDisposable
     /// <summary>Runs <paramref name="contender"/> once against an empty target and measures it.</summary>
     public async Task<ContenderSample> RunAsync(Contender contender, int round, int position, string? wrap, CancellationToken cancellationToken)
     {
+        if (_loaded is null && _shape is { } changed)
+        {
+            // The contender before wrote to the source: load the dataset again (same seed, same sizes; untimed).
+            await LoadAsync(changed, TextWriter.Null, cancellationToken).ConfigureAwait(false);
+        }
+
         await PrepareTargetAsync(contender.TargetBefore, cancellationToken).ConfigureAwait(false);
         var work = Path.Combine(_scratch, "work");
         if (Directory.Exists(work))
@@ -118,7 +126,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var machineBefore = MachineCpu.Read();
         var steps = new List<ProcessMeasurement>();
         using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var beside = contender.Beside?.Invoke(besideStop.Token) ?? Task.FromResult<string>(null!);
+        var beside = contender.Beside?.Invoke(context, besideStop.Token) ?? Task.FromResult<BesideReport>(null!);
         foreach (var original in contender.Steps(context))
         {
             var step = Wrapped(original, wrap, contender.Name);
@@ -130,16 +138,36 @@ public sealed class BenchmarkSession : IAsyncDisposable
             }
         }
 
-        await besideStop.CancelAsync().ConfigureAwait(false);
-        var besideNote = await beside.ConfigureAwait(false);
+        if (!contender.BesideEndsRun || steps[^1].ExitCode != 0)
+        {
+            await besideStop.CancelAsync().ConfigureAwait(false);
+        }
+
+        BesideReport? besideReport;
+        try
+        {
+            besideReport = await beside.WaitAsync(ContenderTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or IOException or MongoException or JsonException or KeyNotFoundException && !cancellationToken.IsCancellationRequested)
+        {
+            besideReport = new BesideReport($"the client beside stopped: {e.Message}", Error: contender.BesideEndsRun ? $"the client beside failed: {e.Message}" : null);
+        }
 
         var machine = MachineCpu.Read().BusyCoresSince(machineBefore);
         var sourceCpu = (_source.CpuTime - sourceBefore).TotalSeconds;
         var targetCpu = (_target.CpuTime - targetBefore).TotalSeconds;
-        var error = ProblemWith(contender, steps);
+        var error = ProblemWith(contender, steps) ?? besideReport?.Error;
         if (error is { Length: > 400 })
         {
             error = error[..400] + "...";
+        }
+
+        var expected = Totals.Documents;
+        if (contender.ChangesSource)
+        {
+            expected = await TargetState.CountDocumentsAsync(_sourceClient, cancellationToken).ConfigureAwait(false);
+            _loaded = null;
+            _targetHoldsCopy = false;
         }
 
         var checkedDocuments = contender switch
@@ -148,9 +176,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
             { WritesTarget: true } => await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false),
             _ => ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1,
         };
-        if (error is null && checkedDocuments != Totals.Documents)
+        if (error is null && checkedDocuments != expected)
         {
-            error = $"{checkedDocuments:N0} documents {(contender.WritesTarget ? "on the target" : "read")}, expected {Totals.Documents:N0}";
+            error = $"{checkedDocuments:N0} documents {(contender.WritesTarget ? "on the target" : "read")}, expected {expected:N0}{(contender.ChangesSource ? " (the source's count after its writes)" : string.Empty)}";
         }
 
         Directory.Delete(work, recursive: true);
@@ -166,7 +194,8 @@ public sealed class BenchmarkSession : IAsyncDisposable
             TargetCpuSeconds = targetCpu,
             MachineBusyCores = machine,
             DocumentsChecked = checkedDocuments,
-            Beside = besideNote,
+            Beside = besideReport?.Note,
+            Metrics = besideReport?.Metrics,
             Error = error,
         };
     }

@@ -21,8 +21,14 @@ public static class ScenarioPlan
     /// </summary>
     public const string Verify = "verify";
 
+    /// <summary>
+    /// `migrate --online` with and without a write load on the source, followed, cut over and verified (issue 16),
+    /// beside the offline copy; only when named in --scenarios.
+    /// </summary>
+    public const string Online = "online";
+
     /// <summary>Every scenario's name, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset, Dashboard, Verify];
+    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset, Dashboard, Verify, Online];
 
     public static IReadOnlyList<Scenario> Create(BenchOptions options)
     {
@@ -61,6 +67,18 @@ public static class ScenarioPlan
                 ContenderCatalog.VerifyWith(null), ContenderCatalog.VerifyWith(1), ContenderCatalog.VerifyWith(2),
             ];
             scenarios.Add(new Scenario(Verify, $"Verification of a target equal to the source against the read limit of both sides (issue 17: ≥ 0.8 × the read limit, CPU per GB below the copy's): {options.MainDataset}", options.MainDataset, verify, options.Repeat));
+        }
+
+        if (options.Scenarios.Contains(Online, StringComparer.OrdinalIgnoreCase))
+        {
+            var table = ContenderCatalog.MainTable(options.Workers).ToDictionary(c => c.Name);
+            Contender[] online =
+            [
+                table[ContenderCatalog.Direct], table[ContenderCatalog.DirectVerified],
+                ContenderCatalog.Online(options.Workers, 0, options.DocumentSize, options.Follow),
+                ContenderCatalog.Online(options.Workers, options.WriteRate, options.DocumentSize, options.Follow),
+            ];
+            scenarios.Add(new Scenario(Online, $"Online migration with {options.WriteRate:N0} writes a second on the source and without, followed {options.Follow.TotalSeconds:N0} s, cut over and verified (issue 16): {options.MainDataset}", options.MainDataset, online, options.Repeat));
         }
 
         if (!options.Scaling)

@@ -62,6 +62,7 @@ public static class TargetEvaluation
         AddMemoryFlatness(scenarios, checks);
         AddCollectionScaling(scenarios, checks);
         VerifyTargets.Add(scenarios, checks);
+        OnlineTargets.Add(scenarios, checks);
         return checks;
     }
 
