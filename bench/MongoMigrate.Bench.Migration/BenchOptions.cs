@@ -13,6 +13,7 @@ public sealed record BenchOptions
         + "         [--ids objectid|int64|string|uuid|mixed] [--repeat N] [--workers N] [--scaling] [--quick]\n"
         + "         [--only NAME,NAME...] [--scenarios NAME,NAME...] [--out DIR] [--publish | --cli PATH/mongomigrate.dll] [--wrap 'perf record -g -o /tmp/{name}.data --']\n"
         + "         [--baseline PATH/mongomigrate.dll [--baseline-args 'ARGS']] [--servers PATH/mongomigrate.dll]\n"
+        + "         [--write-rate OPS] [--follow-seconds S]   (the online scenario's write load and following time)\n"
         + "       ... -- --report bench/results/migration-DATE.json   (reprints a result file's tables and targets)";
 
     /// <summary>Documents in the main dataset, spread evenly over the collections.</summary>
@@ -45,6 +46,12 @@ public sealed record BenchOptions
     /// all that the other options ask for when empty. Naming a scaling scenario implies --scaling.
     /// </summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];
+
+    /// <summary>Operations a second the online scenario writes to the source while it migrates (inserts, updates, replaces, deletes).</summary>
+    public int WriteRate { get; init; } = 2000;
+
+    /// <summary>How long the online scenario follows the source once caught up, before it asks for the cutover.</summary>
+    public TimeSpan Follow { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Where the JSON and Markdown results are written; bench/results of the repository by default.</summary>
     public string? ResultsDirectory { get; init; }
@@ -89,6 +96,7 @@ public sealed record BenchOptions
         var options = new BenchOptions { CommandLine = [.. args] };
         var explicitDocs = false;
         var explicitRepeat = false;
+        var explicitFollow = false;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -114,6 +122,13 @@ public sealed record BenchOptions
                     break;
                 case "--workers":
                     options = options with { Workers = (int)Math.Min(PositiveLong(name, Next()), 256) };
+                    break;
+                case "--write-rate":
+                    options = options with { WriteRate = (int)Math.Min(PositiveLong(name, Next()), 1_000_000) };
+                    break;
+                case "--follow-seconds":
+                    options = options with { Follow = TimeSpan.FromSeconds(Math.Min(PositiveLong(name, Next()), 86_400)) };
+                    explicitFollow = true;
                     break;
                 case "--scaling":
                     options = options with { Scaling = true };
@@ -172,6 +187,7 @@ public sealed record BenchOptions
             {
                 Documents = explicitDocs ? options.Documents : 20_000,
                 Repeat = explicitRepeat ? options.Repeat : 1,
+                Follow = explicitFollow ? options.Follow : TimeSpan.FromSeconds(5),
             };
         }
 

@@ -42,6 +42,29 @@ public sealed class BenchOptionsTests
     }
 
     [Fact]
+    public void The_verify_scenario_runs_only_when_named_and_sets_the_read_limits_beside_the_copy_and_verify()
+    {
+        var verify = Assert.Single(ScenarioPlan.Create(BenchOptions.Parse(["--scenarios", "verify", "--docs", "5000"])));
+
+        Assert.Equal(ScenarioPlan.Verify, verify.Name);
+        Assert.Equal(5000, verify.Dataset.Documents);
+        Assert.Equal(["read-limit", "read-both-limit", "direct", "verify", "verify-w1", "verify-w2"], verify.Contenders.Select(c => c.Name));
+        Assert.DoesNotContain(ScenarioPlan.Create(BenchOptions.Parse(["--scaling"])), s => s.Name == ScenarioPlan.Verify);
+    }
+
+    [Fact]
+    public void The_online_scenario_takes_its_write_rate_and_following_time_and_quick_shortens_the_following()
+    {
+        var options = BenchOptions.Parse(["--scenarios", "online", "--write-rate", "3000", "--follow-seconds", "45"]);
+        var online = Assert.Single(ScenarioPlan.Create(options));
+
+        Assert.Equal((3000, TimeSpan.FromSeconds(45)), (options.WriteRate, options.Follow));
+        Assert.Equal(["direct", "direct-verified", "online-idle", "online-writes"], online.Contenders.Select(c => c.Name));
+        Assert.Equal(TimeSpan.FromSeconds(5), BenchOptions.Parse(["--quick"]).Follow);
+        Assert.Equal(TimeSpan.FromSeconds(30), BenchOptions.Parse([]).Follow);
+    }
+
+    [Fact]
     public void Publish_measures_a_freshly_published_tool_and_cannot_be_given_with_cli()
     {
         Assert.True(BenchOptions.Parse(["--publish", "--scaling"]).Publish);

@@ -114,4 +114,72 @@ public sealed class MigrationBenchmarkSmokeTests
             Directory.Delete(results, recursive: true);
         }
     }
+
+    [Fact(Timeout = 480_000)]
+    public async Task The_verify_scenario_verifies_a_copy_of_the_source_against_the_read_limit_of_both_sides()
+    {
+        var results = Directory.CreateTempSubdirectory("mm-bench-verify-").FullName;
+        try
+        {
+            var options = BenchOptions.Parse(["--scenarios", "verify", "--docs", Documents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--collections", "2", "--size", "512", "--repeat", "1", "--out", results]);
+            var log = new StringWriter();
+
+            var (_, path) = await MigrationBenchmark.RunAsync(options, log, TestContext.Current.CancellationToken);
+
+            var report = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+            var scenario = Assert.Single(report.Scenarios);
+            Assert.Equal("verify", scenario.Name);
+            Assert.Equal([ReadLimit.Name, ReadBothLimit.Name, ContenderCatalog.Direct, "verify", "verify-w1", "verify-w2"], scenario.Contenders.Select(c => c.Name));
+            foreach (var contender in scenario.Contenders)
+            {
+                var sample = Assert.Single(contender.Samples);
+                Assert.True(sample.Error is null, $"{contender.Name} failed: {sample.Error}\n{log}");
+                Assert.Equal(Documents, sample.DocumentsChecked);
+            }
+
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("verify: throughput ≥ 0.8 × the read limit", StringComparison.Ordinal) && t.Met is not null);
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("verify: CPU per GB below the copy's", StringComparison.Ordinal) && t.Met is not null);
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task The_online_scenario_follows_a_write_load_cuts_over_and_verifies_the_target()
+    {
+        var results = Directory.CreateTempSubdirectory("mm-bench-online-").FullName;
+        try
+        {
+            var options = BenchOptions.Parse(["--scenarios", "online", "--docs", Documents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--collections", "2", "--size", "512", "--repeat", "1", "--write-rate", "200", "--follow-seconds", "3", "--out", results]);
+            var log = new StringWriter();
+
+            var (_, path) = await MigrationBenchmark.RunAsync(options, log, TestContext.Current.CancellationToken);
+
+            var report = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+            var scenario = Assert.Single(report.Scenarios);
+            Assert.Equal("online", scenario.Name);
+            Assert.Equal([ContenderCatalog.Direct, ContenderCatalog.DirectVerified, ContenderCatalog.OnlineIdle, ContenderCatalog.OnlineWrites], scenario.Contenders.Select(c => c.Name));
+            foreach (var contender in scenario.Contenders)
+            {
+                var sample = Assert.Single(contender.Samples);
+                Assert.True(sample.Error is null, $"{contender.Name} failed: {sample.Error}\n{log}");
+            }
+
+            var writes = Assert.Single(scenario.Contenders.Single(c => c.Name == ContenderCatalog.OnlineWrites).Samples);
+            var metrics = Assert.IsAssignableFrom<IReadOnlyDictionary<string, double>>(writes.Metrics);
+            Assert.True(metrics[OnlineMetrics.WritesPerSecond] > 0, "the write load ran");
+            Assert.Equal(1, metrics[OnlineMetrics.VerifyEqual]);
+            Assert.True(metrics.ContainsKey(OnlineMetrics.CopySeconds) && metrics.ContainsKey(OnlineMetrics.LagP99) && metrics.ContainsKey(OnlineMetrics.CutoverSeconds), string.Join(", ", metrics.Keys));
+            Assert.True(writes.DocumentsChecked > Documents, "the load inserted more than it deleted, and the target has them");
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("online: lag p99 < 2 s while following", StringComparison.Ordinal) && t.Met is not null);
+            Assert.Contains(report.Targets, t => t.Target.StartsWith("online: after the cutover, mongomigrate verify says", StringComparison.Ordinal) && t.Met == true);
+            Assert.Contains("| online run |", log.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
+    }
 }

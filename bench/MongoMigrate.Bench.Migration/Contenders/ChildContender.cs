@@ -12,6 +12,7 @@ public static class ChildContender
         var result = arguments.Contender switch
         {
             ReadLimit.Name => await ReadLimit.RunAsync(arguments, cancellationToken).ConfigureAwait(false),
+            ReadBothLimit.Name => await ReadBothLimit.RunAsync(arguments, cancellationToken).ConfigureAwait(false),
             WriteLimit.Name => await WriteLimit.RunAsync(arguments, cancellationToken).ConfigureAwait(false),
             HandWrittenCopy.Name => await HandWrittenCopy.RunAsync(arguments, cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"No in-process contender is called '{arguments.Contender}'."),

@@ -14,6 +14,12 @@ public sealed record Contender
     /// <summary>False for the read limit, which only drains the source.</summary>
     public bool WritesTarget { get; init; } = true;
 
+    /// <summary>What the target holds when the contender starts: nothing, or a copy of the source (for verifying and reading both sides).</summary>
+    public TargetContent TargetBefore { get; init; } = TargetContent.Empty;
+
+    /// <summary>True when the CLI prints a `verify --json` report, which must say the target equals the source.</summary>
+    public bool PrintsVerifyReport { get; init; }
+
     /// <summary>A mongomigrate command the contender needs (e.g. "dump"); it is reported as not available without it.</summary>
     public string? RequiresCommand { get; init; }
 
@@ -26,7 +32,19 @@ public sealed record Contender
     public required Func<ContenderContext, IReadOnlyList<ProcessStep>> Steps { get; init; }
 
     /// <summary>A client that runs beside the steps (a dashboard page, say) until they end, and says what it did.</summary>
-    public Func<CancellationToken, Task<string>>? Beside { get; init; }
+    public Func<ContenderContext, CancellationToken, Task<BesideReport>>? Beside { get; init; }
+
+    /// <summary>
+    /// True when the client beside drives the run to its end (an online migration's cutover): after the steps the
+    /// session waits for it rather than stopping it (it is stopped only when a step failed).
+    /// </summary>
+    public bool BesideEndsRun { get; init; }
+
+    /// <summary>
+    /// True when the run writes to the source (a write load beside an online migration): the target is checked
+    /// against the source's count afterwards, and the source is loaded again before the next contender.
+    /// </summary>
+    public bool ChangesSource { get; init; }
 
     /// <summary>
     /// This contender with another build of the tool, named NAME@<paramref name="label"/>; <paramref name="migrateArguments"/>

@@ -25,11 +25,18 @@ public static class ReadLimit
 
     public static async Task<ChildResult> RunAsync(ChildArguments arguments, CancellationToken cancellationToken)
     {
-        using var client = new MongoClient(arguments.Source);
+        var (documents, bytes) = await DrainAsync(arguments.Source, arguments.Workers, cancellationToken).ConfigureAwait(false);
+        return new ChildResult(documents, bytes);
+    }
+
+    /// <summary>Drains every collection of the benchmark database on <paramref name="uri"/>, <paramref name="workers"/> at once.</summary>
+    public static async Task<(long Documents, long Bytes)> DrainAsync(string uri, int workers, CancellationToken cancellationToken)
+    {
+        using var client = new MongoClient(uri);
         var runner = new RawCommandRunner(client.GetDatabase(DatasetShape.Database));
         var names = await SourceDataset.CollectionNamesAsync(client, cancellationToken).ConfigureAwait(false);
         long documents = 0, bytes = 0;
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = arguments.Workers, CancellationToken = cancellationToken }, async (name, token) =>
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (name, token) =>
         {
             var find = new BsonBuilder().StartDocument().String("find", name).StartDocument("filter").End()
                 .Int32("batchSize", BatchSize).End().ToDocument();
@@ -47,6 +54,6 @@ public static class ReadLimit
             Interlocked.Add(ref documents, n);
             Interlocked.Add(ref bytes, b);
         }).ConfigureAwait(false);
-        return new ChildResult(documents, bytes);
+        return (documents, bytes);
     }
 }

@@ -29,6 +29,9 @@ public sealed record ContenderSample
     /// <summary>What a client beside the contender did (a dashboard page's events and requests), or null.</summary>
     public string? Beside { get; init; }
 
+    /// <summary>Figures the client beside measured (an online run's copy time, lag, cutover...), by name; null when none.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
     /// <summary>Why the sample does not count, or null when it does.</summary>
     public string? Error { get; init; }
 

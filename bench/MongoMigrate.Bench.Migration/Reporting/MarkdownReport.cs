@@ -25,6 +25,10 @@ public static class MarkdownReport
             Line(text, $"{scenario.Totals.Documents:N0} documents, {scenario.Totals.Bytes / 1e6:N1} MB of BSON in {scenario.Totals.Collections:N0} collections; medians of {scenario.Rounds} alternating round(s).");
             text.AppendLine();
             text.AppendLine(Table(scenario));
+            if (OnlineTable.Format(scenario) is { Length: > 0 } online)
+            {
+                text.AppendLine(online);
+            }
             if (BaselineRatios.Table(scenario) is { Length: > 0 } ratios)
             {
                 text.AppendLine(ratios);

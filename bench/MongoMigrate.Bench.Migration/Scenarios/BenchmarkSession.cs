@@ -23,6 +23,8 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private readonly string _scratch;
     private readonly Dictionary<string, string?> _missingCommands = [];
     private DatasetShape? _loaded;
+    private DatasetShape? _shape;
+    private bool _targetHoldsCopy;
 
     private BenchmarkSession(string cliDll, string harnessDll, SandboxProcess source, SandboxProcess target, string scratch)
     {
@@ -72,9 +74,11 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         await log.WriteLineAsync($"Loading the source: {shape}...").ConfigureAwait(false);
+        _targetHoldsCopy = false;
         await SourceDataset.FillAsync(_sourceClient, shape, cancellationToken).ConfigureAwait(false);
         Totals = await SourceDataset.ScanAsync(_sourceClient, BatchFile, cancellationToken).ConfigureAwait(false);
         _loaded = shape;
+        _shape = shape;
         await log.WriteLineAsync($"  {Totals.Documents:N0} documents, {Totals.Bytes / 1e6:N1} MB (average {Totals.Bytes / (double)Math.Max(1, Totals.Documents):N0} B) in {clock.Elapsed.TotalSeconds:N1} s.").ConfigureAwait(false);
         return Totals;
     }
@@ -101,7 +105,13 @@ public sealed class BenchmarkSession : IAsyncDisposable
     /// <summary>Runs <paramref name="contender"/> once against an empty target and measures it.</summary>
     public async Task<ContenderSample> RunAsync(Contender contender, int round, int position, string? wrap, CancellationToken cancellationToken)
     {
-        await TargetState.ResetAsync(_targetClient, cancellationToken).ConfigureAwait(false);
+        if (_loaded is null && _shape is { } changed)
+        {
+            // The contender before wrote to the source: load the dataset again (same seed, same sizes; untimed).
+            await LoadAsync(changed, TextWriter.Null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await PrepareTargetAsync(contender.TargetBefore, cancellationToken).ConfigureAwait(false);
         var work = Path.Combine(_scratch, "work");
         if (Directory.Exists(work))
         {
@@ -116,7 +126,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var machineBefore = MachineCpu.Read();
         var steps = new List<ProcessMeasurement>();
         using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var beside = contender.Beside?.Invoke(besideStop.Token) ?? Task.FromResult<string>(null!);
+        var beside = contender.Beside?.Invoke(context, besideStop.Token) ?? Task.FromResult<BesideReport>(null!);
         foreach (var original in contender.Steps(context))
         {
             var step = Wrapped(original, wrap, contender.Name);
@@ -128,24 +138,47 @@ public sealed class BenchmarkSession : IAsyncDisposable
             }
         }
 
-        await besideStop.CancelAsync().ConfigureAwait(false);
-        var besideNote = await beside.ConfigureAwait(false);
+        if (!contender.BesideEndsRun || steps[^1].ExitCode != 0)
+        {
+            await besideStop.CancelAsync().ConfigureAwait(false);
+        }
+
+        BesideReport? besideReport;
+        try
+        {
+            besideReport = await beside.WaitAsync(ContenderTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or IOException or MongoException or JsonException or KeyNotFoundException && !cancellationToken.IsCancellationRequested)
+        {
+            besideReport = new BesideReport($"the client beside stopped: {e.Message}", Error: contender.BesideEndsRun ? $"the client beside failed: {e.Message}" : null);
+        }
 
         var machine = MachineCpu.Read().BusyCoresSince(machineBefore);
         var sourceCpu = (_source.CpuTime - sourceBefore).TotalSeconds;
         var targetCpu = (_target.CpuTime - targetBefore).TotalSeconds;
-        var error = ProblemWith(contender, steps);
+        var error = ProblemWith(contender, steps) ?? besideReport?.Error;
         if (error is { Length: > 400 })
         {
             error = error[..400] + "...";
         }
 
-        var checkedDocuments = contender.WritesTarget
-            ? await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false)
-            : ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1;
-        if (error is null && checkedDocuments != Totals.Documents)
+        var expected = Totals.Documents;
+        if (contender.ChangesSource)
         {
-            error = $"{checkedDocuments:N0} documents {(contender.WritesTarget ? "on the target" : "read")}, expected {Totals.Documents:N0}";
+            expected = await TargetState.CountDocumentsAsync(_sourceClient, cancellationToken).ConfigureAwait(false);
+            _loaded = null;
+            _targetHoldsCopy = false;
+        }
+
+        var checkedDocuments = contender switch
+        {
+            { PrintsVerifyReport: true } => VerifyOutput.Read(steps[^1].Output)?.Documents ?? -1,
+            { WritesTarget: true } => await TargetState.CountDocumentsAsync(_targetClient, cancellationToken).ConfigureAwait(false),
+            _ => ChildResult.FromOutput(steps[^1].Output)?.Documents ?? -1,
+        };
+        if (error is null && checkedDocuments != expected)
+        {
+            error = $"{checkedDocuments:N0} documents {(contender.WritesTarget ? "on the target" : "read")}, expected {expected:N0}{(contender.ChangesSource ? " (the source's count after its writes)" : string.Empty)}";
         }
 
         Directory.Delete(work, recursive: true);
@@ -161,7 +194,8 @@ public sealed class BenchmarkSession : IAsyncDisposable
             TargetCpuSeconds = targetCpu,
             MachineBusyCores = machine,
             DocumentsChecked = checkedDocuments,
-            Beside = besideNote,
+            Beside = besideReport?.Note,
+            Metrics = besideReport?.Metrics,
             Error = error,
         };
     }
@@ -182,6 +216,32 @@ public sealed class BenchmarkSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Empties the target, or gives it a byte-for-byte copy of the source (the source's documents replayed as the
+    /// write limit's insert commands, untimed), kept while the next contenders also want it.
+    /// </summary>
+    private async Task PrepareTargetAsync(TargetContent content, CancellationToken cancellationToken)
+    {
+        if (content == TargetContent.SourceCopy && _targetHoldsCopy)
+        {
+            return;
+        }
+
+        await TargetState.ResetAsync(_targetClient, cancellationToken).ConfigureAwait(false);
+        _targetHoldsCopy = false;
+        if (content == TargetContent.SourceCopy)
+        {
+            var replay = new ChildArguments(WriteLimit.Name, _source.ConnectionString, _target.ConnectionString, 4, BatchFile);
+            var copied = await WriteLimit.RunAsync(replay, cancellationToken).ConfigureAwait(false);
+            if (copied.Documents != Totals.Documents)
+            {
+                throw new InvalidOperationException($"Copying the source to the target for a verification gave {copied.Documents:N0} documents, not {Totals.Documents:N0}.");
+            }
+
+            _targetHoldsCopy = true;
+        }
+    }
+
     private static ProcessStep Wrapped(ProcessStep step, string? wrap, string name)
     {
         if (string.IsNullOrWhiteSpace(wrap))
@@ -196,10 +256,16 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private static string? ProblemWith(Contender contender, List<ProcessMeasurement> steps)
     {
         var last = steps[^1];
+        if (contender.PrintsVerifyReport)
+        {
+            return VerifyOutput.Read(last.Output) is { } report
+                ? report.Equal && last.ExitCode == 0 ? null : $"exit code {last.ExitCode}: verify says {report.Summary}"
+                : $"exit code {last.ExitCode}: mongomigrate verify printed no JSON report: {LastLine(last)}";
+        }
+
         if (last.ExitCode != 0)
         {
-            var reason = (last.Error.Length > 0 ? last.Error : last.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
-            return $"exit code {last.ExitCode}: {reason}";
+            return $"exit code {last.ExitCode}: {LastLine(last)}";
         }
 
         if (contender.PrintsMigrationSummary)
@@ -220,4 +286,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
         return null;
     }
+
+    private static string LastLine(ProcessMeasurement step) =>
+        (step.Error.Length > 0 ? step.Error : step.Output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
 }

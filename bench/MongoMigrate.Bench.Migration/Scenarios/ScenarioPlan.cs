@@ -15,8 +15,20 @@ public static class ScenarioPlan
     /// <summary>The dashboard's cost: direct with and without --dashboard and a client; only when named in --scenarios.</summary>
     public const string Dashboard = "dashboard";
 
+    /// <summary>
+    /// `mongomigrate verify` of a target equal to the source (issue 17) against the read limit of both sides, with the
+    /// copy's CPU beside; only when named in --scenarios.
+    /// </summary>
+    public const string Verify = "verify";
+
+    /// <summary>
+    /// `migrate --online` with and without a write load on the source, followed, cut over and verified (issue 16),
+    /// beside the offline copy; only when named in --scenarios.
+    /// </summary>
+    public const string Online = "online";
+
     /// <summary>Every scenario's name, in the order they run.</summary>
-    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset, Dashboard];
+    public static readonly IReadOnlyList<string> Names = [Main, Workers, FewCollections, ManyCollections, SmallDataset, LargeDataset, Dashboard, Verify, Online];
 
     public static IReadOnlyList<Scenario> Create(BenchOptions options)
     {
@@ -44,6 +56,29 @@ public static class ScenarioPlan
         {
             Contender[] pair = [ContenderCatalog.MainTable(options.Workers).Single(c => c.Name == ContenderCatalog.Direct), ContenderCatalog.DirectWithDashboard(options.Workers)];
             scenarios.Add(new Scenario(Dashboard, $"The dashboard's cost (issue 18: under 3% of throughput): {options.MainDataset}", options.MainDataset, pair, options.Repeat));
+        }
+
+        if (options.Scenarios.Contains(Verify, StringComparer.OrdinalIgnoreCase))
+        {
+            var table = ContenderCatalog.MainTable(options.Workers).ToDictionary(c => c.Name);
+            Contender[] verify =
+            [
+                table[ReadLimit.Name], ContenderCatalog.ReadBoth(options.Workers), table[ContenderCatalog.Direct],
+                ContenderCatalog.VerifyWith(null), ContenderCatalog.VerifyWith(1), ContenderCatalog.VerifyWith(2),
+            ];
+            scenarios.Add(new Scenario(Verify, $"Verification of a target equal to the source against the read limit of both sides (issue 17: ≥ 0.8 × the read limit, CPU per GB below the copy's): {options.MainDataset}", options.MainDataset, verify, options.Repeat));
+        }
+
+        if (options.Scenarios.Contains(Online, StringComparer.OrdinalIgnoreCase))
+        {
+            var table = ContenderCatalog.MainTable(options.Workers).ToDictionary(c => c.Name);
+            Contender[] online =
+            [
+                table[ContenderCatalog.Direct], table[ContenderCatalog.DirectVerified],
+                ContenderCatalog.Online(options.Workers, 0, options.DocumentSize, options.Follow),
+                ContenderCatalog.Online(options.Workers, options.WriteRate, options.DocumentSize, options.Follow),
+            ];
+            scenarios.Add(new Scenario(Online, $"Online migration with {options.WriteRate:N0} writes a second on the source and without, followed {options.Follow.TotalSeconds:N0} s, cut over and verified (issue 16): {options.MainDataset}", options.MainDataset, online, options.Repeat));
         }
 
         if (!options.Scaling)

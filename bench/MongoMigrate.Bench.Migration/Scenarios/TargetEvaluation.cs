@@ -11,7 +11,7 @@ namespace MongoMigrate.Bench.Migration.Scenarios;
 /// </summary>
 public static class TargetEvaluation
 {
-    private const double RssLimitMegabytes = 300;
+    internal const double RssLimitMegabytes = 300;
 
     public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<ScenarioResult> scenarios)
     {
@@ -61,6 +61,8 @@ public static class TargetEvaluation
 
         AddMemoryFlatness(scenarios, checks);
         AddCollectionScaling(scenarios, checks);
+        VerifyTargets.Add(scenarios, checks);
+        OnlineTargets.Add(scenarios, checks);
         return checks;
     }
 
@@ -73,7 +75,8 @@ public static class TargetEvaluation
             return;
         }
 
-        foreach (var engine in new[] { ContenderCatalog.Direct, ContenderCatalog.DumpRestore })
+        // direct-verified is the default migrate, verification included (issue 17 asks it flat too).
+        foreach (var engine in new[] { ContenderCatalog.Direct, ContenderCatalog.DirectVerified, ContenderCatalog.DumpRestore })
         {
             if (small.Find(engine)?.Median is { } s && large.Find(engine)?.Median is { } l)
             {
@@ -110,7 +113,7 @@ public static class TargetEvaluation
     }
 
     /// <summary>The ratio in every round where all <paramref name="names"/> have a good sample; null when there is none.</summary>
-    private static RoundRatios? PerRound(ScenarioResult scenario, string[] names, Func<IReadOnlyDictionary<string, ContenderSample>, double> ratio)
+    internal static RoundRatios? PerRound(ScenarioResult scenario, string[] names, Func<IReadOnlyDictionary<string, ContenderSample>, double> ratio)
     {
         var values = new List<double>();
         var rounds = scenario.Contenders.Where(c => names.Contains(c.Name)).SelectMany(c => c.Samples).Select(s => s.Round).Distinct().Order();
@@ -134,10 +137,10 @@ public static class TargetEvaluation
         return values.Count == 0 ? null : new RoundRatios([.. values]);
     }
 
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A ratio measured in each round, and its median.</summary>
-    private sealed record RoundRatios(IReadOnlyList<double> Values)
+    internal sealed record RoundRatios(IReadOnlyList<double> Values)
     {
         public double Median
         {
