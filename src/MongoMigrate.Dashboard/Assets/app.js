@@ -53,7 +53,7 @@ function jobView(jobId) {
   main.innerHTML = JobTemplate.render(jobId);
   const chart = new LineChart(document.getElementById("chart"), Format.rate);
   const lagChart = new LineChart(document.getElementById("lag-chart"), v => v.toFixed(1) + " s");
-  const state = { page: 1, search: "", phase: "", collection: null, refreshing: false, lastRefresh: 0, job: null };
+  const state = { page: 1, search: "", phase: "", collection: null, refreshing: false, lastRefresh: 0, job: null, largest: null };
   const $ = sel => main.querySelector(sel);
 
   const act = async (path, body, done) => {
@@ -72,7 +72,9 @@ function jobView(jobId) {
     $("#percent").textContent = Format.percent(job.percent);
     $("#documents").textContent = `${Format.number(job.documents)} / ${Format.number(job.estimatedDocuments)}`;
     $("#bytes").textContent = `${Format.bytes(job.bytes)} / ${Format.bytes(job.estimatedBytes)}`;
-    $("#rate").textContent = `${Format.rate(job.bytesPerSecond)} · ${Format.number(Math.round(job.documentsPerSecond))} docs/s`;
+    const average = job.steerable ? null : OfflineView.averages(job);
+    $("#rate").textContent = job.steerable ? `${Format.rate(job.bytesPerSecond)} · ${Format.number(Math.round(job.documentsPerSecond))} docs/s`
+      : average ? `${Format.rate(average.bytes)} · ${Format.number(Math.round(average.documents))} docs/s` : "–";
     $("#eta").textContent = Format.duration(job.etaSeconds);
     $("#elapsed").textContent = Format.duration(job.elapsedSeconds);
     $("#endpoints").textContent = `${job.source ?? "?"} → ${job.target ?? "?"}${job.method ? " (" + job.method + ")" : ""}`;
@@ -96,7 +98,29 @@ function jobView(jobId) {
     PoolTable.render($("#restore-pool"), pools?.restore, w.paused);
     OnlineView.render($, job.online, job.steerable);
     VerifyView.render($, job.verificationRun, job.steerable);
+    OfflineView.steering($, job);
+    OfflineView.verification($, job);
+    showCharts();
   };
+
+  // A job that is not running and has no samples shows what its state holds instead of an empty chart.
+  const showCharts = () => {
+    const job = state.job;
+    if (!job) return;
+    const throughputOffline = !job.steerable && chart.points.length < 2;
+    const lagOffline = !job.steerable && lagChart.points.length < 2;
+    if ($("#chart").hidden !== throughputOffline) { $("#chart").hidden = throughputOffline; if (!throughputOffline) chart.draw(); }
+    if ($("#lag-chart").hidden !== lagOffline) { $("#lag-chart").hidden = lagOffline; if (!lagOffline) lagChart.draw(); }
+    $("#throughput-offline").hidden = !throughputOffline;
+    $("#lag-offline").hidden = !lagOffline;
+    if (throughputOffline) OfflineView.throughput($, job, state.largest);
+    if (lagOffline) OfflineView.lag($, job);
+  };
+
+  // The largest collections, for the throughput card of a job that is not running.
+  const largestCollections = () => Api.get(`/jobs/${id}/collections?sort=size&pageSize=8`)
+    .then(page => { state.largest = page.items; showCharts(); })
+    .catch(e => toast(e.message, true));
 
   // Collections, chunk counts and errors are read again after pushed changes, at most every two seconds.
   const refresh = async force => {
@@ -105,6 +129,7 @@ function jobView(jobId) {
     state.refreshing = true; state.lastRefresh = now;
     try {
       const query = new URLSearchParams({ page: state.page, pageSize: 25, search: state.search, phase: state.phase, sort: "name" });
+      if (state.job && !state.job.steerable) largestCollections();
       const [collections, chunks, errors] = await Promise.all([
         Api.get(`/jobs/${id}/collections?${query}`),
         Api.get(`/jobs/${id}/chunks` + (state.collection ? `?collection=${encodeURIComponent(state.collection)}&pageSize=100` : "")),
@@ -157,11 +182,15 @@ function jobView(jobId) {
   Api.get(`/jobs/${id}/throughput`).then(samples => {
     chart.set(samples.map(s => ({ at: Date.parse(s.at), value: s.bytesPerSecond })));
     lagChart.set(samples.filter(s => s.lagSeconds != null).map(s => ({ at: Date.parse(s.at), value: s.lagSeconds })));
+    showCharts();
   }).catch(e => toast(e.message, true));
   const stream = Api.stream(`/jobs/${id}/events`, "job", update => {
+    const first = state.job === null;
     renderJob(update.job, update.pools);
+    if (!update.job.steerable) document.getElementById("connection").textContent = "connected · the job is not running here";
     if (update.job.steerable) chart.add({ at: Date.now(), value: update.job.bytesPerSecond });
     if (update.job.steerable && update.job.online?.lagSeconds != null) lagChart.add({ at: Date.now(), value: update.job.online.lagSeconds });
+    if (first && !update.job.steerable) largestCollections();
     refresh(false);
   });
   refresh(true);

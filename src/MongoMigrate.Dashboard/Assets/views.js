@@ -8,7 +8,8 @@ const JobTemplate = {
         <span class="count" id="${name}-count" data-testid="${name}-count">–</span>
         <button id="${name}-plus" aria-label="more ${name} workers">+</button>
         <span class="muted" id="${name}-note"></span></div>
-        ${name === "insertion" ? `<p class="muted">Parallel inserts within each chunk; applies to chunks that start after a change.</p>` : `<div id="${name}-pool"></div>`}
+        <p class="muted" id="${name}-offline" hidden></p>
+        ${name === "insertion" ? `<p class="muted" id="insertion-help">Parallel inserts within each chunk; applies to chunks that start after a change.</p>` : `<div id="${name}-pool"></div>`}
       </div>`;
     return `
       <section class="card">
@@ -19,17 +20,18 @@ const JobTemplate = {
           <div><b id="percent">–</b><span>done</span></div>
           <div><b id="documents">–</b><span>documents</span></div>
           <div><b id="bytes">–</b><span>size</span></div>
-          <div><b id="rate">–</b><span>throughput</span></div>
+          <div><b id="rate">–</b><span id="rate-label">throughput</span></div>
           <div><b id="eta">–</b><span>ETA</span></div>
           <div><b id="elapsed">–</b><span>elapsed</span></div>
         </div>
-        <div class="toolbar">
+        <div class="toolbar" id="actions">
           <button id="pause">Pause</button><button id="unpause">Unpause</button>
           <button id="adaptive">Adaptive</button><button id="stop" class="danger">Stop</button>
         </div>
+        <div id="steering" class="steering" hidden><span id="steering-note"></span><code id="resume-command" hidden></code></div>
         <div id="job-error" class="error-text"></div>
       </section>
-      <section class="card"><h2>Throughput</h2><canvas id="chart"></canvas></section>
+      <section class="card" id="throughput-card"><h2>Throughput</h2><canvas id="chart"></canvas><div id="throughput-offline" hidden></div></section>
       <section class="card" id="online-card" hidden><h2>Online: following the source <span id="online-phase" class="muted"></span></h2>
         <div class="figures">
           <div><b id="lag">–</b><span>lag</span></div>
@@ -41,8 +43,8 @@ const JobTemplate = {
           <div><b id="recheck-pending">–</b><span>rechecks pending</span></div>
           <div><b id="applied-up-to" class="small">–</b><span>applied up to</span></div>
         </div>
-        <canvas id="lag-chart"></canvas>
-        <div class="toolbar"><label><input type="checkbox" id="block-writes"> block writes on the source first</label>
+        <canvas id="lag-chart"></canvas><p id="lag-offline" class="muted" hidden></p>
+        <div class="toolbar" id="cutover-bar"><label><input type="checkbox" id="block-writes"> block writes on the source first</label>
           <button id="cutover" class="danger">Cut over…</button></div>
         <div id="cutover-result" data-testid="cutover-result"></div>
       </section>
@@ -117,6 +119,7 @@ const JobTables = {
     $("#page-info").textContent = `page ${page.pageNumber} of ${pages} (${page.total})`;
     $("#prev").disabled = page.pageNumber <= 1;
     $("#next").disabled = page.pageNumber >= pages;
+    $("#prev").hidden = $("#next").hidden = pages <= 1 && page.pageNumber <= 1;
     $("#collections").innerHTML = page.items.length === 0 ? `<tr><td colspan="7" class="muted">No collection matches.</td></tr>` : page.items.map(c => `
       <tr class="clickable${c.source === state.collection ? " selected" : ""}" data-ns="${Format.escape(c.source)}">
       <td>${Format.escape(c.source)}${c.target !== c.source ? " → " + Format.escape(c.target) : ""}</td><td>${badge(c.phase)}</td>
@@ -126,7 +129,7 @@ const JobTables = {
   chunks($, view) {
     $("#chunk-counts").innerHTML = view.counts.length === 0 ? `<span class="muted">none recorded yet</span>` : view.counts.map(c => `<span>${badge(c.status)} <b>${c.chunks}</b></span>`).join("");
     if (!view.collection) return;
-    $("#chunk-collection").textContent = view.collection;
+    $("#chunk-collection").textContent = view.collection + (view.chunks.total > view.chunks.items.length ? ` (the first ${view.chunks.items.length} of ${view.chunks.total} chunks)` : "");
     $("#chunks").innerHTML = view.chunks.items.map(c => `<tr><td>${c.index}</td><td class="wrap">${Format.escape(c.range)}</td><td>${badge(c.status)}</td>
       <td class="num">${c.attempts}</td><td class="num">${Format.number(c.documents)}</td><td class="num">${Format.bytes(c.bytes)}</td><td>${c.verified ? "yes" : ""}</td>
       <td class="wrap error-text">${Format.escape(c.error ?? "")}</td></tr>`).join("");

@@ -17,6 +17,21 @@ public sealed record JobDetail
     /// <summary>True while the job runs in this process and takes actions.</summary>
     public bool Steerable { get; init; }
 
+    /// <summary>
+    /// Why the job takes no action here and what to do instead (it finished, it is not running and resumes with a
+    /// command, or another process runs it); null while it is steerable.
+    /// </summary>
+    public string? NotSteerable { get; init; }
+
+    /// <summary>The command that carries the job on (its password left for the user to give); null when it is completed or running.</summary>
+    public string? ResumeCommand { get; init; }
+
+    /// <summary>When the job was created, for a job read from its state file.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When its state last changed, for a job read from its state file.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
     /// <summary>The source as stored: its password masked.</summary>
     public string? Source { get; init; }
 

@@ -16,8 +16,8 @@ internal static class EventEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/jobs/{jobId}/events", async Task<Results<ServerSentEventsResult<JobUpdate>, NotFound<ApiError>>> (string jobId, JobRegistry registry, ChangePulse pulse, CancellationToken cancellationToken) =>
-            await registry.FindAsync(jobId, cancellationToken).ConfigureAwait(false) is { } job
-                ? TypedResults.ServerSentEvents(Changes(() => new JobUpdate(job.Detail(), job.Pools()), pulse, cancellationToken), "job")
+            await registry.FindAsync(jobId, cancellationToken).ConfigureAwait(false) is not null
+                ? TypedResults.ServerSentEvents(Changes(jobId, registry, pulse, cancellationToken), "job")
                 : JobEndpoints.NotFound(jobId))
             .WithName("JobEvents").WithSummary("text/event-stream of 'job' events: the job and its pools, sent when they change.");
 
@@ -26,12 +26,22 @@ internal static class EventEndpoints
             .WithName("JobListEvents").WithSummary("text/event-stream of 'jobs' events: the job list, sent when it changes.");
     }
 
-    private static async IAsyncEnumerable<JobUpdate> Changes(Func<JobUpdate> read, ChangePulse pulse, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's updates. It is found again at each pulse: a job read from its state file (serve --work-dir) is a
+    /// snapshot, and one that another process runs moves on in its state.
+    /// </summary>
+    private static async IAsyncEnumerable<JobUpdate> Changes(string jobId, JobRegistry registry, ChangePulse pulse, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? last = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var update = read();
+            if (await registry.FindAsync(jobId, cancellationToken).ConfigureAwait(false) is not { } job)
+            {
+                // Its state file is gone.
+                yield break;
+            }
+
+            var update = new JobUpdate(job.Detail(), job.Pools());
 
             // Sent only when something but the clock changed: a finished or idle job sends nothing more.
             var key = JsonSerializer.Serialize(update with { Job = update.Job with { ElapsedSeconds = 0, EtaSeconds = null }, Pools = update.Pools is null ? null : update.Pools with { TakenAt = default } }, DashboardJson.Default.JobUpdate);

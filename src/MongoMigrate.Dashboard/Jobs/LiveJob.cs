@@ -77,6 +77,7 @@ public sealed class LiveJob : IDashboardJob
             State = State(),
             Phase = snapshot.Phase,
             Steerable = IsSteerable,
+            NotSteerable = _run.IsCompleted ? $"finished ({State()}): there is nothing to steer." : _stop.IsCancellationRequested ? "stopping: resume it with --resume to steer it again." : null,
             Source = _source,
             Target = _target,
             Method = _info.Method,

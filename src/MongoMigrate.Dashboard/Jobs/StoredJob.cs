@@ -24,10 +24,14 @@ internal sealed class StoredJob(JobOverview overview, Func<string, string> redac
         return new JobDetail
         {
             JobId = JobId,
-            Kind = "migrate",
+            Kind = overview.Method == JobDefinition.VerifyMethod ? "verify" : "migrate",
             State = overview.State,
             Phase = overview.State,
             Steerable = false,
+            NotSteerable = NotSteerable(),
+            ResumeCommand = overview.ResumeCommand is null ? null : redact(overview.ResumeCommand),
+            CreatedAt = overview.CreatedAt,
+            UpdatedAt = overview.UpdatedAt,
             Source = overview.Source is null ? null : redact(overview.Source),
             Target = overview.Target is null ? null : redact(overview.Target),
             Method = overview.Method,
@@ -57,6 +61,14 @@ internal sealed class StoredJob(JobOverview overview, Func<string, string> redac
     }
 
     public JobPools? Pools() => null;
+
+    private string NotSteerable() => overview switch
+    {
+        { IsRunning: true } => $"running in another process{(overview.RunningIn is { } who ? $" ({redact(who)})" : string.Empty)}: shown from its state file; steer it from that process's own --dashboard or its terminal's keys.",
+        { Status: JobStatus.Completed } => "completed: there is nothing to steer.",
+        { ResumeCommand: not null } => $"not running ({overview.State}): resume it with the command below.",
+        _ => $"not running ({overview.State}).",
+    };
 
     public Task<IReadOnlyList<CollectionRow>> CollectionsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<CollectionRow>>([.. overview.Collections.Select(c => new CollectionRow(

@@ -29,6 +29,8 @@ public sealed class StoredJobsTests(MongoServerFixture server)
         var job = await http.GetFromJsonAsync<JsonElement>("/api/jobs/stored", Ct);
         Assert.Equal(summary.Documents, job.GetProperty("documents").GetInt64());
         Assert.Equal(100, job.GetProperty("percent").GetDouble());
+        Assert.Equal("completed: there is nothing to steer.", job.GetProperty("notSteerable").GetString());
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("resumeCommand").ValueKind);
         var collections = await http.GetFromJsonAsync<JsonElement>("/api/jobs/stored/collections", Ct);
         Assert.Equal(3, collections.GetProperty("total").GetInt32());
         Assert.All(collections.GetProperty("items").EnumerateArray(), c => Assert.Equal("completed", c.GetProperty("phase").GetString()));
