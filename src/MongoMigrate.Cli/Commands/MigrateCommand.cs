@@ -24,7 +24,7 @@ internal static class MigrateCommand
         var method = new Option<string>("--method") { Description = "dump-restore (through files, the default) or direct (no disk).", DefaultValueFactory = _ => "dump-restore" };
         method.AcceptOnlyFromAmong("dump-restore", "direct");
         var dumpWorkers = new Option<int>("--dump-workers") { Description = "Chunk readers shared by all collections of the job.", DefaultValueFactory = _ => 4 };
-        var restoreWorkers = new Option<int>("--restore-workers") { Description = "Insert batches in flight at once, shared by all collections of the job.", DefaultValueFactory = _ => 4 };
+        var restoreWorkers = new Option<int>("--restore-workers") { Description = "Restore slots shared by all collections of the job; a slot inserts up to two batches of a chunk at once.", DefaultValueFactory = _ => 4 };
         var insertionWorkers = new Option<int>("--insertion-workers") { Description = "Writers per chunk, each inserting one batch at a time in a restore worker's slot.", DefaultValueFactory = _ => 2 };
         var chunkSize = new Option<string>("--chunk-size") { Description = "Target chunk size, e.g. 64MB (the default)." };
         var workDir = new Option<string>("--work-dir") { Description = "Folder for job state and chunk files.", DefaultValueFactory = _ => "mongomigrate-work" };

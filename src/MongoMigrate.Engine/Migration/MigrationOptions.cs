@@ -17,7 +17,7 @@ public sealed record MigrationOptions
     /// <summary>Chunk readers per job (the dump pool), shared by all its collections.</summary>
     public int DumpWorkers { get; init; } = 4;
 
-    /// <summary>Insert batches in flight per job (the restore pool: one slot is one batch being inserted), shared by all its collections.</summary>
+    /// <summary>Restore slots per job (the restore pool: one slot is up to two batches of a chunk being inserted at once), shared by all its collections.</summary>
     public int RestoreWorkers { get; init; } = 4;
 
     /// <summary>Writers per chunk, each inserting one batch at a time in a slot of the restore pool.</summary>

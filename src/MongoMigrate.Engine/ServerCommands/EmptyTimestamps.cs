@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using MongoDB.Driver;
 using MongoMigrate.Bson;
 
@@ -19,7 +20,47 @@ public static class EmptyTimestamps
     public const int UnknownFieldCode = 40415;
 
     /// <summary>True when the target would store another value than the document holds, were the flag missing.</summary>
+    /// <remarks>
+    /// Every inserted document passes here, so this walks the top-level elements on the span itself: a type byte, a name,
+    /// a value skipped by its size, nothing materialized. Bytes it cannot frame go through the element enumerator, which
+    /// throws the same <see cref="BsonFormatException"/> as any other read of the document.
+    /// </remarks>
     public static bool WouldBeFilled(RawDocument document)
+    {
+        var bytes = document.Span;
+        var end = bytes.Length - 1;
+        var position = 4;
+        while (position < end)
+        {
+            var type = (BsonTypeCode)bytes[position];
+            if (type == 0)
+            {
+                return false;
+            }
+
+            var nameLength = bytes[(position + 1)..].IndexOf((byte)0);
+            var valueStart = position + nameLength + 2;
+            var valueLength = nameLength < 0 ? -1 : BsonValueSize.Measure(type, bytes[valueStart..end]);
+            if (valueLength < 0)
+            {
+                return WouldBeFilledByElements(document);
+            }
+
+            if (type == BsonTypeCode.Timestamp
+                && BinaryPrimitives.ReadUInt64LittleEndian(bytes[valueStart..]) == 0
+                && !bytes.Slice(position + 1, nameLength).SequenceEqual("_id"u8))
+            {
+                return true;
+            }
+
+            position = valueStart + valueLength;
+        }
+
+        return false;
+    }
+
+    /// <summary>The same answer by the element enumerator, which names what is wrong with a damaged document.</summary>
+    private static bool WouldBeFilledByElements(RawDocument document)
     {
         foreach (var element in document)
         {

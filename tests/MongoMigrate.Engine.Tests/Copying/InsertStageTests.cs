@@ -12,7 +12,7 @@ public class InsertStageTests(MongoServerFixture server) : IClassFixture<MongoSe
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Every_batch_takes_a_restore_slot_of_its_own_reaches_the_target_and_is_tallied_and_given_back()
+    public async Task Every_batch_is_inserted_under_a_restore_slot_reaches_the_target_and_is_tallied_and_given_back()
     {
         var runner = new RawCommandRunner(server.Client.GetDatabase(server.NewDatabaseName("stage")));
         using var pool = new WorkerPoolManager("job", WorkerPoolKind.Restore, 2);
