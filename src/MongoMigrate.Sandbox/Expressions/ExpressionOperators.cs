@@ -139,30 +139,12 @@ internal static class ExpressionOperators
             return [ExpressionParser.Parse(argument, scope)];
         }
 
-        Expression? @if = null, then = null, @else = null;
-        foreach (var element in argument.AsDocument)
-        {
-            switch (element.Name)
-            {
-                case "if":
-                    @if = ExpressionParser.Parse(element.Value, scope);
-                    break;
-                case "then":
-                    then = ExpressionParser.Parse(element.Value, scope);
-                    break;
-                case "else":
-                    @else = ExpressionParser.Parse(element.Value, scope);
-                    break;
-                default:
-                    throw new CommandException(17083, $"Unrecognized parameter to $cond: {element.Name}");
-            }
-        }
-
+        var read = NamedArguments.Read(argument.AsDocument, ["if", "then", "else"], key => new CommandException(17083, $"Unrecognized parameter to $cond: {key}"));
         return
         [
-            @if ?? throw new CommandException(17080, "Missing 'if' parameter to $cond"),
-            then ?? throw new CommandException(17081, "Missing 'then' parameter to $cond"),
-            @else ?? throw new CommandException(17082, "Missing 'else' parameter to $cond"),
+            ExpressionParser.Parse(read.Required("if", 17080, "Missing 'if' parameter to $cond"), scope),
+            ExpressionParser.Parse(read.Required("then", 17081, "Missing 'then' parameter to $cond"), scope),
+            ExpressionParser.Parse(read.Required("else", 17082, "Missing 'else' parameter to $cond"), scope),
         ];
     }
 

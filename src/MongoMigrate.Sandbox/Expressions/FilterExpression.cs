@@ -11,34 +11,13 @@ internal sealed class FilterExpression(Expression input, string variable, Expres
 {
     public static Expression Parse(RawDocument arguments, VariableScope? scope)
     {
-        RawBsonValue? input = null, @as = null, cond = null, limit = null;
-        foreach (var element in arguments)
-        {
-            switch (element.Name)
-            {
-                case "input":
-                    input = element.Value;
-                    break;
-                case "as":
-                    @as = element.Value;
-                    break;
-                case "cond":
-                    cond = element.Value;
-                    break;
-                case "limit":
-                    limit = element.Value;
-                    break;
-                default:
-                    throw new CommandException(28647, $"Unrecognized parameter to $filter: {element.Name}");
-            }
-        }
-
-        var name = VariableOperators.AsName(@as ?? default, "$filter");
+        var read = NamedArguments.Read(arguments, ["input", "as", "cond", "limit"], key => new CommandException(28647, $"Unrecognized parameter to $filter: {key}"));
+        var name = VariableOperators.AsName(read.Find("as") ?? default, "$filter");
         return new FilterExpression(
-            ExpressionParser.Parse(input ?? throw new CommandException(28648, "Missing 'input' parameter to $filter"), scope),
+            ExpressionParser.Parse(read.Required("input", 28648, "Missing 'input' parameter to $filter"), scope),
             name,
-            ExpressionParser.Parse(cond ?? throw new CommandException(28650, "Missing 'cond' parameter to $filter"), new VariableScope(name, scope)),
-            limit is { } l ? ExpressionParser.Parse(l, scope) : null);
+            ExpressionParser.Parse(read.Required("cond", 28650, "Missing 'cond' parameter to $filter"), new VariableScope(name, scope)),
+            read.Find("limit") is { } limit ? ExpressionParser.Parse(limit, scope) : null);
     }
 
     public override RawBsonValue Evaluate(in EvaluationContext context)

@@ -7,36 +7,24 @@ internal sealed class LetExpression(IReadOnlyList<(string Name, Expression Value
 {
     public static Expression Parse(RawDocument arguments, VariableScope? scope)
     {
-        RawDocument? vars = null;
-        RawBsonValue? body = null;
-        foreach (var element in arguments)
+        var read = NamedArguments.Read(arguments, ["vars", "in"], key => new CommandException(16875, $"Unrecognized parameter to $let: {key}"));
+        var vars = read.Required("vars", 16876, "Missing 'vars' parameter to $let");
+        if (vars.Type != BsonTypeCode.Document)
         {
-            switch (element.Name)
-            {
-                case "vars":
-                    vars = element.Value.Type == BsonTypeCode.Document
-                        ? element.Value.AsDocument
-                        : throw new CommandException(ServerErrorCode.FailedToParse, "invalid parameter: expected an object (vars)");
-                    break;
-                case "in":
-                    body = element.Value;
-                    break;
-                default:
-                    throw new CommandException(16875, $"Unrecognized parameter to $let: {element.Name}");
-            }
+            throw new CommandException(ServerErrorCode.FailedToParse, "invalid parameter: expected an object (vars)");
         }
 
         var definitions = new List<(string, Expression)>();
         var inner = scope;
-        foreach (var element in vars ?? throw new CommandException(16876, "Missing 'vars' parameter to $let"))
+        foreach (var element in vars.AsDocument)
         {
             VariableScope.ValidateUserName(element.Name);
             definitions.Add((element.Name, ExpressionParser.Parse(element.Value, scope)));
             inner = new VariableScope(element.Name, inner);
         }
 
-        var parsedBody = ExpressionParser.Parse(body ?? throw new CommandException(16877, "Missing 'in' parameter to $let"), inner);
-        return new LetExpression(definitions, parsedBody);
+        var body = ExpressionParser.Parse(read.Required("in", 16877, "Missing 'in' parameter to $let"), inner);
+        return new LetExpression(definitions, body);
     }
 
     public override RawBsonValue Evaluate(in EvaluationContext context)

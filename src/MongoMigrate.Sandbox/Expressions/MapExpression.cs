@@ -8,30 +8,12 @@ internal sealed class MapExpression(Expression input, string variable, Expressio
 {
     public static Expression Parse(RawDocument arguments, VariableScope? scope)
     {
-        RawBsonValue? input = null, @as = null, body = null;
-        foreach (var element in arguments)
-        {
-            switch (element.Name)
-            {
-                case "input":
-                    input = element.Value;
-                    break;
-                case "as":
-                    @as = element.Value;
-                    break;
-                case "in":
-                    body = element.Value;
-                    break;
-                default:
-                    throw new CommandException(16879, $"Unrecognized parameter to $map: {element.Name}");
-            }
-        }
-
-        var name = VariableOperators.AsName(@as ?? default, "$map");
+        var read = NamedArguments.Read(arguments, ["input", "as", "in"], key => new CommandException(16879, $"Unrecognized parameter to $map: {key}"));
+        var name = VariableOperators.AsName(read.Find("as") ?? default, "$map");
         return new MapExpression(
-            ExpressionParser.Parse(input ?? throw new CommandException(16880, "Missing 'input' parameter to $map"), scope),
+            ExpressionParser.Parse(read.Required("input", 16880, "Missing 'input' parameter to $map"), scope),
             name,
-            ExpressionParser.Parse(body ?? throw new CommandException(16882, "Missing 'in' parameter to $map"), new VariableScope(name, scope)));
+            ExpressionParser.Parse(read.Required("in", 16882, "Missing 'in' parameter to $map"), new VariableScope(name, scope)));
     }
 
     public override RawBsonValue Evaluate(in EvaluationContext context)

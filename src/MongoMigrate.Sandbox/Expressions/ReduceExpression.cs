@@ -8,30 +8,12 @@ internal sealed class ReduceExpression(Expression input, Expression initialValue
 {
     public static Expression Parse(RawDocument arguments, VariableScope? scope)
     {
-        RawBsonValue? input = null, initial = null, body = null;
-        foreach (var element in arguments)
-        {
-            switch (element.Name)
-            {
-                case "input":
-                    input = element.Value;
-                    break;
-                case "initialValue":
-                    initial = element.Value;
-                    break;
-                case "in":
-                    body = element.Value;
-                    break;
-                default:
-                    throw new CommandException(40076, $"$reduce found an unknown argument: {element.Name}");
-            }
-        }
-
+        var read = NamedArguments.Read(arguments, ["input", "initialValue", "in"], key => new CommandException(40076, $"$reduce found an unknown argument: {key}"));
         var inner = new VariableScope("value", new VariableScope("this", scope));
         return new ReduceExpression(
-            ExpressionParser.Parse(input ?? throw new CommandException(40077, "$reduce requires 'input' to be specified"), scope),
-            ExpressionParser.Parse(initial ?? throw new CommandException(40078, "$reduce requires 'initialValue' to be specified"), scope),
-            ExpressionParser.Parse(body ?? throw new CommandException(40079, "$reduce requires 'in' to be specified"), inner));
+            ExpressionParser.Parse(read.Required("input", 40077, "$reduce requires 'input' to be specified"), scope),
+            ExpressionParser.Parse(read.Required("initialValue", 40078, "$reduce requires 'initialValue' to be specified"), scope),
+            ExpressionParser.Parse(read.Required("in", 40079, "$reduce requires 'in' to be specified"), inner));
     }
 
     public override RawBsonValue Evaluate(in EvaluationContext context)

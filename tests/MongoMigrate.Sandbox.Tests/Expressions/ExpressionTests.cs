@@ -136,6 +136,17 @@ public class ExpressionTests
     [InlineData("'$a..b'", 15998, "FieldPath field names may not be empty strings.")]
     [InlineData("{$abs: [1, 2]}", 16020, "Expression $abs takes exactly 1 arguments. 2 were passed in.")]
     [InlineData("{$cond: {if: 1, then: 2}}", 17082, "Missing 'else' parameter to $cond")]
+    [InlineData("{$cond: {if: 1, then: 2, else: 3, otherwise: 4}}", 17083, "Unrecognized parameter to $cond: otherwise")]
+    [InlineData("{$filter: {input: [], cond: true, by: 1}}", 28647, "Unrecognized parameter to $filter: by")]
+    [InlineData("{$filter: {input: []}}", 28650, "Missing 'cond' parameter to $filter")]
+    [InlineData("{$map: {in: 1}}", 16880, "Missing 'input' parameter to $map")]
+    [InlineData("{$map: {input: [], in: 1, to: 1}}", 16879, "Unrecognized parameter to $map: to")]
+    [InlineData("{$reduce: {input: [], in: 1}}", 40078, "$reduce requires 'initialValue' to be specified")]
+    [InlineData("{$reduce: {input: [], initialValue: 0, in: 1, with: 2}}", 40076, "$reduce found an unknown argument: with")]
+    [InlineData("{$let: {in: 1}}", 16876, "Missing 'vars' parameter to $let")]
+    [InlineData("{$let: {vars: 1, in: 1}}", 9, "invalid parameter: expected an object (vars)")]
+    [InlineData("{$let: {vars: {}, in: 1, out: 2}}", 16875, "Unrecognized parameter to $let: out")]
+    [InlineData("{$trim: {input: 'a', what: 1}}", 9, "$trim found an unknown argument: what")]
     public void Bad_expressions_fail_to_parse(string expression, int code, string message)
     {
         var e = Fails(() => ExpressionParser.Parse(Val(expression)));
