@@ -59,7 +59,7 @@ internal static class JobListWriter
                 await output.WriteLineAsync($"  failed: {failed.Source}: {failed.Error}").ConfigureAwait(false);
             }
 
-            foreach (var problem in job.Collections.Where(c => c.IndexErrors is not null).SelectMany(c => c.IndexErrors!.Split('\n')))
+            foreach (var problem in job.Collections.SelectMany(c => c.IndexErrors))
             {
                 await output.WriteLineAsync($"  index not built: {problem}").ConfigureAwait(false);
             }

@@ -82,7 +82,7 @@ public static class JobCatalog
                 EstimatedDocuments = c.EstimatedCount,
                 EstimatedBytes = c.EstimatedBytes,
                 Error = c.Error,
-                IndexErrors = c.IndexErrors,
+                IndexErrors = c.IndexErrorLines,
             };
         }).ToList();
         var failures = (await store.GetErrorsAsync(job.JobId, 200, cancellationToken).ConfigureAwait(false))

@@ -42,7 +42,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
                     await copiedEarlier(collection.Namespace, false, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], Lines(record.IndexErrors), StoredVerification(record), null, record.VerifiedChunks).ConfigureAwait(false);
+                return await OutcomeAsync(context.State, planned, before, CollectionStatus.Completed, [], record.IndexErrorLines, StoredVerification(record), null, record.VerifiedChunks).ConfigureAwait(false);
             }
 
             if (planned.Problem is { } problem)
@@ -219,7 +219,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         progress.SetPhase(CollectionPhase.Verifying);
         await CollectionIdentity.EnsureSourceAsync(context, planned.Record, cancellationToken).ConfigureAwait(false);
         var check = await CollectionVerification.RunAsync(context, planned, everyChunk: true, cancellationToken).ConfigureAwait(false);
-        var indexErrors = Lines(planned.Record.IndexErrors);
+        var indexErrors = planned.Record.IndexErrorLines;
         if (check.IsEqual)
         {
             await context.State.CompleteCollectionAsync(JobId, key, planned.Record.IndexErrors, check.Total.Identical, check.ComparedChunks, cancellationToken).ConfigureAwait(false);
@@ -275,7 +275,7 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
         {
             var record = records.GetValueOrDefault(planned.Record.SourceNamespace) ?? planned.Record;
             var verification = record.Status == CollectionStatus.Completed ? StoredVerification(record) : null;
-            outcomes.Add(await OutcomeAsync(state, planned with { Record = record }, before.GetValueOrDefault(record.SourceNamespace), record.Status, [], Lines(record.IndexErrors), verification, record.Error, record.VerifiedChunks).ConfigureAwait(false));
+            outcomes.Add(await OutcomeAsync(state, planned with { Record = record }, before.GetValueOrDefault(record.SourceNamespace), record.Status, [], record.IndexErrorLines, verification, record.Error, record.VerifiedChunks).ConfigureAwait(false));
         }
 
         return outcomes;
@@ -285,8 +285,6 @@ internal sealed class CollectionMigration(MigrationContext context, SemaphoreSli
     private static VerificationResult? StoredVerification(CollectionRecord record) => record.VerifiedDocuments is { } identical
         ? new VerificationResult { SourceNamespace = record.SourceNamespace, TargetNamespace = record.TargetNamespace, SourceDocuments = identical, TargetDocuments = identical, Identical = identical }
         : null;
-
-    private static IReadOnlyList<string> Lines(string? text) => text is null ? [] : text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static string? JoinOrNull(IReadOnlyList<string> lines) => lines.Count == 0 ? null : string.Join("\n", lines);
 }

@@ -1,33 +1,18 @@
-using MongoMigrate.Engine.State;
+using MongoMigrate.Engine.Jobs;
 using MongoMigrate.Engine.Verification;
 
 namespace MongoMigrate.Engine.Migration;
 
-/// <summary>How one collection ended in this run.</summary>
-public sealed record CollectionOutcome
+/// <summary>How one collection ended in this run: its standing, what earlier runs had done, the chunks that failed and the verification.</summary>
+public sealed record CollectionOutcome : CollectionStanding
 {
-    public required string Source { get; init; }
-
-    public required string Target { get; init; }
-
-    public required CollectionStatus Status { get; init; }
-
-    /// <summary>Documents of every restored chunk, whichever run restored it.</summary>
-    public long Documents { get; init; }
-
-    public long Bytes { get; init; }
-
-    /// <summary>Of <see cref="Documents"/>, those restored by earlier runs of the job.</summary>
+    /// <summary>Of <see cref="CollectionStanding.Documents"/>, those restored by earlier runs of the job.</summary>
     public long DocumentsBeforeRun { get; init; }
 
-    /// <summary>Of <see cref="Bytes"/>, those restored by earlier runs of the job.</summary>
+    /// <summary>Of <see cref="CollectionStanding.Bytes"/>, those restored by earlier runs of the job.</summary>
     public long BytesBeforeRun { get; init; }
 
-    public int Chunks { get; init; }
-
     public IReadOnlyList<ChunkFailure> FailedChunks { get; init; } = [];
-
-    public IReadOnlyList<string> IndexErrors { get; init; } = [];
 
     public VerificationResult? Verification { get; init; }
 
@@ -36,6 +21,4 @@ public sealed record CollectionOutcome
 
     /// <summary>Only a sample of the chunks was compared: <see cref="Verification"/> proves those, not the collection.</summary>
     public bool VerifiedSample => Verification is not null && ChunksVerified < Chunks;
-
-    public string? Error { get; init; }
 }

@@ -18,6 +18,9 @@ public sealed record CollectionRecord
     /// <summary>Indexes that could not be built, and why (one line each).</summary>
     public string? IndexErrors { get; init; }
 
+    /// <summary><see cref="IndexErrors"/> line by line; empty when every index was built.</summary>
+    public IReadOnlyList<string> IndexErrorLines => IndexErrors is null ? [] : IndexErrors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     public string? Error { get; init; }
 
     /// <summary>Documents found identical on both sides when the collection was verified; null when it was not verified.</summary>

@@ -68,6 +68,34 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
     }
 
     [Fact]
+    public async Task A_state_file_upgraded_from_version_1_has_every_table_column_and_index_of_a_new_one()
+    {
+        var fresh = Path.Combine(_folder, "fresh.db");
+        await (await SqliteJobStateStore.OpenAsync(fresh, Time, Ct)).DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version VALUES (1);
+                CREATE TABLE jobs (job_id TEXT PRIMARY KEY, definition TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+                CREATE TABLE collections (job_id TEXT NOT NULL REFERENCES jobs(job_id), source_ns TEXT NOT NULL, target_ns TEXT NOT NULL, status TEXT NOT NULL,
+                    estimated_count INTEGER NOT NULL, estimated_bytes INTEGER NOT NULL, chunk_count INTEGER NOT NULL, index_errors TEXT, error TEXT, PRIMARY KEY (job_id, source_ns));
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await (await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct)).DisposeAsync();
+
+        var expected = await SchemaAsync(fresh);
+        Assert.Contains("collections#12 verified_chunks INTEGER null=True default= pk=0", expected);
+        Assert.Contains("index recheck_queue_by_age on recheck_queue", expected);
+        Assert.Equal(expected, await SchemaAsync(StatePath));
+    }
+
+    [Fact]
     public async Task A_state_file_of_version_2_is_upgraded_in_place_with_nothing_verified_and_no_uuids_known()
     {
         await using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
@@ -282,6 +310,28 @@ public sealed class SqliteJobStateStoreTests : JobStateStoreContractTests
 
         Assert.Contains("version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains("Use the mongomigrate that created the job", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every table's columns (position, name, type, nullability, default, key) and every index, one line each.</summary>
+    private async Task<List<string>> SchemaAsync(string path)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT m.name || '#' || c.cid || ' ' || c.name || ' ' || c.type || ' null=' || CASE c."notnull" WHEN 0 THEN 'True' ELSE 'False' END || ' default=' || IFNULL(c.dflt_value, '') || ' pk=' || c.pk
+            FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table'
+            UNION ALL SELECT 'index ' || name || ' on ' || tbl_name FROM sqlite_master WHERE type = 'index'
+            """;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return [.. lines.Order(StringComparer.Ordinal)];
     }
 
     protected override async Task<IJobStateStore> OpenAsync() => await SqliteJobStateStore.OpenAsync(StatePath, Time, Ct);
